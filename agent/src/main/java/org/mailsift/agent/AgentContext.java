@@ -1,0 +1,119 @@
+package org.mailsift.agent;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.mailsift.agent.logging.LogLevels;
+import org.mailsift.agent.logging.LoggingLearner;
+import org.mailsift.agent.logging.ScanLogListener;
+import org.mailsift.agent.wiring.EngineWiring;
+import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.learn.Learner;
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.metrics.Metrics;
+import org.mailsift.core.scan.MessageScanner;
+import org.mailsift.core.scan.ScanListener;
+import org.mailsift.core.scan.ScanResult;
+
+/**
+ * What every command and service shares: the configuration, the data directory, metrics, and the engine
+ * (scanner and learner), built once on first use. Closing it closes the engine and its stores.
+ */
+public final class AgentContext implements AutoCloseable {
+    private volatile ConfigSource config;
+    private final Path dataDir;
+    private final Metrics metrics = new Metrics();
+    private final List<ScanListener> scanListeners = new CopyOnWriteArrayList<>();
+    private volatile EngineWiring engine;
+    private volatile LogLevels messageLogs;
+
+    public AgentContext(ConfigSource config, Path dataDir) {
+        this.config = config;
+        this.dataDir = dataDir;
+    }
+
+    public ConfigSource config() {
+        return config;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    private EngineWiring engine() {
+        EngineWiring e = engine;
+        return e != null ? e : openEngine();
+    }
+
+    private synchronized EngineWiring openEngine() {
+        if (engine == null) {
+            engine = EngineWiring.open(this);
+        }
+        return engine;
+    }
+
+    /** SIGHUP: rebuilds the scan engine's rules, actions and scores from {@code fresh}; the Bayes store stays open. */
+    public synchronized void reloadEngine(ConfigSource fresh) {
+        if (engine != null) {
+            engine.reload(fresh);
+        }
+    }
+
+    /** SIGHUP: the configuration services read from now on (after {@link #reloadEngine} accepted it). */
+    public void replaceConfig(ConfigSource fresh) {
+        this.config = fresh;
+    }
+
+    /**
+     * Daemon mode: one log line per scan (a {@link ScanLogListener}) and per learn (a {@link LoggingLearner} around
+     * {@link #learner()}), at the levels of the {@code logging} section. Call before services start.
+     */
+    public void logMessages(LogLevels levels) {
+        this.messageLogs = levels;
+        addScanListener(new ScanLogListener(levels.scan()));
+    }
+
+    /** The bare scan engine (no listeners told); see {@link #scanner(ScanListener.ScanSource)}. */
+    public MessageScanner scanner() {
+        return engine().scanner();
+    }
+
+    /** Reports a finished scan to every listener (history, metrics, autolearn, logs). */
+    public void scanned(ScanListener.ScanSource source, Envelope envelope, byte[] raw, ScanResult result) {
+        for (ScanListener l : scanListeners) {
+            l.scanned(source, envelope, raw, result);
+        }
+    }
+
+    /** A scanner that reports each scan as coming from {@code source}. */
+    public MessageScanner scanner(ScanListener.ScanSource source) {
+        // the engine's scanner is looked up per message, so a reload (SIGHUP) reaches running services
+        return (raw, envelope) -> {
+            ScanResult r = engine().scanner().scan(raw, envelope);
+            scanned(source, envelope, raw, r);
+            return r;
+        };
+    }
+
+    public Learner learner() {
+        LogLevels logs = messageLogs;
+        return logs == null ? engine().learner() : new LoggingLearner(engine().learner(), logs.learn());
+    }
+
+    public void addScanListener(ScanListener listener) {
+        scanListeners.add(listener);
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+    }
+}

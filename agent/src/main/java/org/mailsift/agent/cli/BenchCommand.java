@@ -1,0 +1,114 @@
+package org.mailsift.agent.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.scan.MessageScanner;
+import org.mailsift.scanner.EngineFactory;
+
+/**
+ * {@code mailsift bench}: scan throughput over message folders. Loads every file into memory, warms the engine up,
+ * then measures one thread and N threads (default: all cores) for a fixed time each. Bayes is left out (its store
+ * would dominate and is benchmarked separately); the configuration's rules, weights and headers are used.
+ */
+public final class BenchCommand implements CliCommand {
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "measure scan throughput (messages/s) over message folders, single-thread and all cores";
+    }
+
+    @Override
+    public String argumentsSyntax() {
+        return "DIR...";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N").desc("threads for the parallel run (default: cores)").get());
+        o.addOption(Option.builder().longOpt("seconds").hasArg().argName("S").desc("measuring time per run (default 10)").get());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, Io io) throws Exception {
+        if (line.getArgList().isEmpty()) {
+            io.err().println("mailsift bench: give one or more folders of messages");
+            return 2;
+        }
+        int threads = Integer.parseInt(line.getOptionValue("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+        double seconds = Double.parseDouble(line.getOptionValue("seconds", "10"));
+        List<byte[]> messages = load(line.getArgList());
+        if (messages.isEmpty()) {
+            io.err().println("mailsift bench: no messages found");
+            return 1;
+        }
+        long bytes = messages.stream().mapToLong(m -> m.length).sum();
+        io.out().printf(Locale.ROOT, "loaded %d messages (%.1f MB)%n", messages.size(), bytes / 1e6);
+        MessageScanner engine = EngineFactory.create(ContextLoader.config(line), List.of());
+        measure(engine, messages, 1, Math.max(2, seconds / 2)); // warm-up
+        double single = measure(engine, messages, 1, seconds);
+        io.out().printf(Locale.ROOT, "1 thread:  %.0f messages/s%n", single);
+        double multi = measure(engine, messages, threads, seconds);
+        io.out().printf(Locale.ROOT, "%d threads: %.0f messages/s%n", threads, multi);
+        return 0;
+    }
+
+    private static List<byte[]> load(List<String> dirs) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        for (String d : dirs) {
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(Path.of(d))) {
+                files = s.filter(Files::isRegularFile).sorted().toList();
+            }
+            for (Path f : files) {
+                out.add(Files.readAllBytes(f));
+            }
+        }
+        return out;
+    }
+
+    /** Messages per second over {@code seconds} with {@code threads} threads cycling through the corpus. */
+    static double measure(MessageScanner engine, List<byte[]> messages, int threads, double seconds) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Long>> counts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                counts.add(pool.submit(() -> {
+                    long n = 0;
+                    while (System.nanoTime() < end) {
+                        byte[] m = messages.get(Math.floorMod(next.getAndIncrement(), messages.size()));
+                        engine.scan(m, Envelope.EMPTY);
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> f : counts) {
+                total += f.get();
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.mailsift.agent.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** Every CLI command, in the order `mailsift --help` lists them. Add one line per command. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static List<CliCommand> all() {
+        return List.of(
+                // registrations: keep one per line
+                new WatcherStatusCommand(),
+                new DeliverCommand(),
+                new FilterCommand(),
+                new RunCommand(),
+                new ScanCommand(),
+                new BenchCommand(),
+                new ConfigTestCommand(),
+                new ConfigDumpCommand(),
+                new LearnCommand(org.mailsift.core.learn.LearnClass.SPAM),
+                new LearnCommand(org.mailsift.core.learn.LearnClass.HAM),
+                new StatCommand(),
+                new BayesCommand(),
+                new BayesEvalCommand(),
+                new PwCommand()
+        );
+    }
+
+    public static Optional<CliCommand> find(String name) {
+        Map<String, CliCommand> byName = new LinkedHashMap<>();
+        all().forEach(c -> byName.put(c.name(), c));
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** -c/--config DIR and --dbdir DIR, shared by every command that reads the configuration. */
+    public static Options commonOptions() {
+        Options o = new Options();
+        o.addOption(Option.builder("c").longOpt("config").hasArg().argName("DIR")
+                .desc("configuration directory (default: the distribution's etc/, /etc/mailsift when packaged)").get());
+        o.addOption(Option.builder().longOpt("dbdir").hasArg().argName("DIR")
+                .desc("data directory for the embedded store, queues and watcher state (overrides options { dbdir })").get());
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        return o;
+    }
+}

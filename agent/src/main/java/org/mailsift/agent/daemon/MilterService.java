@@ -1,0 +1,44 @@
+package org.mailsift.agent.daemon;
+
+import org.mailsift.agent.AgentContext;
+import org.mailsift.core.scan.ScanListener;
+import org.mailsift.milter.MilterSettings;
+import org.mailsift.milter.server.MilterServer;
+
+/** The milter listener of `mailsift run`, configured by worker-proxy (Rspamd's proxy worker in milter mode). */
+public final class MilterService implements DaemonService {
+    private MilterServer server;
+    private MilterSettings settings;
+
+    @Override
+    public String name() {
+        return "milter";
+    }
+
+    @Override
+    public boolean enabled(AgentContext context) {
+        return settings(context).enabled();
+    }
+
+    @Override
+    public void start(AgentContext context) throws Exception {
+        server = new MilterServer(settings(context), context.scanner(ScanListener.ScanSource.MILTER), context.metrics());
+        server.start();
+    }
+
+    /** Read once, so unknown options are warned about once. */
+    private MilterSettings settings(AgentContext context) {
+        if (settings == null) {
+            settings = MilterSettings.from(context.config().section(MilterSettings.SECTION), context.config()::warn);
+        }
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+}

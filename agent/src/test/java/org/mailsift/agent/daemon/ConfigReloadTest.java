@@ -1,0 +1,113 @@
+package org.mailsift.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailsift.agent.AgentContext;
+import org.mailsift.core.config.ConfigDirectory;
+import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.scan.MessageScanner;
+import org.mailsift.core.scan.ScanListener.ScanSource;
+
+/** What `systemctl reload mailsift` (SIGHUP) does to a running daemon. */
+class ConfigReloadTest {
+    private static final byte[] MESSAGE = ("From: sam@example.org\r\nTo: alice@example.test\r\nSubject: lunch\r\n"
+            + "Message-ID: <lunch@example.org>\r\nDate: Thu, 21 Nov 2026 10:00:00 +0000\r\n\r\nThursday at noon?\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path conf;
+    @TempDir
+    Path data;
+
+    private AgentContext context;
+    private final Recorder watcher = new Recorder();
+
+    /** A running service that takes reloads and remembers the add_header threshold it was given. */
+    private static final class Recorder implements DaemonService, Reloadable {
+        final List<Double> addHeaderSeen = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "recorder";
+        }
+
+        @Override
+        public void start(AgentContext context) {
+        }
+
+        @Override
+        public void reload(ConfigSource config) {
+            addHeaderSeen.add(config.section("actions").getDouble("add_header", -1));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @BeforeEach
+    void runningDaemon() throws Exception {
+        Files.writeString(conf.resolve("actions.conf"), "reject = 15;\nadd_header = 6;\ngreylist = 4;\n");
+        Files.createDirectories(conf.resolve("local.d"));
+        context = new AgentContext(ConfigDirectory.open(conf), data);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        context.close();
+    }
+
+    private ConfigReload reload() {
+        return new ConfigReload(context, () -> List.of(watcher), () -> ConfigDirectory.open(conf));
+    }
+
+    private static double addHeaderThreshold(MessageScanner scanner) {
+        return scanner.scan(MESSAGE, Envelope.EMPTY).thresholds().get("add header");
+    }
+
+    @Test
+    void aScannerHandedOutBeforeTheReloadUsesTheNewThresholdsAfterIt() throws Exception {
+        MessageScanner milterScanner = context.scanner(ScanSource.MILTER);
+        assertThat(addHeaderThreshold(milterScanner)).isEqualTo(6.0);
+
+        Files.writeString(conf.resolve("local.d/actions.conf"), "add_header = 5.5;\n");
+        assertThat(reload().reload()).isTrue();
+
+        assertThat(addHeaderThreshold(milterScanner)).isEqualTo(5.5);
+        assertThat(context.config().section("actions").getDouble("add_header", -1)).isEqualTo(5.5);
+    }
+
+    @Test
+    void reloadableServicesGetTheNewConfiguration() throws Exception {
+        Files.writeString(conf.resolve("local.d/actions.conf"), "add_header = 7;\n");
+
+        reload().reload();
+
+        assertThat(watcher.addHeaderSeen).containsExactly(7.0);
+    }
+
+    @Test
+    void aBrokenConfigurationIsRefusedAndTheRunningOneKept() throws Exception {
+        MessageScanner httpScanner = context.scanner(ScanSource.HTTP);
+        assertThat(addHeaderThreshold(httpScanner)).isEqualTo(6.0); // running: it has scanned with the good file
+        ConfigSource running = context.config();
+        Files.writeString(conf.resolve("local.d/actions.conf"), "add_header = 5.5;\nreject = {{{ broken\n");
+
+        assertThat(reload().reload()).isFalse();
+
+        assertThat(context.config()).isSameAs(running);
+        assertThat(addHeaderThreshold(httpScanner)).isEqualTo(6.0);
+        assertThat(watcher.addHeaderSeen).isEmpty();
+    }
+}

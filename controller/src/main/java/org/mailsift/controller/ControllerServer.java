@@ -1,0 +1,143 @@
+package org.mailsift.controller;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+
+import org.mailsift.controller.api.ActionsEndpoints;
+import org.mailsift.controller.api.ApiResponse;
+import org.mailsift.controller.api.HistoryEndpoints;
+import org.mailsift.controller.api.LearnEndpoints;
+import org.mailsift.controller.api.Router;
+import org.mailsift.controller.api.ScanEndpoints;
+import org.mailsift.controller.api.StatusEndpoints;
+import org.mailsift.controller.http.HttpWorker;
+import org.mailsift.controller.security.AccessGuard;
+import org.mailsift.controller.security.AccessGuard.Level;
+import org.mailsift.controller.security.FailureThrottle;
+import org.mailsift.controller.stats.RecentErrors;
+import org.mailsift.controller.stats.ScanHistory;
+import org.mailsift.controller.stats.ScanStatistics;
+import org.mailsift.core.learn.Learner;
+import org.mailsift.core.metrics.Metrics;
+import org.mailsift.core.scan.MessageScanner;
+import org.mailsift.core.scan.ScanListener;
+
+/**
+ * The Rspamd-compatible HTTP API: the normal worker (scans, /ping, /metrics) and the controller (scans, learning,
+ * statistics, history). The scanner given must report its scans to {@link #scanListeners()} (the agent's
+ * {@code context.scanner(HTTP)} does, once the listeners are registered), so milter and CLI scans show up too.
+ */
+public final class ControllerServer implements AutoCloseable {
+    private final ControllerSettings settings;
+    private final ScanStatistics statistics;
+    private final ScanHistory history;
+    private final RecentErrors errors = new RecentErrors(100);
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    // scans are CPU-bound: virtual threads run them on the ForkJoin carriers (one per core) without a hand-sized pool
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpWorker normalWorker;
+    private final HttpWorker controllerWorker;
+
+    public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics) {
+        this.settings = settings;
+        this.statistics = new ScanStatistics(metrics);
+        this.history = new ScanHistory(settings.controller().historyRows());
+        String version = version();
+        String configId = Integer.toHexString(settings.hashCode());
+
+        ScanEndpoints normalScans = new ScanEndpoints(scanner, settings.normal().maxBodyBytes());
+        AccessGuard open = new AccessGuard(java.util.Optional.empty(), java.util.Optional.empty(), List.of(), new FailureThrottle(10, 1));
+        Router normal = new Router("normal", open, errors)
+                .add(Level.NONE, normalScans::checkV2, "checkv2")
+                .add(Level.NONE, normalScans::checkV1, "check", "symbols", "scan", "process")
+                .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
+                .add(Level.NONE, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.renderPrometheus().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "metrics");
+
+        WorkerSettings c = settings.controller();
+        AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), new FailureThrottle(10, 0.5));
+        ScanEndpoints controllerScans = new ScanEndpoints(scanner, c.maxBodyBytes());
+        LearnEndpoints learn = new LearnEndpoints(learner, statistics, c.maxBodyBytes());
+        StatusEndpoints status = new StatusEndpoints(statistics, learner, version, configId);
+        HistoryEndpoints hist = new HistoryEndpoints(history, errors);
+        ActionsEndpoints actions = new ActionsEndpoints(settings.thresholds(), settings.actionsFile());
+        Router controller = new Router("controller", guard, errors)
+                .add(Level.READ, controllerScans::checkV2, "checkv2")
+                .add(Level.READ, controllerScans::checkV1, "check", "scan")
+                .add(Level.ENABLE, learn::learnSpam, "learnspam")
+                .add(Level.ENABLE, learn::learnHam, "learnham")
+                .add(Level.READ, status::stat, "stat")
+                .add(Level.ENABLE, status::statReset, "statreset")
+                .add(Level.READ, status::auth, "auth")
+                .add(Level.READ, status::counters, "counters")
+                .add(Level.READ, status::symbols, "symbols")
+                .add(Level.READ, actions::actions, "actions")
+                .add(Level.ENABLE, actions::saveActions, "saveactions")
+                .add(Level.READ, hist::history, "history")
+                .add(Level.ENABLE, hist::historyReset, "historyreset")
+                .add(Level.READ, hist::errors, "errors")
+                .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
+                .add(Level.READ, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.renderPrometheus().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "metrics");
+
+        this.normalWorker = new HttpWorker(settings.normal(), normal, executor, group, () -> statistics.connectionAccepted(false));
+        this.controllerWorker = new HttpWorker(c, controller, executor, group, () -> statistics.connectionAccepted(true));
+    }
+
+    /** Binds both workers (a worker with no bind_socket stays off). */
+    public ControllerServer start() throws IOException, InterruptedException {
+        try {
+            normalWorker.start();
+            controllerWorker.start();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** Register these with every scan path (agent: {@code context.addScanListener}). */
+    public List<ScanListener> scanListeners() {
+        return List.of(statistics, history);
+    }
+
+    public List<SocketAddress> normalAddresses() {
+        return normalWorker.boundAddresses();
+    }
+
+    public List<SocketAddress> controllerAddresses() {
+        return controllerWorker.boundAddresses();
+    }
+
+    public ControllerSettings settings() {
+        return settings;
+    }
+
+    static String version() {
+        String v = ControllerServer.class.getPackage().getImplementationVersion();
+        return "mailsift " + (v == null ? "dev" : v);
+    }
+
+    @Override
+    public void close() {
+        normalWorker.close();
+        controllerWorker.close();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,33 @@
+package org.mailsift.controller.api;
+
+import java.net.InetAddress;
+
+/**
+ * One HTTP request, already read in full and decoupled from netty so endpoints are plain functions.
+ *
+ * @param method    "GET", "POST", ...
+ * @param path      lower-case command without slashes or query ("checkv2", "learnspam")
+ * @param headers   request headers plus query parameters
+ * @param body      the body, zstd already undone
+ * @param peer      the client's address, or null for a unix-socket peer
+ */
+public record ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer) {
+    public boolean fromUnixSocket() {
+        return peer == null;
+    }
+
+    /** Rspamd's command form: "/checkV2?x=1" and "checkv2" are the same command. */
+    public static String normalisePath(String uri) {
+        int q = uri.indexOf('?');
+        String p = q < 0 ? uri : uri.substring(0, q);
+        int start = 0;
+        while (start < p.length() && p.charAt(start) == '/') {
+            start++;
+        }
+        int end = p.length();
+        while (end > start && p.charAt(end - 1) == '/') {
+            end--;
+        }
+        return p.substring(start, end).toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,77 @@
+package org.mailsift.controller.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.mailsift.controller.security.AccessGuard;
+import org.mailsift.controller.stats.RecentErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps commands to endpoints with their access level, checks access, and turns every failure into a JSON error:
+ * this is the HTTP edge where exceptions stop.
+ */
+public final class Router {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private record Route(AccessGuard.Level level, Endpoint endpoint) {
+    }
+
+    private final String workerName;
+    private final AccessGuard guard;
+    private final RecentErrors errors;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+
+    public Router(String workerName, AccessGuard guard, RecentErrors errors) {
+        this.workerName = workerName;
+        this.guard = guard;
+        this.errors = errors;
+    }
+
+    public Router add(AccessGuard.Level level, Endpoint endpoint, String... paths) {
+        for (String p : paths) {
+            routes.put(p, new Route(level, endpoint));
+        }
+        return this;
+    }
+
+    public Set<String> paths() {
+        return routes.keySet();
+    }
+
+    public ApiResponse dispatch(ApiRequest request) {
+        Route route = routes.get(request.path());
+        if (route == null) {
+            return ApiResponse.error(404, "No such path: /" + request.path());
+        }
+        boolean forwarded = request.headers().has("Forwarded") || request.headers().has("X-Forwarded-For");
+        String password = request.headers().first("Password");
+        switch (guard.check(route.level(), request.peer(), forwarded, password)) {
+            case DENY -> {
+                LOG.info("{}: unauthorized /{} from {}", workerName, request.path(), peerText(request));
+                return ApiResponse.error(401, "Unauthorized");
+            }
+            case THROTTLED -> {
+                LOG.info("{}: throttled /{} from {} after repeated authentication failures", workerName, request.path(), peerText(request));
+                return ApiResponse.error(429, "Too many authentication failures");
+            }
+            case ALLOW -> { }
+        }
+        try {
+            return route.endpoint().handle(request);
+        } catch (ApiException e) {
+            return ApiResponse.error(e.status(), e.getMessage());
+        } catch (Exception | StackOverflowError e) {
+            LOG.warn("{}: /{} from {} failed", workerName, request.path(), peerText(request), e);
+            String message = "Internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            errors.add(workerName, "/" + request.path() + ": " + message);
+            return ApiResponse.error(500, message);
+        }
+    }
+
+    private static String peerText(ApiRequest r) {
+        return r.peer() == null ? "unix socket" : r.peer().getHostAddress();
+    }
+}

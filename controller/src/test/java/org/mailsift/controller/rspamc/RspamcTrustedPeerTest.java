@@ -1,0 +1,49 @@
+package org.mailsift.controller.rspamc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailsift.controller.WorkerSettings;
+import org.mailsift.controller.fixtures.RunningController;
+import org.mailsift.controller.fixtures.Rspamc;
+import org.mailsift.controller.security.Secret;
+
+/** Dovecot IMAPSieve pipe scripts call rspamc with no password from loopback or a unix socket. */
+class RspamcTrustedPeerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void imapSievePipeLearnsFromLoopbackWithoutPassword() throws Exception {
+        Rspamc.assumeInstalled();
+        // passwords configured, but 127.0.0.1 is in secure_ip (the shipped default)
+        try (RunningController c = RunningController.start(w -> w.withPasswords(Secret.of("read"), Secret.of("enable")))) {
+            byte[] message = Files.readAllBytes(Path.of(RspamcScanTest.message("pills.eml")));
+
+            Rspamc.Result r = Rspamc.runWithInput(message, "-h", c.controllerHost(), "learn_spam");
+
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.output()).contains("success = true;");
+            assertThat(c.learner.statistics().spamLearns()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void unixSocketPeersNeedNoPassword() throws Exception {
+        Rspamc.assumeInstalled();
+        Path socket = dir.resolve("controller.sock");
+        try (RunningController c = RunningController.start(w -> w.withSecureIps(List.of())
+                .withPasswords(Secret.of("read"), Secret.of("enable"))
+                .withBinds(WorkerSettings.parseBind(socket + " mode=0660")))) {
+            Rspamc.Result r = Rspamc.run("-h", socket.toString(), "learn_ham", RspamcScanTest.message("ham.eml"));
+
+            assertThat(r.output()).contains("success = true;");
+            assertThat(c.learner.statistics().hamLearns()).isEqualTo(1);
+        }
+    }
+}

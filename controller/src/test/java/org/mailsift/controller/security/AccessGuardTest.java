@@ -1,0 +1,102 @@
+package org.mailsift.controller.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mailsift.controller.security.AccessGuard.Decision.ALLOW;
+import static org.mailsift.controller.security.AccessGuard.Decision.DENY;
+import static org.mailsift.controller.security.AccessGuard.Decision.THROTTLED;
+import static org.mailsift.controller.security.AccessGuard.Level.ENABLE;
+import static org.mailsift.controller.security.AccessGuard.Level.READ;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class AccessGuardTest {
+    private static final InetAddress REMOTE = addr("203.0.113.5");
+    private static final InetAddress LOOPBACK = addr("127.0.0.1");
+
+    private static InetAddress addr(String a) {
+        try {
+            return InetAddress.getByName(a);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static AccessGuard guard(String read, String enable, String... secure) {
+        return new AccessGuard(Secret.of(read), Secret.of(enable), List.of(secure).stream().map(Cidr::parse).toList(),
+                new FailureThrottle(100, 1));
+    }
+
+    @Test
+    void secureIpAndUnixSocketPeersNeedNoPassword() {
+        AccessGuard g = guard("r", "e", "127.0.0.1", "10.0.0.0/8");
+
+        assertThat(g.check(ENABLE, LOOPBACK, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, addr("10.20.30.40"), false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, null, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, REMOTE, false, null)).isEqualTo(DENY);
+    }
+
+    @Test
+    void readPasswordReadsButDoesNotLearn() {
+        AccessGuard g = guard("r", "e");
+
+        assertThat(g.check(READ, REMOTE, false, "r")).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, REMOTE, false, "r")).isEqualTo(DENY);
+        assertThat(g.check(ENABLE, REMOTE, false, "e")).isEqualTo(ALLOW);
+        assertThat(g.check(READ, REMOTE, false, "e")).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void aLonePasswordIsAlsoTheEnablePassword() {
+        AccessGuard g = guard("only", null);
+
+        assertThat(g.check(ENABLE, REMOTE, false, "only")).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void wellKnownDefaultsAreAlwaysRefused() {
+        AccessGuard g = guard("q1", "q2");
+
+        assertThat(g.check(READ, REMOTE, false, "q1")).isEqualTo(DENY);
+        assertThat(g.check(ENABLE, REMOTE, false, "q2")).isEqualTo(DENY);
+    }
+
+    @Test
+    void withNoPasswordsAndNoSecureIpEverythingIsOpenAsInRspamd() {
+        AccessGuard g = guard(null, null);
+
+        assertThat(g.check(ENABLE, REMOTE, false, null)).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void failuresFillABucketThatDrainsOverTime() {
+        AtomicLong clock = new AtomicLong();
+        FailureThrottle t = new FailureThrottle(3, 1.0, clock::get);
+        AccessGuard g = new AccessGuard(Secret.of("r"), Optional.empty(), List.of(), t);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(g.check(READ, REMOTE, false, "bad")).isEqualTo(DENY);
+        }
+        assertThat(g.check(READ, REMOTE, false, "r")).isEqualTo(THROTTLED);
+        assertThat(g.check(READ, addr("203.0.113.6"), false, "r")).as("other clients are not affected").isEqualTo(ALLOW);
+        clock.addAndGet(2_000_000_000L);
+        assertThat(g.check(READ, REMOTE, false, "r")).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void cidrBlocksMatchByPrefixIncludingMappedIpv4() {
+        assertThat(Cidr.parse("192.168.0.0/16").contains(addr("192.168.200.1"))).isTrue();
+        assertThat(Cidr.parse("192.168.0.0/17").contains(addr("192.168.200.1"))).isFalse();
+        assertThat(Cidr.parse("::1").contains(addr("::1"))).isTrue();
+        assertThat(Cidr.parse("fd00::/8").contains(addr("fd12::5"))).isTrue();
+        assertThat(Cidr.parse("127.0.0.1").contains(addr("::ffff:127.0.0.1"))).isTrue();
+        assertThatThrownBy(() -> Cidr.parse("example.org")).hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length");
+    }
+}

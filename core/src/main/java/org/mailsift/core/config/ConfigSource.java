@@ -1,0 +1,23 @@
+package org.mailsift.core.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The configuration directory, read the way Rspamd admins expect: for a name such as {@code actions} the stock file
+ * ({@code actions.conf} or {@code actions.inc}) is parsed, {@code local.d/actions.conf} (or {@code .inc}) is merged
+ * over it, and {@code override.d/actions.conf} replaces both when present.
+ */
+public interface ConfigSource {
+    /** The merged section for {@code name} (e.g. "actions", "worker-proxy", "classifier-bayes"); empty when absent. */
+    UclObject section(String name);
+
+    /** The directory itself (for relative paths in values). */
+    Path directory();
+
+    /** Warnings collected so far (unknown options, plaintext passwords...), each starting with file:line:col. */
+    List<String> warnings();
+
+    /** Adds a warning (modules report unknown options here). */
+    void warn(String warning);
+}

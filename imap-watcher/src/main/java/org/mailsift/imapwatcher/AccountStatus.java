@@ -1,0 +1,76 @@
+package org.mailsift.imapwatcher;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Live counters and state of one watched account; {@link #snapshot()} gives an immutable copy. */
+public final class AccountStatus {
+    /** Connection state, as shown by {@code mailsift watcher status}. */
+    public enum State {
+        STARTING, CONNECTING, IDLE, POLLING, BACKOFF, AUTH_FAILED, NO_JUNK_FOLDER, MISCONFIGURED, DISABLED, STOPPED
+    }
+
+    private final String account;
+    private final Runnable onChange;
+    private final AtomicLong learnedSpam = new AtomicLong();
+    private final AtomicLong learnedHam = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private volatile State state = State.STARTING;
+    private volatile String lastEvent;
+    private volatile Instant lastEventAt;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+
+    public AccountStatus(String account, Runnable onChange) {
+        this.account = account;
+        this.onChange = onChange;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public void state(State s) {
+        if (state != s) {
+            state = s;
+            onChange.run();
+        }
+    }
+
+    public void event(String description) {
+        lastEvent = description;
+        lastEventAt = Instant.now();
+        onChange.run();
+    }
+
+    public void error(String description) {
+        errors.incrementAndGet();
+        lastError = description;
+        lastErrorAt = Instant.now();
+        onChange.run();
+    }
+
+    public void learnedSpam() {
+        learnedSpam.incrementAndGet();
+        onChange.run();
+    }
+
+    public void learnedHam() {
+        learnedHam.incrementAndGet();
+        onChange.run();
+    }
+
+    public AccountSnapshot snapshot() {
+        return new AccountSnapshot(account, state, learnedSpam.get(), learnedHam.get(), errors.get(),
+                lastEvent, lastEventAt, lastError, lastErrorAt);
+    }
+
+    /** Immutable view of an account's status. Times are null when nothing happened yet. */
+    public record AccountSnapshot(String account, State state, long learnedSpam, long learnedHam, long errors,
+                                  String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt) {
+    }
+}

@@ -1,0 +1,355 @@
+package org.mailsift.imapwatcher;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessageRemovedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.search.MessageIDTerm;
+
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.Status;
+import org.mailsift.core.learn.LearnClass;
+import org.mailsift.imapwatcher.JunkMoveDetector.Decision;
+import org.mailsift.imapwatcher.JunkMoveDetector.Sighting;
+import org.mailsift.imapwatcher.LearnQueue.LearnTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one Junk folder's recorded state in line with the server and learns what users did in between. The same
+ * pass serves a fresh IDLE wake-up, a poll, and catching up at start after downtime:
+ * <ol>
+ *   <li>UIDs above the last known UIDNEXT are arrivals in Junk: spam, unless the filter filed them itself;</li>
+ *   <li>recorded UIDs that are gone left Junk. Where to? Every other folder's UIDNEXT is compared (STATUS) with the one
+ *       recorded at the last pass; only the new UIDs of folders that grew are looked at, for a message with the same
+ *       Message-ID, size and digest. Found outside Trash: ham. In Trash or nowhere: nothing.</li>
+ * </ol>
+ * This needs one IDLE connection per account (on Junk), not one per folder, and costs a LIST plus one STATUS per
+ * folder only when something left Junk. A changed UIDVALIDITY makes the folder's contents the new baseline, without
+ * learning anything.
+ */
+final class JunkReconciler {
+    private static final Logger log = LoggerFactory.getLogger(JunkReconciler.class);
+    /** Above this many new UIDs in a folder, ask the server to SEARCH for the Message-ID instead of fetching envelopes. */
+    private static final int SEARCH_THRESHOLD = 200;
+
+    private final AccountSettings account;
+    private final WatcherSettings settings;
+    private final AccountState state;
+    private final JunkMoveDetector detector;
+    private final AccountStatus status;
+    private final Consumer<LearnTask> learn;
+
+    JunkReconciler(AccountSettings account, WatcherSettings settings, AccountState state, AccountStatus status,
+                   Consumer<LearnTask> learn) {
+        this.account = account;
+        this.settings = settings;
+        this.state = state;
+        this.status = status;
+        this.learn = learn;
+        this.detector = new JunkMoveDetector(settings.spamHeader(), settings.resultHeader());
+    }
+
+    /** What one pass found, for logs and tests. */
+    record Pass(int arrivals, int departures) {
+    }
+
+    /** Expunged message objects angus-mail keeps in the open folder's list; the watcher reopens Junk past a limit. */
+    private int expungedHeld;
+
+    int expungedHeld() {
+        return expungedHeld;
+    }
+
+    /** @param junk an open (read-only) Junk folder of {@code store} */
+    Pass reconcile(IMAPStore store, IMAPFolder junk) throws MessagingException {
+        String name = junk.getFullName();
+        long validity = junk.getUIDValidity();
+        TreeMap<Long, Message> now = currentMessages(junk);
+        long uidNext = Math.max(junk.getUIDNext(), now.isEmpty() ? 1 : now.lastKey() + 1);
+        long modSeq = highestModSeq(store, junk);
+        boolean firstStart = state.isNew();
+        MailboxState js = state.folder(name);
+        if (js == null || js.uidValidity() != validity) {
+            baseline(junk, now, js);
+            state.folderOrCreate(name, validity, uidNext, modSeq).update(validity, uidNext, modSeq);
+            if (firstStart) {
+                baselineOtherFolders(store, junk);
+            }
+            state.save();
+            return new Pass(0, 0);
+        }
+        if (uidNext <= js.uidNext() && now.keySet().equals(js.contents().keySet())) {
+            log.debug("{}: {} unchanged ({} messages)", account.name(), name, now.size());
+            return new Pass(0, 0); // nothing arrived, nothing left: no state to write
+        }
+        long known = Math.max(js.uidNext() - 1, js.highestUid());
+        List<Message> arrived = new ArrayList<>(now.tailMap(known, false).values());
+        arrivals(junk, arrived, js);
+        Map<Long, MessageIdentity> vanished = new LinkedHashMap<>();
+        js.contents().forEach((uid, id) -> {
+            if (!now.containsKey(uid)) {
+                vanished.put(uid, id);
+            }
+        });
+        if (!vanished.isEmpty()) {
+            departures(store, junk, new ArrayList<>(vanished.values()));
+            vanished.keySet().forEach(js.contents()::remove);
+        }
+        js.update(validity, uidNext, modSeq);
+        state.save();
+        log.debug("{}: {} pass: {} arrived, {} left, {} now", account.name(), name, arrived.size(), vanished.size(), now.size());
+        return new Pass(arrived.size(), vanished.size());
+    }
+
+    /** HIGHESTMODSEQ where the server has CONDSTORE (kept in the state for diagnostics and future QRESYNC), else 0. */
+    private static long highestModSeq(IMAPStore store, IMAPFolder junk) {
+        try {
+            return store.hasCapability("CONDSTORE") ? Math.max(0, junk.getHighestModSeq()) : 0;
+        } catch (MessagingException e) {
+            return 0;
+        }
+    }
+
+    private TreeMap<Long, Message> currentMessages(IMAPFolder junk) throws MessagingException {
+        Message[] msgs = junk.getMessages();
+        FetchProfile fp = new FetchProfile();
+        fp.add(UIDFolder.FetchProfileItem.UID);
+        junk.fetch(msgs, fp);
+        TreeMap<Long, Message> now = new TreeMap<>();
+        expungedHeld = 0;
+        for (Message m : msgs) {
+            if (m.isExpunged()) {
+                expungedHeld++;
+                continue; // another client's EXPUNGE: angus keeps the object (with its cached UID) in the list
+            }
+            try {
+                long uid = junk.getUID(m);
+                if (uid > 0) {
+                    now.put(uid, m);
+                }
+            } catch (MessageRemovedException gone) {
+                // expunged while we looked: the next pass sees it as vanished
+            }
+        }
+        return now;
+    }
+
+    /** Records the folder's contents from headers only (Message-ID, size), learning nothing. */
+    private void baseline(IMAPFolder junk, TreeMap<Long, Message> now, MailboxState previous) throws MessagingException {
+        fetchEnvelopes(junk, now.values().toArray(Message[]::new));
+        Map<Long, MessageIdentity> ids = new TreeMap<>();
+        for (Map.Entry<Long, Message> e : now.entrySet()) {
+            ids.put(e.getKey(), headerIdentity(e.getValue()));
+        }
+        if (previous != null) {
+            log.warn("{}: UIDVALIDITY of {} changed ({} -> {}): resynchronised {} messages without learning",
+                    account.name(), junk.getFullName(), previous.uidValidity(), junk.getUIDValidity(), ids.size());
+            status.event("UIDVALIDITY of " + junk.getFullName() + " changed: resynchronised without learning");
+            previous.replaceContents(ids);
+        } else {
+            state.folderOrCreate(junk.getFullName(), junk.getUIDValidity(), 0, 0).replaceContents(ids);
+        }
+    }
+
+    /** At the very first start: remember every other folder's UIDNEXT, so later searches look only at newer mail. */
+    private void baselineOtherFolders(IMAPStore store, IMAPFolder junk) throws MessagingException {
+        FolderRole.Roles roles = roles(store);
+        for (FolderRole.Folder f : concat(roles.elsewhere(), roles.trash())) {
+            Status st = status(junk, f.fullName());
+            state.folderOrCreate(f.fullName(), st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0);
+        }
+    }
+
+    private void arrivals(IMAPFolder junk, List<Message> arrived, MailboxState js) throws MessagingException {
+        if (arrived.isEmpty()) {
+            return;
+        }
+        FetchProfile fp = new FetchProfile();
+        fp.add(FetchProfile.Item.ENVELOPE);
+        fp.add(FetchProfile.Item.SIZE);
+        fp.add(settings.spamHeader());
+        fp.add(settings.resultHeader());
+        junk.fetch(arrived.toArray(Message[]::new), fp);
+        for (Message m : arrived) {
+            long uid;
+            try {
+                uid = junk.getUID(m);
+            } catch (MessageRemovedException gone) {
+                continue;
+            }
+            Decision d = detector.arrivalInJunk(junk.getFullName(), first(m.getHeader(settings.spamHeader())),
+                    first(m.getHeader(settings.resultHeader())));
+            if (d.verdict() == JunkMoveDetector.Verdict.OWN_DELIVERY) {
+                js.contents().put(uid, headerIdentity(m));
+                status.event("filed into " + junk.getFullName() + " by the filter: " + describe(m));
+                continue;
+            }
+            byte[] raw = raw(m);
+            js.contents().put(uid, MessageIdentity.of(messageId(m), raw));
+            submit(LearnClass.SPAM, raw, "into " + junk.getFullName() + ": " + describe(m));
+        }
+    }
+
+    /** A message that left Junk, and where it was seen since. */
+    private static final class Departure {
+        final MessageIdentity id;
+        final List<Sighting> sightings = new ArrayList<>();
+        byte[] raw;
+
+        Departure(MessageIdentity id) {
+            this.id = id;
+        }
+
+        boolean foundOutsideTrash() {
+            return sightings.stream().anyMatch(s -> s.role() == FolderRole.ELSEWHERE);
+        }
+    }
+
+    private void departures(IMAPStore store, IMAPFolder junk, List<MessageIdentity> gone) throws MessagingException {
+        List<Departure> departures = gone.stream().map(Departure::new).toList();
+        FolderRole.Roles roles = roles(store);
+        // look outside Trash first: a message found there is ham and needs no further search
+        for (FolderRole.Folder f : concat(roles.elsewhere(), roles.trash())) {
+            if (departures.stream().allMatch(Departure::foundOutsideTrash)) {
+                break;
+            }
+            Status st = status(junk, f.fullName());
+            MailboxState fs = state.folder(f.fullName());
+            // a folder unknown so far (created since) or re-created (UIDVALIDITY changed) is searched from its start
+            long from = fs == null || fs.uidValidity() != st.uidvalidity ? 1 : fs.uidNext();
+            if (st.uidnext > from) {
+                search(store, f, roles.of(f.fullName()), from, st.uidnext - 1, departures);
+            }
+            state.folderOrCreate(f.fullName(), st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0);
+        }
+        for (Departure d : departures) {
+            Decision decision = detector.departureFromJunk(d.sightings);
+            String what = describe(d.id);
+            switch (decision.verdict()) {
+                case LEARN_HAM -> submit(LearnClass.HAM, d.raw, "from " + junk.getFullName() + " to " + decision.folder() + ": " + what);
+                case TRASHED -> status.event("moved from " + junk.getFullName() + " to " + decision.folder() + ", not learned: " + what);
+                default -> status.event("deleted from " + junk.getFullName() + ", not learned: " + what);
+            }
+        }
+    }
+
+    private void search(IMAPStore store, FolderRole.Folder f, FolderRole role, long fromUid, long toUid,
+                        List<Departure> departures) throws MessagingException {
+        IMAPFolder folder = (IMAPFolder) store.getFolder(f.fullName());
+        folder.open(Folder.READ_ONLY);
+        try {
+            Message[] range = folder.getMessagesByUID(fromUid, toUid);
+            List<Message> present = new ArrayList<>();
+            for (Message m : range) {
+                if (m != null) {
+                    present.add(m);
+                }
+            }
+            if (present.isEmpty()) {
+                return;
+            }
+            Message[] candidates = present.toArray(Message[]::new);
+            for (Departure d : departures) {
+                if (d.foundOutsideTrash()) {
+                    continue;
+                }
+                Message[] pool = candidates;
+                if (candidates.length > SEARCH_THRESHOLD && d.id.messageId() != null) {
+                    pool = folder.search(new MessageIDTerm(d.id.messageId()), candidates);
+                }
+                FetchProfile fp = new FetchProfile();
+                fp.add(FetchProfile.Item.ENVELOPE);
+                fp.add(FetchProfile.Item.SIZE);
+                folder.fetch(pool, fp);
+                for (Message m : pool) {
+                    if (!headerIdentity(m).sameMessage(d.id)) {
+                        continue;
+                    }
+                    if (role == FolderRole.ELSEWHERE) {
+                        byte[] raw = raw(m);
+                        if (!MessageIdentity.of(messageId(m), raw).sameMessage(d.id)) {
+                            continue; // same Message-ID and size, different bytes: another copy, not our message
+                        }
+                        d.raw = raw;
+                    }
+                    d.sightings.add(new Sighting(f.fullName(), role));
+                    break;
+                }
+            }
+        } finally {
+            folder.close(false);
+        }
+    }
+
+    private FolderRole.Roles roles(IMAPStore store) throws MessagingException {
+        return FolderRole.resolve(FolderLister.list(store), settings.junkFolders(), settings.trashFolders());
+    }
+
+    private static Status status(IMAPFolder junk, String folder) throws MessagingException {
+        return (Status) junk.doCommand(p -> p.status(folder, new String[]{"UIDNEXT", "UIDVALIDITY"}));
+    }
+
+    private void submit(LearnClass cls, byte[] raw, String what) {
+        String user = settings.perUser() ? account.learnUser() : null;
+        learn.accept(new LearnTask(status, cls, raw, user, what, System.nanoTime()));
+    }
+
+    private static void fetchEnvelopes(IMAPFolder folder, Message[] msgs) throws MessagingException {
+        FetchProfile fp = new FetchProfile();
+        fp.add(FetchProfile.Item.ENVELOPE);
+        fp.add(FetchProfile.Item.SIZE);
+        folder.fetch(msgs, fp);
+    }
+
+    private static MessageIdentity headerIdentity(Message m) throws MessagingException {
+        String id = messageId(m);
+        return new MessageIdentity(id == null || id.isBlank() ? null : id.trim().replaceAll("\\s+", " "), m.getSize(), null);
+    }
+
+    private static String messageId(Message m) throws MessagingException {
+        return ((IMAPMessage) m).getMessageID();
+    }
+
+    static byte[] raw(Message m) throws MessagingException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, m.getSize()));
+        try {
+            m.writeTo(out);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read message: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String describe(Message m) throws MessagingException {
+        String id = messageId(m);
+        return id != null ? id : "(no Message-ID, " + m.getSize() + " bytes)";
+    }
+
+    private static String describe(MessageIdentity id) {
+        return id.messageId() != null ? id.messageId() : "(no Message-ID, " + id.size() + " bytes)";
+    }
+
+    private static String first(String[] values) {
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

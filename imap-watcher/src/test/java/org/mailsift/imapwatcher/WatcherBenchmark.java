@@ -1,0 +1,160 @@
+package org.mailsift.imapwatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mailsift.imapwatcher.WatcherFixture.account;
+import static org.mailsift.imapwatcher.WatcherFixture.config;
+import static org.mailsift.imapwatcher.WatcherFixture.message;
+import static org.mailsift.imapwatcher.WatcherFixture.newMessageId;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.testsupport.DovecotServer;
+import org.mailsift.testsupport.RawImapClient;
+
+/**
+ * Benchmarks against a private Dovecot (run by scripts/bench-watcher.sh; skipped in normal test runs):
+ * <ul>
+ *   <li>latency: MOVE INBOX -&gt; Junk issued by a client, until the learn reached the Learner (median, p99);</li>
+ *   <li>throughput: a client moves messages back to back; moves/s until all are learned;</li>
+ *   <li>memory: heap and threads per idle watched account, for N accounts.</li>
+ * </ul>
+ */
+@EnabledIfSystemProperty(named = "mailsift.bench", matches = "true")
+class WatcherBenchmark {
+    @TempDir
+    Path tmp;
+
+    private static int intProp(String name, int dflt) {
+        return Integer.parseInt(System.getProperty(name, Integer.toString(dflt)));
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "bench.latency", matches = "true")
+    void latencyAndThroughputOfMoves() throws Exception {
+        Assumptions.assumeTrue(DovecotServer.available());
+        int moves = intProp("bench.moves", 200);
+        try (DovecotServer server = DovecotServer.builder().user("alice", "pw").start();
+             WatcherFixture fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "pw")))) {
+            fixture.start();
+            fixture.awaitState(State.IDLE);
+            try (RawImapClient c = RawImapClient.login(server, "alice", "pw")) {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 2 * moves; i++) {
+                    String id = newMessageId();
+                    c.append("INBOX", message(id, "bench " + i));
+                    ids.add(id);
+                }
+                c.select("INBOX");
+                // latency: one move at a time, wait for its learn
+                long[] ms = new long[moves];
+                for (int i = 0; i < moves; i++) {
+                    String id = ids.get(i);
+                    long uid = c.uidOf(id);
+                    long t0 = System.nanoTime();
+                    c.ok("UID MOVE " + uid + " Junk");
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> !fixture.learner.of(id).isEmpty());
+                    ms[i] = (fixture.learner.of(id).get(0).atNanos() - t0) / 1_000_000;
+                }
+                Arrays.sort(ms);
+                System.out.printf(Locale.ROOT, "BENCH latency MOVE->learn over %d moves: median %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
+                        moves, ms[moves / 2], ms[(int) (moves * 0.9)], ms[Math.min(moves - 1, (int) Math.ceil(moves * 0.99) - 1)], ms[moves - 1]);
+
+                // throughput: back-to-back moves by one client, until all learned
+                int before = fixture.learner.all().size();
+                long t0 = System.nanoTime();
+                for (int i = moves; i < 2 * moves; i++) {
+                    c.ok("UID MOVE " + c.uidOf(ids.get(i)) + " Junk");
+                }
+                long movedNanos = System.nanoTime() - t0;
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> fixture.learner.all().size() >= before + moves);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "BENCH throughput: %d moves issued in %.2f s, all learned after %.2f s = %.1f moves/s learned%n",
+                        moves, movedNanos / 1e9, secs, moves / secs);
+                assertThat(fixture.learner.all()).hasSize(before + moves);
+            }
+        }
+    }
+
+    @Test
+    void memoryPerIdleAccount() throws Exception {
+        Assumptions.assumeTrue(DovecotServer.available());
+        int n = intProp("bench.accounts", 200);
+        DovecotServer.Builder b = DovecotServer.builder().imapProcesses(Math.max(100, n / 10 + 10), 20).loginProcesses(4);
+        StringBuilder conf = new StringBuilder("idle_refresh = 10min;\nbackoff_initial = 1s;\nbackoff_max = 10s;\n");
+        for (int i = 0; i < n; i++) {
+            b.user("u" + i, "pw" + i);
+        }
+        try (DovecotServer server = b.start()) {
+            for (int i = 0; i < n; i++) {
+                conf.append(account("u" + i, server.imapPort(), "u" + i, "pw" + i));
+            }
+            try (WatcherFixture fixture = new WatcherFixture(tmp, config(conf.toString()))) {
+                long heap0 = usedHeapAfterGc();
+                int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
+                long rss0 = rssKb();
+                long t0 = System.nanoTime();
+                fixture.start();
+                try {
+                    await().atMost(Duration.ofSeconds(Math.max(60, n / 5))).pollInterval(Duration.ofMillis(100)).until(() ->
+                            fixture.watcher.status().size() == n && fixture.watcher.status().stream().allMatch(a -> a.state() == State.IDLE));
+                } finally {
+                    server.log().lines().filter(l -> l.contains("Error") || l.contains("Warning") || l.contains("Fatal"))
+                            .limit(20).forEach(l -> System.out.println("DOVECOT " + l));
+                }
+                double startSecs = (System.nanoTime() - t0) / 1e9;
+                Thread.sleep(2000);
+                long heap1 = usedHeapAfterGc();
+                int threads1 = ManagementFactory.getThreadMXBean().getThreadCount();
+                long rss1 = rssKb();
+                long conns = Files.lines(Path.of("/proc/net/tcp")).filter(l -> l.contains(String.format(":%04X ", server.imapPort()))
+                        && l.split("\\s+")[4].equals("01")).count();
+                System.out.printf(Locale.ROOT, "BENCH %d idle accounts: all IDLE after %.1f s; heap +%.1f MB (%.1f KB/account); "
+                                + "platform threads %d -> %d; JVM RSS +%.1f MB (%.1f KB/account); established server-side IMAP connections %d%n",
+                        n, startSecs, (heap1 - heap0) / 1e6, (heap1 - heap0) / 1024.0 / n, threads0, threads1,
+                        (rss1 - rss0) / 1024.0, (rss1 - rss0) / (double) n, conns);
+                // one move among them is still learned promptly
+                try (RawImapClient c = RawImapClient.login(server, "u" + (n - 1), "pw" + (n - 1))) {
+                    String id = newMessageId();
+                    c.append("INBOX", message(id, "needle"));
+                    c.select("INBOX");
+                    long m0 = System.nanoTime();
+                    c.move(id, "Junk");
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> !fixture.learner.of(id).isEmpty());
+                    System.out.printf(Locale.ROOT, "BENCH with %d idle accounts, a move in the last one learned after %d ms%n", n,
+                            (fixture.learner.of(id).get(0).atNanos() - m0) / 1_000_000);
+                }
+            }
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    private static long rssKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,125 @@
+package org.mailsift.scanner;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.ParsedMessage;
+import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.ScanResult;
+import org.mailsift.scanner.rules.ScanContext;
+
+/**
+ * The per-scan state rules write into. Inserting a symbol again keeps the larger runtime score and merges the
+ * options (Rspamd's one-shot behaviour, which all our rules want).
+ */
+final class EngineScanContext implements ScanContext {
+    static final int MAX_OPTIONS = 32;
+
+    record Hit(String name, double runtimeScore, LinkedHashSet<String> options) {
+    }
+
+    private final ParsedMessage message;
+    private final Envelope envelope;
+    private final boolean local;
+    private final Map<String, Hit> hits = new LinkedHashMap<>();
+    private Action forcedAction;
+    private String smtpMessage;
+    private String forcedBy;
+    private ScanResult.BayesInfo bayes;
+    String currentRule = "";
+
+    EngineScanContext(ParsedMessage message, Envelope envelope, boolean local) {
+        this.message = message;
+        this.envelope = envelope;
+        this.local = local;
+    }
+
+    @Override
+    public ParsedMessage message() {
+        return message;
+    }
+
+    @Override
+    public Envelope envelope() {
+        return envelope;
+    }
+
+    @Override
+    public void insert(String symbol, double runtimeScore, List<String> options) {
+        Hit h = hits.get(symbol);
+        if (h == null) {
+            h = new Hit(symbol, runtimeScore, new LinkedHashSet<>());
+            hits.put(symbol, h);
+        } else if (Math.abs(runtimeScore) > Math.abs(h.runtimeScore())) {
+            Hit bigger = new Hit(symbol, runtimeScore, h.options());
+            hits.put(symbol, bigger);
+            h = bigger;
+        }
+        for (String o : options) {
+            if (h.options().size() >= MAX_OPTIONS) {
+                break;
+            }
+            if (o != null) {
+                h.options().add(sanitize(o));
+            }
+        }
+    }
+
+    /** Options end up in a header: no line breaks, no control characters, bounded length. */
+    private static String sanitize(String o) {
+        StringBuilder sb = new StringBuilder(Math.min(o.length(), 128));
+        for (int i = 0; i < o.length() && sb.length() < 128; i++) {
+            char c = o.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void forceAction(Action action, String smtpMessage) {
+        if (forcedAction == null) {
+            this.forcedAction = action;
+            this.smtpMessage = smtpMessage;
+            this.forcedBy = currentRule;
+        }
+    }
+
+    @Override
+    public void bayes(ScanResult.BayesInfo info) {
+        this.bayes = info;
+    }
+
+    @Override
+    public boolean isLocalOrAuthenticated() {
+        return local || envelope.isAuthenticated();
+    }
+
+    @Override
+    public boolean isLocal() {
+        return local;
+    }
+
+    List<Hit> hits() {
+        return new ArrayList<>(hits.values());
+    }
+
+    Action forcedAction() {
+        return forcedAction;
+    }
+
+    String smtpMessage() {
+        return smtpMessage;
+    }
+
+    String forcedBy() {
+        return forcedBy;
+    }
+
+    ScanResult.BayesInfo bayes() {
+        return bayes;
+    }
+}

@@ -1,0 +1,134 @@
+package org.mailsift.scanner;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.MessageParser;
+import org.mailsift.core.message.ParseLimits;
+import org.mailsift.core.message.ParsedMessage;
+import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.HeaderChange;
+import org.mailsift.core.scan.MessageScanner;
+import org.mailsift.core.scan.ScanResult;
+import org.mailsift.core.scan.SymbolResult;
+import org.mailsift.scanner.headers.SpamHeaders;
+import org.mailsift.scanner.rules.Rule;
+import org.mailsift.scanner.rules.SymbolDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scan engine: parses the message once, runs every rule (each isolated: a rule that throws is logged and
+ * skipped), scores the symbols with the configured weights and group caps, picks the action and renders the
+ * headers. Thread-safe and stateless between scans.
+ */
+public final class ScanEngine implements MessageScanner {
+    private static final Logger LOG = LoggerFactory.getLogger(ScanEngine.class);
+    /** Symbols in X-Spamd-Result order: absolute score descending, then name. */
+    public static final Comparator<SymbolResult> HEADER_ORDER = Comparator
+            .comparingDouble((SymbolResult s) -> -Math.abs(s.score())).thenComparing(SymbolResult::name);
+
+    private final List<Rule> rules;
+    private final EngineSettings settings;
+    private final SymbolTable symbols;
+    private final MessageParser parser;
+    private final String hostname;
+
+    public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname) {
+        this.rules = List.copyOf(rules);
+        this.settings = settings;
+        this.symbols = new SymbolTable(this.rules, settings.groups());
+        this.parser = new MessageParser(limits);
+        this.hostname = hostname;
+    }
+
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public ScanResult scan(byte[] rawMessage, Envelope envelope) {
+        long started = System.nanoTime();
+        Envelope env = envelope == null ? Envelope.EMPTY : envelope;
+        ParsedMessage message = parser.parseMessage(rawMessage);
+        boolean local = settings.options().localAddrs().contains(env.clientIp());
+        EngineScanContext ctx = new EngineScanContext(message, env, local);
+        for (Rule rule : rules) {
+            ctx.currentRule = ruleName(rule);
+            try {
+                rule.check(ctx);
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.warn("rule {} failed on message {} (queue id {}); skipped: {}", ctx.currentRule,
+                        message.messageId().orElse("undef"), env.queueId() == null ? "-" : env.queueId(), e.toString());
+                LOG.debug("rule failure", e);
+            }
+            if (ctx.forcedAction() != null) {
+                break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
+            }
+        }
+        List<SymbolResult> results = score(ctx.hits());
+        double score = 0;
+        for (SymbolResult r : results) {
+            score += r.score();
+        }
+        Action action;
+        if (ctx.forcedAction() != null) {
+            action = ctx.forcedAction();
+            Double threshold = settings.actions().thresholds().get(action);
+            if (threshold != null) {
+                score = threshold;
+            }
+        } else {
+            action = settings.actions().actionFor(score);
+        }
+        score = round(score);
+        results.sort(HEADER_ORDER);
+        String subject = action == Action.REWRITE_SUBJECT
+                ? settings.actions().rewriteSubject(message.subject().orElse(""), score) : null;
+        double required = settings.actions().requiredScore();
+        SpamHeaders.Verdict verdict = new SpamHeaders.Verdict(score, required, action, results, env.queueId(),
+                ctx.forcedAction(), ctx.forcedBy(), ctx.smtpMessage(), subject);
+        List<HeaderChange> headers = SpamHeaders.render(verdict, message, local, env.isAuthenticated(),
+                settings.milterHeaders(), hostname);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
+                message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, false, seconds, ctx.bayes());
+    }
+
+    /** Final score = weight × runtime score, reduced so a group's positive total never exceeds its max_score. */
+    private List<SymbolResult> score(List<EngineScanContext.Hit> hits) {
+        Map<String, Double> groupTotals = new HashMap<>();
+        List<SymbolResult> out = new ArrayList<>(hits.size());
+        for (EngineScanContext.Hit h : hits) {
+            SymbolDefinition d = symbols.get(h.name());
+            double s = d.weight() * h.runtimeScore();
+            Double cap = settings.groups().groupMaxScore().get(d.group());
+            if (cap != null && cap > 0 && s > 0) {
+                double used = groupTotals.getOrDefault(d.group(), 0.0);
+                if (used + s > cap) {
+                    s = Math.max(0, cap - used);
+                }
+                groupTotals.put(d.group(), used + s);
+            }
+            out.add(new SymbolResult(h.name(), round(s), d.weight(), d.description(), List.copyOf(h.options())));
+        }
+        return out;
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 1e6) / 1e6;
+    }
+
+    private static String ruleName(Rule rule) {
+        List<SymbolDefinition> s = rule.symbols();
+        return s.isEmpty() ? rule.getClass().getSimpleName() : s.get(0).name();
+    }
+}

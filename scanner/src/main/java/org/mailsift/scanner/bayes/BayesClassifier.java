@@ -1,0 +1,105 @@
+package org.mailsift.scanner.bayes;
+
+import java.util.Arrays;
+
+import org.mailsift.core.learn.BayesStore.ClassCounts;
+
+/**
+ * Robinson-Fisher classifier over token counts: each token's spam probability is smoothed towards a prior by
+ * Robinson's f(w), and the evidence is combined with Fisher's inverse chi-square in both directions
+ * (H for "ham-like evidence is not random", S for spam), giving {@code (1 + S - H) / 2}.
+ */
+public final class BayesClassifier {
+    private final ClassifierSettings settings;
+
+    public BayesClassifier(ClassifierSettings settings) {
+        this.settings = settings;
+    }
+
+    public ClassifierSettings settings() {
+        return settings;
+    }
+
+    /**
+     * The result of one classification.
+     *
+     * @param probability spam probability in [0, 1]
+     * @param usedTokens  tokens that carried evidence (known and far enough from 0.5)
+     */
+    public record Verdict(double probability, int usedTokens) {
+    }
+
+    /** Classifies from per-token counts (aligned arrays) and the learn counts of the same statistics. */
+    public Verdict classify(long[] spam, long[] ham, ClassCounts learns) {
+        double nSpam = Math.max(1, learns.spam());
+        double nHam = Math.max(1, learns.ham());
+        double s = settings.strength();
+        double x = settings.prior();
+        double[] f = new double[spam.length];
+        int n = 0;
+        for (int i = 0; i < spam.length; i++) {
+            long total = spam[i] + ham[i];
+            if (total == 0) {
+                continue;
+            }
+            double ps = spam[i] / nSpam;
+            double ph = ham[i] / nHam;
+            double p = ps / (ps + ph);
+            double fw = (s * x + total * p) / (s + total);
+            if (Math.abs(fw - 0.5) >= settings.minDeviation()) {
+                f[n++] = fw;
+            }
+        }
+        if (settings.maxTokens() > 0 && n > settings.maxTokens()) {
+            f = mostExtreme(f, n, settings.maxTokens());
+            n = f.length;
+        }
+        if (n == 0) {
+            return new Verdict(0.5, 0);
+        }
+        if (settings.combining() == ClassifierSettings.Combining.LOG_ODDS) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                double fw = Math.min(Math.max(f[i], 1e-9), 1 - 1e-9);
+                sum += Math.log(fw / (1 - fw));
+            }
+            // per-token average evidence, scaled so a typical confident message lands near 0 or 1
+            return new Verdict(1 / (1 + Math.exp(-sum / Math.sqrt(n))), n);
+        }
+        double lnSpam = 0;
+        double lnHam = 0;
+        for (int i = 0; i < n; i++) {
+            double fw = Math.min(Math.max(f[i], 1e-9), 1 - 1e-9);
+            lnSpam += Math.log(fw);
+            lnHam += Math.log1p(-fw);
+        }
+        double h = chi2Q(-2 * lnSpam, 2 * n); // small when the tokens are spammy
+        double sp = chi2Q(-2 * lnHam, 2 * n); // small when the tokens are hammy
+        return new Verdict((1 + h - sp) / 2, n);
+    }
+
+    private static double[] mostExtreme(double[] f, int n, int keep) {
+        Double[] boxed = new Double[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = f[i];
+        }
+        Arrays.sort(boxed, (a, b) -> Double.compare(Math.abs(b - 0.5), Math.abs(a - 0.5)));
+        double[] out = new double[keep];
+        for (int i = 0; i < keep; i++) {
+            out[i] = boxed[i];
+        }
+        return out;
+    }
+
+    /** P(chi-square with {@code dof} (even) degrees of freedom >= x2): the survival function, summed in log space. */
+    static double chi2Q(double x2, int dof) {
+        double m = x2 / 2;
+        double logTerm = -m;
+        double sum = Math.exp(logTerm);
+        for (int i = 1; i < dof / 2; i++) {
+            logTerm += Math.log(m / i);
+            sum += Math.exp(logTerm);
+        }
+        return Math.min(sum, 1.0);
+    }
+}

@@ -1,0 +1,40 @@
+package org.mailsift.scanner.rules;
+
+import java.util.List;
+
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.ParsedMessage;
+import org.mailsift.core.scan.Action;
+
+/** What a rule sees and how it reports. One per scan; not shared between threads. */
+public interface ScanContext {
+    ParsedMessage message();
+
+    Envelope envelope();
+
+    /** Inserts {@code symbol} with a runtime score (final score = weight × runtimeScore) and options. */
+    void insert(String symbol, double runtimeScore, List<String> options);
+
+    default void insert(String symbol, String... options) {
+        insert(symbol, 1.0, List.of(options));
+    }
+
+    /** Forces the action (a pre-result, e.g. GTUBE → reject) with an SMTP message, as Rspamd's passthrough. */
+    void forceAction(Action action, String smtpMessage);
+
+    /** Whether the client IP is in options.inc local_addrs. */
+    default boolean isLocal() {
+        return isLocalOrAuthenticated() && !envelope().isAuthenticated();
+    }
+
+    /** Whether the sender is local (client IP in options.inc local_addrs) or authenticated. */
+    boolean isLocalOrAuthenticated();
+
+    /**
+     * Attaches the Bayes classifier's details (full-precision probability, token count, or why it stayed silent)
+     * for {@link org.mailsift.core.scan.ScanResult#bayes()}. Added by the Bayes work as a default no-op so existing
+     * contexts compile; the engine's context should keep the value and put it in the ScanResult.
+     */
+    default void bayes(org.mailsift.core.scan.ScanResult.BayesInfo info) {
+    }
+}

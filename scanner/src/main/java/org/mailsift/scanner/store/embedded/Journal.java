@@ -1,0 +1,177 @@
+package org.mailsift.scanner.store.embedded;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+import org.mailsift.core.learn.LearnClass;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Append-only learn journal. Each record is {@code [int length][int crc32c][payload]} and is forced to disk before
+ * the learn is acknowledged. On open, records are replayed up to the first incomplete or corrupt one (a learn cut by
+ * {@code kill -9} or a power cut was never acknowledged) and the file is truncated there.
+ */
+final class Journal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    private static final int MAX_RECORD = 64 << 20;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final Object syncLock = new Object();
+    private long synced;
+
+    /** Receives the learns found in the journal. */
+    interface Replay {
+        void learn(String user, LearnClass c, String digest, long[] tokens);
+    }
+
+    private Journal(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+        this.synced = -1;
+    }
+
+    /** Opens (creating) the journal, replays its complete records into {@code replay} and drops a torn tail. */
+    static Journal open(Path path, Replay replay) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long good = replayAll(ch, replay);
+        if (good < ch.size()) {
+            log.warn("{}: dropping {} bytes of an incomplete last record (a learn interrupted before it was acknowledged)",
+                    path, ch.size() - good);
+            ch.truncate(good);
+            ch.force(true);
+        }
+        ch.position(good);
+        return new Journal(path, ch);
+    }
+
+    private static long replayAll(FileChannel ch, Replay replay) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(8);
+        long pos = 0;
+        long size = ch.size();
+        while (pos + 8 <= size) {
+            head.clear();
+            ch.read(head, pos);
+            head.flip();
+            int len = head.getInt();
+            int crc = head.getInt();
+            if (len <= 0 || len > MAX_RECORD || pos + 8 + len > size) {
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(len);
+            ch.read(payload, pos + 8);
+            payload.flip();
+            if (crc(payload) != crc) {
+                break;
+            }
+            decode(payload, replay);
+            pos += 8 + len;
+        }
+        return pos;
+    }
+
+    /**
+     * Appends one learn (written, not yet forced) and returns the journal position that {@link #syncTo(long)} must
+     * reach for it to be durable. Callers hold the store's lock; the force happens outside it (group commit).
+     */
+    long append(String user, LearnClass c, String digest, long[] tokens) throws IOException {
+        byte[] u = user == null ? new byte[0] : user.getBytes(StandardCharsets.UTF_8);
+        byte[] d = digest.getBytes(StandardCharsets.UTF_8);
+        int len = 1 + 1 + 4 + u.length + 4 + d.length + 4 + 8 * tokens.length;
+        ByteBuffer b = ByteBuffer.allocate(8 + len);
+        b.position(8);
+        b.put((byte) 1); // record type: learn
+        b.put((byte) (c == LearnClass.SPAM ? 1 : 0));
+        b.putInt(user == null ? -1 : u.length).put(u);
+        b.putInt(d.length).put(d);
+        b.putInt(tokens.length);
+        for (long t : tokens) {
+            b.putLong(t);
+        }
+        ByteBuffer payload = b.duplicate().position(8).limit(8 + len);
+        b.putInt(0, len).putInt(4, crc(payload));
+        b.flip();
+        long start = channel.position();
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } catch (IOException e) {
+            channel.truncate(start); // never leave a half record that a later append would follow
+            throw e;
+        }
+        return channel.position();
+    }
+
+    /**
+     * Forces the journal at least up to {@code position}. Concurrent learners coalesce: whoever forces first makes
+     * every record written before it durable, and the others return at once.
+     */
+    void syncTo(long position) throws IOException {
+        synchronized (syncLock) {
+            if (synced >= position) {
+                return;
+            }
+            long target;
+            try {
+                target = channel.size();
+                channel.force(false);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                return; // rotated meanwhile: the snapshot that replaced this journal was forced first
+            }
+            synced = target;
+        }
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    Path path() {
+        return path;
+    }
+
+    private static void decode(ByteBuffer p, Replay replay) {
+        byte type = p.get();
+        if (type != 1) {
+            throw new IllegalStateException("unknown journal record type " + type);
+        }
+        LearnClass c = p.get() == 1 ? LearnClass.SPAM : LearnClass.HAM;
+        int ul = p.getInt();
+        String user = null;
+        if (ul >= 0) {
+            byte[] u = new byte[ul];
+            p.get(u);
+            user = new String(u, StandardCharsets.UTF_8);
+        }
+        byte[] d = new byte[p.getInt()];
+        p.get(d);
+        long[] tokens = new long[p.getInt()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = p.getLong();
+        }
+        replay.learn(user, c, new String(d, StandardCharsets.UTF_8), tokens);
+    }
+
+    private static int crc(ByteBuffer payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload.duplicate());
+        return (int) crc.getValue();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    static void delete(Path p) throws IOException {
+        Files.deleteIfExists(p);
+    }
+}

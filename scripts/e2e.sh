@@ -1,0 +1,507 @@
+#!/usr/bin/env bash
+# End-to-end test of the whole mail flow, on loopback and free ports:
+#   Postfix (smtpd_milters -> mailsift) -> LMTP -> Dovecot (sieve_before = shipped spam-to-junk.sieve)
+#   a user's IMAP moves -> Dovecot IMAPSieve (shipped report-spam/report-ham.sieve + mailsift-learn) -> controller
+# with mailsift run from the built distribution (agent/target/mailsift). It proves:
+#   1. GTUBE is rejected at SMTP with 554
+#   2. an add-header-band message lands in Junk with X-Spam: Yes + X-Spamd-Result; a clean one in INBOX
+#   3. 250 spam moved into Junk and 250 ham moved out of Junk are each learned exactly once (/stat, learn log)
+#   4. afterwards fresh corpus spam gets BAYES_SPAM and lands in Junk, fresh ham gets BAYES_HAM and lands in INBOX
+#   5. after a restart (SIGTERM -> exit 0) the Bayes data is still there; SIGHUP reloads actions without a restart;
+#      two daemons sharing one Redis give the same counts
+#   6. no ERROR lines in the daemon logs
+# plus the Debian package build and its checks (packaging/src/deb/check-deb.sh).
+# Prints a summary table; exits non-zero on any failure; exits 0 with a SKIP line when the corpus or a server
+# binary is missing, or when not run as root (private Postfix/Dovecot instances need it).
+#
+# Env: MAILSIFT_CORPUS (default ../shared/corpus/sa), MAILSIFT_DIST (default agent/target/mailsift),
+#      E2E_TRAIN (250), E2E_FRESH (10), E2E_DEB (1: build and check the .deb), E2E_REDIS (1),
+#      E2E_KEEP=1 keeps the work directory, E2E_VERBOSE=1 echoes each step.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+CORPUS=${MAILSIFT_CORPUS:-$ROOT/../shared/corpus/sa}
+DIST=${MAILSIFT_DIST:-$ROOT/agent/target/mailsift}
+TRAIN=${E2E_TRAIN:-250}
+FRESH=${E2E_FRESH:-10}
+FLOW="python3 $ROOT/scripts/e2e/mailflow.py"
+T0=$(date +%s)
+
+skip() { echo "SKIP e2e: $*"; exit 0; }
+[ -d "$CORPUS/spam" ] && [ -d "$CORPUS/ham" ] || skip "no corpus at $CORPUS (set MAILSIFT_CORPUS)"
+[ "$(id -u)" = 0 ] || skip "needs root (private Postfix and Dovecot instances)"
+for bin in postfix dovecot sievec python3 curl; do
+    command -v "$bin" >/dev/null 2>&1 || skip "$bin is not installed (scripts/install-test-deps.sh)"
+done
+getent passwd mail >/dev/null && getent passwd dovecot >/dev/null && getent passwd dovenull >/dev/null \
+    || skip "the users mail, dovecot and dovenull are missing (dovecot-core not installed?)"
+[ -x "$DIST/bin/mailsift" ] || { echo "FAIL e2e: no distribution at $DIST: build it first (mvn -pl agent -am package)"; exit 1; }
+
+W=$(mktemp -d /tmp/mailsift-e2e.XXXXXX)
+chmod 0755 "$W"   # Postfix and Dovecot processes run as their own users and must traverse it
+
+# --- results ----------------------------------------------------------------------------------------------------
+declare -a R_NAME=() R_STATUS=() R_DETAIL=()
+FAILED=0
+result() { # status name detail
+    R_STATUS+=("$1"); R_NAME+=("$2"); R_DETAIL+=("$3")
+    [ "$1" = FAIL ] && FAILED=$((FAILED + 1))
+    printf 'e2e: %-4s %s -- %s\n' "$1" "$2" "$3"
+}
+pass() { result PASS "$@"; }
+fail() { result FAIL "$@"; }
+say() { [ "${E2E_VERBOSE:-0}" = 1 ] && printf 'e2e: ... %s\n' "$*"; return 0; }
+
+# --- processes we start (stopped by PID / by their own stop command, never by name) -------------------------
+declare -A DAEMON_PID=()
+POSTFIX_UP=0
+DOVECOT_PID=""
+REDIS_PID=""
+cleanup() {
+    for name in "${!DAEMON_PID[@]}"; do
+        kill -TERM "${DAEMON_PID[$name]}" 2>/dev/null
+    done
+    for name in "${!DAEMON_PID[@]}"; do
+        wait "${DAEMON_PID[$name]}" 2>/dev/null
+    done
+    [ $POSTFIX_UP = 1 ] && postfix -c "$W/postfix/etc" stop >/dev/null 2>&1
+    [ -n "$DOVECOT_PID" ] && kill -TERM "$DOVECOT_PID" 2>/dev/null
+    [ -n "$REDIS_PID" ] && kill -TERM "$REDIS_PID" 2>/dev/null
+    if [ "${E2E_KEEP:-0}" = 1 ] || [ $FAILED -gt 0 ]; then
+        echo "e2e: work directory kept: $W"
+    else
+        rm -rf "$W"
+    fi
+}
+trap cleanup EXIT
+
+free_ports() { # N -> N distinct free loopback ports
+    python3 - "$1" <<'PY'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+wait_port() { # port seconds
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+read -r P_SMTP P_LMTP P_IMAP P_REDIS <<<"$(free_ports 4)"
+
+# --- mailsift daemons ---------------------------------------------------------------------------------------------
+declare -A MILTER_PORT=() NORMAL_PORT=() CONTROLLER_PORT=() DBDIR=() CONF=()
+# make_conf NAME [redis]: the distribution's etc/ plus overrides for this test's ports
+make_conf() {
+    local name=$1 c=$W/$1/conf ports
+    read -r -a ports <<<"$(free_ports 3)"
+    MILTER_PORT[$name]=${ports[0]}; NORMAL_PORT[$name]=${ports[1]}; CONTROLLER_PORT[$name]=${ports[2]}
+    mkdir -p "$W/$name/db"
+    cp -a "$DIST/etc" "$c"
+    DBDIR[$name]=$W/$name/db; CONF[$name]=$c
+    # override.d replaces the stock worker file: the ports must not be merged with the default ones
+    printf 'bind_socket = "127.0.0.1:%s";\nmilter = yes;\ntimeout = 120s;\n' "${ports[0]}" > "$c/override.d/worker-proxy.inc"
+    printf 'bind_socket = "127.0.0.1:%s";\n' "${ports[1]}" > "$c/override.d/worker-normal.inc"
+    printf 'bind_socket = "127.0.0.1:%s";\nsecure_ip = "127.0.0.1";\n' "${ports[2]}" > "$c/override.d/worker-controller.inc"
+    # mail from 127.0.0.1 is "local" in the stock options; this test's mail must get the headers all the same
+    printf 'skip_local = false;\n' > "$c/local.d/milter_headers.conf"
+    # GTUBE variants (add-header band) as in Rspamd's enable_test_patterns
+    printf 'enable_test_patterns = true;\n' > "$c/local.d/options.inc"
+    if [ "${2:-}" = redis ]; then
+        printf 'backend = "redis";\n' > "$c/local.d/classifier-bayes.conf"
+        printf 'servers = "127.0.0.1:%s";\n' "$P_REDIS" > "$c/local.d/redis.conf"
+    fi
+}
+start_daemon() { # NAME
+    local name=$1
+    "$DIST/bin/mailsift" run -c "${CONF[$name]}" --dbdir "${DBDIR[$name]}" >>"$W/$name/mailsift.log" 2>&1 &
+    DAEMON_PID[$name]=$!
+    if wait_port "${MILTER_PORT[$name]}" 60 && wait_port "${CONTROLLER_PORT[$name]}" 10 && wait_port "${NORMAL_PORT[$name]}" 10; then
+        say "mailsift $name up (pid ${DAEMON_PID[$name]}, milter ${MILTER_PORT[$name]}, controller ${CONTROLLER_PORT[$name]})"
+        return 0
+    fi
+    kill -0 "${DAEMON_PID[$name]}" 2>/dev/null && kill -TERM "${DAEMON_PID[$name]}"
+    wait "${DAEMON_PID[$name]}" 2>/dev/null
+    unset "DAEMON_PID[$name]"
+    return 1
+}
+stop_daemon() { # NAME -> STOP_RC (exit code), STOP_MS (time to exit); not in a subshell: wait needs our child
+    local name=$1 t
+    t=$(date +%s%N)
+    kill -TERM "${DAEMON_PID[$name]}"
+    wait "${DAEMON_PID[$name]}"; STOP_RC=$?
+    STOP_MS=$(( ($(date +%s%N) - t) / 1000000 ))
+    unset "DAEMON_PID[$name]"
+}
+stat_of() { $FLOW stat --url "http://127.0.0.1:${CONTROLLER_PORT[$1]}"; }
+json() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, {"d": d}))' "$1" "$2"; }
+
+# --- Dovecot: LMTP + IMAP, shipped Sieve scripts, IMAPSieve -> shipped mailsift-learn -> controller -----------------
+SHARE=$DIST/share
+D=$W/dovecot
+start_dovecot() {
+    mkdir -p "$D/run" "$D/state" "$D/mail" "$D/sieve" "$D/sieve-pipe" "$W/spool"
+    chown mail:mail "$D/mail" "$W/spool"
+    printf 'alice:{PLAIN}alice-pw::::::\nbob:{PLAIN}bob-pw::::::\n' > "$D/users"
+    chmod 0640 "$D/users"; chown root:dovecot "$D/users"
+    cp "$SHARE"/sieve/*.sieve "$D/sieve/"
+    install -m 0755 "$SHARE/sieve/mailsift-learn" "$D/mailsift-learn"
+    set_learn_target "$1"
+    # The shipped Dovecot 2.3 snippet, with the package paths pointed at this test's copies.
+    sed -e "s|/usr/share/mailsift/sieve|$D/sieve|g" -e "s|/usr/lib/mailsift/sieve-pipe|$D/sieve-pipe|g" \
+        "$SHARE/dovecot/2.3/90-mailsift.conf" > "$D/90-mailsift.conf"
+    cat > "$D/dovecot.conf" <<CONF
+instance_name = mailsift-e2e-$$
+base_dir = $D/run
+state_dir = $D/state
+log_path = $D/dovecot.log
+info_log_path = $D/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_username_format = %Ln
+default_login_user = dovenull
+default_internal_user = dovecot
+first_valid_uid = 8
+mail_uid = mail
+mail_gid = mail
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $D/users
+}
+userdb {
+  driver = passwd-file
+  args = $D/users
+  default_fields = home=$D/mail/%n
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $P_IMAP
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $P_LMTP
+  }
+}
+protocol lmtp {
+  postmaster_address = postmaster@example.test
+}
+protocol imap {
+  mail_max_userip_connections = 50
+}
+!include $D/90-mailsift.conf
+CONF
+    local s
+    for s in "$D"/sieve/*.sieve; do
+        sievec -c "$D/dovecot.conf" "$s" >>"$D/sievec.log" 2>&1 || { echo "sievec $s failed: $(tail -n 3 "$D/sievec.log")"; return 1; }
+    done
+    dovecot -c "$D/dovecot.conf" >>"$D/start.log" 2>&1 || { cat "$D/start.log"; return 1; }
+    for ((s = 0; s < 50; s++)); do [ -f "$D/run/master.pid" ] && break; sleep 0.1; done
+    DOVECOT_PID=$(cat "$D/run/master.pid" 2>/dev/null)
+    wait_port "$P_IMAP" 10 && wait_port "$P_LMTP" 5
+}
+# The pipe program Dovecot runs: the shipped mailsift-learn, told this test's controller and spool.
+set_learn_target() { # daemon name
+    cat > "$D/sieve-pipe/mailsift-learn.new" <<SH
+#!/bin/sh
+exec $D/mailsift-learn --url http://127.0.0.1:${CONTROLLER_PORT[$1]} --spool $W/spool --timeout 10 "\$@" 2>>$D/learn.log
+SH
+    chmod 0755 "$D/sieve-pipe/mailsift-learn.new"
+    mv "$D/sieve-pipe/mailsift-learn.new" "$D/sieve-pipe/mailsift-learn"
+    touch "$D/learn.log"; chown mail:mail "$D/learn.log"
+}
+
+# --- Postfix: smtpd on P_SMTP with the mailsift milter, example.test delivered by LMTP to Dovecot -----------------
+P=$W/postfix
+postfix_conf() { # milter port
+    mkdir -p "$P/etc" "$P/spool" "$P/data"
+    chown postfix:postfix "$P/data"; touch "$P/maillog"
+    cat > "$P/etc/main.cf" <<CF
+compatibility_level = 3.6
+config_directory = $P/etc
+queue_directory = $P/spool
+data_directory = $P/data
+meta_directory = /etc/postfix
+daemon_directory = /usr/lib/postfix/sbin
+command_directory = /usr/sbin
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+syslog_name = mailsift-e2e
+maillog_file = $P/maillog
+maillog_file_prefixes = /var, /dev/stdout, $W
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.example.test
+mydomain = example.test
+myorigin = example.test
+mydestination =
+local_recipient_maps =
+local_transport = error:local delivery disabled
+mynetworks = 127.0.0.0/8
+relayhost =
+biff = no
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+virtual_mailbox_domains = example.test
+virtual_mailbox_maps = texthash:$P/etc/vmailbox
+virtual_transport = lmtp:inet:127.0.0.1:$P_LMTP
+smtputf8_enable = no
+message_size_limit = 20480000
+$(sed -e '/^#/d' -e '/^$/d' -e "s/127\.0\.0\.1:11332/127.0.0.1:$1/" "$SHARE/postfix/main.cf.mailsift")
+CF
+    printf 'alice@example.test OK\nbob@example.test OK\n' > "$P/etc/vmailbox"
+    sed -e "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$P_SMTP inet n - n - - smtpd/" \
+        -e '/^[a-z0-9]/ s/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y\(\s\)/\1n\2/' /usr/share/postfix/master.cf.dist > "$P/etc/master.cf"
+    echo 'postlog   unix-dgram n  -       n       -       1       postlogd' >> "$P/etc/master.cf"
+}
+start_postfix() {
+    postfix_conf "$1"
+    script -qc "postfix -c $P/etc check" /dev/null >"$P/check.log" 2>&1 || { cat "$P/check.log"; return 1; }
+    postfix -c "$P/etc" start >"$P/start.log" 2>&1 || { script -qc "postfix -c $P/etc start" /dev/null; return 1; }
+    POSTFIX_UP=1
+    wait_port "$P_SMTP" 10
+}
+repoint_postfix() { # milter port
+    postfix_conf "$1"
+    postfix -c "$P/etc" reload >/dev/null 2>&1
+    sleep 1
+}
+
+# ==================================================================================================================
+cd "$ROOT" || exit 1
+echo "e2e: work directory $W; distribution $DIST"
+
+# 0. the Debian package
+if [ "${E2E_DEB:-1}" = 1 ] && command -v dpkg-deb >/dev/null 2>&1; then
+    VERSION=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$ROOT/pom.xml" | head -n 1)
+    t=$(date +%s)
+    if bash packaging/src/deb/build-deb.sh "$DIST" "$ROOT/packaging/target" "$VERSION" >"$W/build-deb.log" 2>&1; then
+        if bash packaging/src/deb/check-deb.sh "$ROOT/packaging/target" >"$W/check-deb.log" 2>&1; then
+            pass "deb" "$(tail -n 1 "$W/check-deb.log" | sed 's/^check-deb: //'), $(( $(date +%s) - t ))s"
+        else
+            fail "deb" "$(grep -c FAIL "$W/check-deb.log") checks failed: $(grep FAIL "$W/check-deb.log" | head -n 3 | tr '\n' ';')"
+        fi
+    else
+        fail "deb" "build-deb.sh failed: $(tail -n 3 "$W/build-deb.log" | tr '\n' ';')"
+    fi
+fi
+
+# Messages: training and fresh sets from the corpus, plus hand-made GTUBE / add-header / clean messages.
+PICK=$($FLOW pick --corpus "$CORPUS" --out "$W/msgs" --train "$TRAIN" --fresh "$FRESH")
+say "corpus pick: $PICK"
+mk_msg() { # file msgid subject body
+    printf 'From: Sender <sender@example.org>\r\nTo: Alice <alice@example.test>\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n%s\r\n' \
+        "$3" "$2" "$(date -R)" "$4" > "$1"
+}
+mkdir -p "$W/msgs/hand"
+mk_msg "$W/msgs/hand/gtube.eml" "gtube.$$@example.org" "test" \
+    "This is the GTUBE, the Generic Test for Unsolicited Bulk Email: XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+mk_msg "$W/msgs/hand/addheader.eml" "addheader.$$@example.org" "add header band" \
+    "Rspamd's add-header test pattern: YJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+mk_msg "$W/msgs/hand/clean.eml" "clean.$$@example.org" "Lunch on Thursday" \
+    "Hi Alice, shall we meet for lunch on Thursday at noon at the usual place? Regards, Sam"
+
+make_conf a
+if ! start_daemon a; then
+    fail "start" "mailsift run did not open its ports within 60 s: $(tail -n 5 "$W/a/mailsift.log" | tr '\n' ';')"
+    exit 1
+fi
+start_dovecot a >"$W/dovecot-start.log" 2>&1 || { fail "start" "dovecot: $(tail -n 3 "$W/dovecot-start.log" | tr '\n' ';')"; exit 1; }
+start_postfix "${MILTER_PORT[a]}" >"$W/postfix-start.log" 2>&1 || { fail "start" "postfix: $(tail -n 3 "$W/postfix-start.log" | tr '\n' ';')"; exit 1; }
+pass "start" "mailsift (milter ${MILTER_PORT[a]}), dovecot (imap $P_IMAP, lmtp $P_LMTP), postfix (smtp $P_SMTP) up after $(( $(date +%s) - T0 ))s"
+
+ALICE=$D/mail/alice/Maildir
+BOB=$D/mail/bob/Maildir
+
+# 1. GTUBE rejected at SMTP with 554
+r=$($FLOW send --port "$P_SMTP" --rcpt alice@example.test "$W/msgs/hand/gtube.eml")
+code=$(json "$r" 'd["code"]')
+if [ "$code" = 554 ]; then pass "1 gtube-554" "$(json "$r" 'd["text"]')"; else fail "1 gtube-554" "SMTP answered $code $(json "$r" 'd["text"]')"; fi
+
+# 2. add-header band -> Junk with X-Spam: Yes and X-Spamd-Result; clean -> INBOX with X-Spamd-Result
+$FLOW send --port "$P_SMTP" --rcpt alice@example.test "$W/msgs/hand/addheader.eml" "$W/msgs/hand/clean.eml" >"$W/send-2.json"
+d=$($FLOW delivered --maildir "$ALICE" --timeout 30 "addheader.$$@example.org" "clean.$$@example.org")
+ah=$(sed -n 1p <<<"$d"); cl=$(sed -n 2p <<<"$d")
+if [ "$(json "$ah" 'd["folder"]')" = Junk ] && [ "$(json "$ah" 'd["x_spam"]')" = Yes ] && [ "$(json "$ah" 'd["x_spamd_result"] is not None')" = True ]; then
+    pass "2 add-header-to-junk" "Junk, X-Spam: Yes, X-Spamd-Result: $(json "$ah" '(d["x_spamd_result"] or "")[:60]')"
+else
+    fail "2 add-header-to-junk" "folder=$(json "$ah" 'd["folder"]') x-spam=$(json "$ah" 'd["x_spam"]') x-spamd-result=$(json "$ah" 'd["x_spamd_result"]')"
+fi
+if [ "$(json "$cl" 'd["folder"]')" = INBOX ] && [ "$(json "$cl" 'd["x_spamd_result"] is not None')" = True ]; then
+    pass "2 clean-to-inbox" "INBOX, X-Spamd-Result: $(json "$cl" '(d["x_spamd_result"] or "")[:60]')"
+else
+    fail "2 clean-to-inbox" "folder=$(json "$cl" 'd["folder"]') x-spamd-result=$(json "$cl" 'd["x_spamd_result"]')"
+fi
+
+# 3. the user's moves: TRAIN spam into Junk, TRAIN ham out of Junk; each learned exactly once
+# learn_flow USER PASSWORD MAILDIR DAEMON STEP: moves, then waits for /stat of DAEMON to settle; prints "spam ham"
+learn_flow() {
+    local user=$1 pw=$2 maildir=$3 daemon=$4 step=$5 t=$(date +%s) s last="" same=0 i
+    $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class spam "$W/msgs/train/spam" >"$W/moves-$step-spam.json" 2>&1 \
+        || echo "e2e: step $step: spam moves failed: $(tail -n 2 "$W/moves-$step-spam.json")" >&2
+    # ham after spam (Dovecot has made Junk by then); the Junk UIDs taken before the ham arrives keep the spam apart
+    $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class ham "$W/msgs/train/ham" >"$W/moves-$step-ham.json" 2>&1 \
+        || echo "e2e: step $step: ham moves failed: $(tail -n 2 "$W/moves-$step-ham.json")" >&2
+    # settled = the same counts three polls in a row (the pipe runs after each MOVE reply, one message at a time)
+    for ((i = 0; i < 240; i++)); do
+        s=$(stat_of "$daemon" 2>/dev/null)
+        if [ -n "$s" ] && [ "$s" = "$last" ]; then same=$((same + 1)); else same=0; fi
+        last=$s
+        [ $same -ge 3 ] && [ "$(json "$s" '(d["spam"] or 0) + (d["ham"] or 0) + (d["queued"] or 0) > 0')" = True ] && break
+        sleep 0.5
+    done
+    echo "$(json "$last" 'd["spam"]') $(json "$last" 'd["ham"]') $(( $(date +%s) - t ))"
+}
+# outcome lines the daemon logged for one user: "learned relearned already_learned ..." counts per class
+learn_log() { # daemon-log user class
+    grep -o "learn user=$2 class=$3 [^ ]* status=[a-z_]*" "$1" | sed 's/.*status=//' | sort | uniq -c | tr '\n' ' '
+}
+read -r SPAM_A HAM_A SECS <<<"$(learn_flow alice alice-pw "$ALICE" a 3)"
+IN_JUNK=$(find "$ALICE/.Junk/cur" "$ALICE/.Junk/new" -type f 2>/dev/null | wc -l)
+SPAM_LOG=$(learn_log "$W/a/mailsift.log" alice spam); HAM_LOG=$(learn_log "$W/a/mailsift.log" alice ham)
+SPAM_REQ=$(grep -c "learn user=alice class=spam" "$W/a/mailsift.log"); HAM_REQ=$(grep -c "learn user=alice class=ham" "$W/a/mailsift.log")
+detail="/stat spam=$SPAM_A ham=$HAM_A after ${SECS}s; requests logged spam=$SPAM_REQ [$SPAM_LOG] ham=$HAM_REQ [$HAM_LOG]"
+if [ "$SPAM_A" = "$TRAIN" ] && [ "$HAM_A" = "$TRAIN" ] && [ "$SPAM_REQ" = "$TRAIN" ] && [ "$HAM_REQ" = "$TRAIN" ] \
+        && [ "$(tr -s ' ' <<<"$SPAM_LOG$HAM_LOG")" = " $TRAIN learned $TRAIN learned " ]; then
+    pass "3 learn-each-once" "$detail"
+else
+    fail "3 learn-each-once" "$detail (want $TRAIN each); spooled: $(find "$W/spool/new" -type f 2>/dev/null | wc -l)"
+fi
+
+# 4. fresh spam -> BAYES_SPAM + Junk; fresh ham -> BAYES_HAM + INBOX
+# fresh_check MAILDIR RCPT STEP: prints "spam_bayes spam_junk spam_rejected ham_bayes ham_inbox"
+fresh_check() {
+    local maildir=$1 rcpt=$2 step=$3 cls files ids out sb=0 sj=0 sr=0 hb=0 hi=0
+    for cls in spam ham; do
+        files=("$W/msgs/fresh/$cls"/*.eml)
+        $FLOW send --port "$P_SMTP" --rcpt "$rcpt" "${files[@]}" >"$W/send-$step-$cls.json"
+        [ $cls = spam ] && sr=$(grep -c '"code": 554' "$W/send-$step-$cls.json")
+        mapfile -t ids < <(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    if d["code"] == 250: print(d["msgid"])' "$W/send-$step-$cls.json")
+        [ ${#ids[@]} -gt 0 ] || continue
+        out=$($FLOW delivered --maildir "$maildir" --timeout 60 "${ids[@]}")
+        if [ $cls = spam ]; then
+            sb=$(grep -c '"x_spamd_result": "[^"]*BAYES_SPAM' <<<"$out"); sj=$(grep -c '"folder": "Junk"' <<<"$out")
+        else
+            hb=$(grep -c '"x_spamd_result": "[^"]*BAYES_HAM' <<<"$out"); hi=$(grep -c '"folder": "INBOX"' <<<"$out")
+        fi
+        echo "$out" >"$W/delivered-$step-$cls.json"
+    done
+    echo "$sb $sj $sr $hb $hi"
+}
+judge_fresh() { # step "sb sj sr hb hi"
+    local sb sj sr hb hi need=$(( (FRESH * 7 + 9) / 10 ))
+    read -r sb sj sr hb hi <<<"$2"
+    local detail="of $FRESH fresh spam: $sb BAYES_SPAM, $sj in Junk, $sr rejected (554); of $FRESH fresh ham: $hb BAYES_HAM, $hi in INBOX"
+    # the bar: at least 70% of each class gets its Bayes symbol and its folder (a reject counts as caught spam)
+    if [ "$sb" -ge "$need" ] && [ $((sj + sr)) -ge "$need" ] && [ "$hb" -ge "$need" ] && [ "$hi" -ge "$need" ]; then
+        pass "$1" "$detail"
+    else
+        fail "$1" "$detail (need $need each)"
+    fi
+}
+judge_fresh "4 fresh-verdicts" "$(fresh_check "$ALICE" alice@example.test 4)"
+
+# 5a. reload: SIGHUP with a new add_header threshold changes the verdict thresholds, the daemon keeps running
+old_thr=$(curl -s --max-time 10 --data-binary @"$W/msgs/hand/clean.eml" "http://127.0.0.1:${NORMAL_PORT[a]}/checkv2" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin).get("thresholds", {}).get("add header"))' 2>/dev/null)
+printf 'add_header = 5.5;\n' > "${CONF[a]}/local.d/actions.conf"
+kill -HUP "${DAEMON_PID[a]}"
+new_thr=""
+for ((i = 0; i < 50; i++)); do
+    new_thr=$(curl -s --max-time 10 --data-binary @"$W/msgs/hand/clean.eml" "http://127.0.0.1:${NORMAL_PORT[a]}/checkv2" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin).get("thresholds", {}).get("add header"))' 2>/dev/null)
+    [ "$new_thr" = 5.5 ] && break
+    sleep 0.2
+done
+rm -f "${CONF[a]}/local.d/actions.conf"
+kill -HUP "${DAEMON_PID[a]}"
+if [ "$new_thr" = 5.5 ] && kill -0 "${DAEMON_PID[a]}" 2>/dev/null; then
+    pass "5 reload-sighup" "add header threshold $old_thr -> $new_thr without a restart (pid ${DAEMON_PID[a]})"
+else
+    fail "5 reload-sighup" "add header threshold $old_thr -> ${new_thr:-?} after SIGHUP"
+fi
+
+# 5b. restart: SIGTERM exits 0 (graceful), the embedded Bayes store keeps its counts
+stop_daemon a
+if [ "$STOP_RC" = 0 ]; then pass "5 sigterm-exit-0" "exit 0 after $STOP_MS ms"; else fail "5 sigterm-exit-0" "exit $STOP_RC after $STOP_MS ms"; fi
+if start_daemon a; then
+    s=$(stat_of a)
+    if [ "$(json "$s" 'd["spam"]')" = "$SPAM_A" ] && [ "$(json "$s" 'd["ham"]')" = "$HAM_A" ]; then
+        pass "5 restart-keeps-bayes" "/stat after restart: spam=$(json "$s" 'd["spam"]') ham=$(json "$s" 'd["ham"]')"
+    else
+        fail "5 restart-keeps-bayes" "/stat after restart: $s (before: spam=$SPAM_A ham=$HAM_A)"
+    fi
+else
+    fail "5 restart-keeps-bayes" "the daemon did not come back: $(tail -n 3 "$W/a/mailsift.log" | tr '\n' ';')"
+fi
+
+# 5c. two daemons sharing one Redis: milter on r1, learning through r2's controller, same counts on both
+if [ "${E2E_REDIS:-1}" = 1 ] && command -v redis-server >/dev/null 2>&1; then
+    mkdir -p "$W/redis"
+    redis-server --bind 127.0.0.1 --port "$P_REDIS" --save '' --appendonly no --dir "$W/redis" --daemonize no \
+        >"$W/redis/redis.log" 2>&1 &
+    REDIS_PID=$!
+    wait_port "$P_REDIS" 10
+    make_conf r1 redis; make_conf r2 redis
+    if start_daemon r1 && start_daemon r2; then
+        repoint_postfix "${MILTER_PORT[r1]}"
+        set_learn_target r2
+        read -r SPAM_R HAM_R SECS <<<"$(learn_flow bob bob-pw "$BOB" r2 5)"
+        s1=$(stat_of r1)
+        detail="r2 /stat spam=$SPAM_R ham=$HAM_R, r1 /stat spam=$(json "$s1" 'd["spam"]') ham=$(json "$s1" 'd["ham"]'), embedded run spam=$SPAM_A ham=$HAM_A"
+        if [ "$SPAM_R" = "$SPAM_A" ] && [ "$HAM_R" = "$HAM_A" ] && [ "$(json "$s1" 'd["spam"]')" = "$SPAM_R" ] && [ "$(json "$s1" 'd["ham"]')" = "$HAM_R" ]; then
+            pass "5 redis-shared-counts" "$detail"
+        else
+            fail "5 redis-shared-counts" "$detail"
+        fi
+        judge_fresh "5 redis-fresh-verdicts" "$(fresh_check "$BOB" bob@example.test 5)"
+    else
+        fail "5 redis-shared-counts" "the Redis-backed daemons did not start: $(tail -n 3 "$W/r1/mailsift.log" "$W/r2/mailsift.log" 2>/dev/null | tr '\n' ';')"
+    fi
+else
+    result SKIP "5 redis-shared-counts" "redis-server is not installed or E2E_REDIS=0"
+fi
+
+# stop everything we started, then 6. no ERROR lines in any daemon log
+for name in "${!DAEMON_PID[@]}"; do
+    stop_daemon "$name"
+    [ "$STOP_RC" = 0 ] || fail "stop $name" "exit $STOP_RC after $STOP_MS ms"
+done
+errors=$(cat "$W"/*/mailsift.log | grep -E '^[0-9-]+ [0-9:.]+ ERROR|\bERROR\b' | head -n 5)
+if [ -z "$errors" ]; then
+    pass "6 no-errors-in-logs" "$(cat "$W"/*/mailsift.log | wc -l) log lines, none at ERROR"
+else
+    fail "6 no-errors-in-logs" "$(cat "$W"/*/mailsift.log | grep -cE '\bERROR\b') ERROR lines, first: $(head -n 2 <<<"$errors" | tr '\n' ';')"
+fi
+
+# --- summary ----------------------------------------------------------------------------------------------------
+echo
+printf '%-26s %-5s %s\n' "step" "result" "detail"
+printf '%-26s %-5s %s\n' "--------------------------" "-----" "------"
+for i in "${!R_NAME[@]}"; do
+    printf '%-26s %-5s %s\n' "${R_NAME[$i]}" "${R_STATUS[$i]}" "${R_DETAIL[$i]}"
+done
+echo "e2e: $FAILED failed, $(( $(date +%s) - T0 ))s"
+[ $FAILED -eq 0 ]

@@ -1,0 +1,288 @@
+package org.mailsift.sieve.engine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.mailsift.core.scan.HeaderChange;
+
+/**
+ * A message as delivered: its raw bytes plus the header fields, parsed once. Header values are unfolded;
+ * {@link #header(String)} also decodes RFC 2047 encoded words, as Sieve's header test requires.
+ * A leading mbox "From " line (Postfix's local(8) prepends one for mailbox_command) is removed.
+ */
+public final class MailMessage {
+    private static final int MAX_BODY_TEXT = 1 << 20;
+
+    private final byte[] raw;
+    private final List<Field> fields;
+    private final int bodyOffset;
+    private final String lineEnding;
+
+    /**
+     * One header field; {@code value} is unfolded but not decoded. {@code original} is the field as received
+     * (Latin-1 view of the bytes, folding and line ending included), or null for a field added by an edit.
+     */
+    public record Field(String name, String value, String original) {
+    }
+
+    private MailMessage(byte[] raw, List<Field> fields, int bodyOffset, String lineEnding) {
+        this.raw = raw;
+        this.fields = List.copyOf(fields);
+        this.bodyOffset = bodyOffset;
+        this.lineEnding = lineEnding;
+    }
+
+    public static MailMessage parse(byte[] input) {
+        byte[] raw = stripMboxFromLine(input);
+        List<Field> fields = new ArrayList<>();
+        int pos = 0;
+        String eol = "\n";
+        int fieldStart = -1;
+        while (pos < raw.length) {
+            int end = pos;
+            while (end < raw.length && raw[end] != '\n') {
+                end++;
+            }
+            int lineEnd = end > pos && raw[end - 1] == '\r' ? end - 1 : end;
+            if (pos == 0 && lineEnd != end) {
+                eol = "\r\n";
+            }
+            int next = Math.min(end + 1, raw.length);
+            if (lineEnd == pos) { // empty line: end of header
+                addField(fields, raw, fieldStart, pos);
+                fieldStart = -1;
+                pos = next;
+                break;
+            }
+            boolean continuation = raw[pos] == ' ' || raw[pos] == '\t';
+            if (!continuation || fieldStart < 0) {
+                addField(fields, raw, fieldStart, pos);
+                fieldStart = pos;
+            }
+            pos = next;
+        }
+        addField(fields, raw, fieldStart, pos);
+        return new MailMessage(raw, fields, Math.min(pos, raw.length), eol);
+    }
+
+    /** Adds the field spanning raw[start, end) (folded lines included); lines without a colon are ignored. */
+    private static void addField(List<Field> fields, byte[] raw, int start, int end) {
+        if (start < 0 || end <= start) {
+            return;
+        }
+        String text = new String(raw, start, end - start, StandardCharsets.ISO_8859_1);
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        String name = text.substring(0, colon).trim();
+        String value = text.substring(colon + 1).replace("\r\n", "").replace("\n", "").trim();
+        // header bytes are read as Latin-1; re-read them as UTF-8 where they are valid (RFC 6532 headers)
+        fields.add(new Field(name, utf8IfValid(value), text));
+    }
+
+    private static String utf8IfValid(String latin1) {
+        byte[] b = latin1.getBytes(StandardCharsets.ISO_8859_1);
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return decoder.decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return latin1;
+        }
+    }
+
+    private static byte[] stripMboxFromLine(byte[] input) {
+        if (input.length > 5 && input[0] == 'F' && input[1] == 'r' && input[2] == 'o' && input[3] == 'm' && input[4] == ' ') {
+            int nl = 0;
+            while (nl < input.length && input[nl] != '\n') {
+                nl++;
+            }
+            byte[] out = new byte[Math.max(0, input.length - nl - 1)];
+            System.arraycopy(input, Math.min(nl + 1, input.length), out, 0, out.length);
+            return out;
+        }
+        return input;
+    }
+
+    public byte[] raw() {
+        return raw;
+    }
+
+    public int size() {
+        return raw.length;
+    }
+
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** Decoded values of every field named {@code name} (case-insensitive), in order. */
+    public List<String> header(String name) {
+        List<String> out = new ArrayList<>();
+        String wanted = name.trim();
+        for (Field f : fields) {
+            if (f.name().equalsIgnoreCase(wanted)) {
+                out.add(DecoderUtil.decodeEncodedWords(f.value(), DecodeMonitor.SILENT));
+            }
+        }
+        return out;
+    }
+
+    /** Undecoded (but unfolded) values, for address parsing. */
+    public List<String> rawHeader(String name) {
+        return fields.stream().filter(f -> f.name().equalsIgnoreCase(name.trim())).map(Field::value).toList();
+    }
+
+    public Optional<String> firstHeader(String name) {
+        List<String> v = header(name);
+        return v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+
+    public List<String> headerNames() {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        fields.forEach(f -> names.add(f.name()));
+        return List.copyOf(names);
+    }
+
+    public String contentType() {
+        return firstHeader("Content-Type").map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse("text/plain");
+    }
+
+    /** The body bytes, undecoded. */
+    public byte[] body() {
+        byte[] b = new byte[raw.length - bodyOffset];
+        System.arraycopy(raw, bodyOffset, b, 0, b.length);
+        return b;
+    }
+
+    /**
+     * The decoded text of the parts whose content type matches one of {@code types} ("text" matches text/*,
+     * "" matches every part), joined by newlines, bounded to 1 MiB. Used by the body test.
+     */
+    public String text(List<String> types) {
+        StringBuilder out = new StringBuilder();
+        MimeTokenStream stream = new MimeTokenStream(MimeConfig.PERMISSIVE);
+        try (InputStream in = new ByteArrayInputStream(raw)) {
+            stream.parse(in);
+            for (EntityState s = stream.getState(); s != EntityState.T_END_OF_STREAM; s = stream.next()) {
+                if (s != EntityState.T_BODY) {
+                    continue;
+                }
+                var desc = stream.getBodyDescriptor();
+                String type = desc.getMimeType().toLowerCase(Locale.ROOT);
+                if (!typeMatches(type, types)) {
+                    continue;
+                }
+                Charset cs = charset(desc.getCharset());
+                try (InputStream body = stream.getDecodedInputStream()) {
+                    out.append(new String(body.readNBytes(MAX_BODY_TEXT), cs)).append('\n');
+                }
+                if (out.length() > MAX_BODY_TEXT) {
+                    break;
+                }
+            }
+        } catch (IOException | MimeException e) {
+            // damaged MIME: search what was read so far, as a reader would see it
+        }
+        return out.toString();
+    }
+
+    private static boolean typeMatches(String type, List<String> wanted) {
+        for (String w : wanted) {
+            String lw = w.toLowerCase(Locale.ROOT);
+            if (lw.isEmpty() || lw.equals(type) || (!lw.contains("/") && type.startsWith(lw + "/"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Charset charset(String name) {
+        try {
+            return name == null ? StandardCharsets.US_ASCII : Charset.forName(name);
+        } catch (RuntimeException e) {
+            return StandardCharsets.ISO_8859_1;
+        }
+    }
+
+    /**
+     * A copy with header edits applied (the scanner's milter block): REMOVE index 0 deletes every instance,
+     * REMOVE/SET n address the n-th instance, ADD appends at the end of the header (or inserts at index).
+     */
+    public MailMessage withHeaderChanges(List<HeaderChange> changes) {
+        List<Field> edited = new ArrayList<>(fields);
+        for (HeaderChange c : changes) {
+            switch (c.kind()) {
+                case REMOVE -> remove(edited, c.name(), c.index());
+                case SET -> {
+                    int idx = nth(edited, c.name(), Math.max(1, c.index()));
+                    if (idx >= 0) {
+                        edited.set(idx, new Field(edited.get(idx).name(), c.value(), null));
+                    } else {
+                        edited.add(new Field(c.name(), c.value(), null));
+                    }
+                }
+                case ADD -> {
+                    if (c.index() >= 0 && c.index() <= edited.size()) {
+                        edited.add(c.index(), new Field(c.name(), c.value(), null));
+                    } else {
+                        edited.add(new Field(c.name(), c.value(), null));
+                    }
+                }
+            }
+        }
+        return rebuild(edited);
+    }
+
+    private static void remove(List<Field> fields, String name, int index) {
+        if (index <= 0) {
+            fields.removeIf(f -> f.name().equalsIgnoreCase(name));
+        } else {
+            int idx = nth(fields, name, index);
+            if (idx >= 0) {
+                fields.remove(idx);
+            }
+        }
+    }
+
+    private static int nth(List<Field> fields, String name, int n) {
+        int seen = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name().equalsIgnoreCase(name) && ++seen == n) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Re-serialises the header; untouched fields keep their folding-free value, the body is copied as is. */
+    private MailMessage rebuild(List<Field> edited) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 512);
+        for (Field f : edited) {
+            if (f.original() != null) {
+                out.writeBytes(f.original().getBytes(StandardCharsets.ISO_8859_1));
+                continue;
+            }
+            String value = f.value().replace("\r\n", "\n").replace("\n", lineEnding);
+            out.writeBytes((f.name() + ": " + value + lineEnding).getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes(lineEnding.getBytes(StandardCharsets.US_ASCII));
+        out.write(raw, bodyOffset, raw.length - bodyOffset);
+        return parse(out.toByteArray());
+    }
+}

@@ -1,0 +1,330 @@
+package org.mailsift.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A private Postfix from Debian's package, started with {@code postfix -c DIR start} on a free loopback port in a
+ * temporary directory: SMTP on 127.0.0.1:{@link #smtpPort()}, every recipient at {@code example.test} delivered by the
+ * virtual agent into {@code DIR/mail/<user>/Maildir}, optionally through a milter. {@link #close()} stops it and removes
+ * the directory.
+ *
+ * <p>Needs root (the master daemon starts as root and drops to the postfix user) and /usr/sbin/postfix; otherwise
+ * {@link #start} skips the calling test with an assumption. Only one instance at a time is expected.
+ */
+public final class PostfixServer implements AutoCloseable {
+    public static final Path POSTFIX = Path.of("/usr/sbin/postfix");
+    public static final String DOMAIN = "example.test";
+    /** The uid/gid the virtual agent writes mail as (must be at least virtual_minimum_uid, 100). */
+    private static final int MAIL_UID = 65534;
+    private static final int MAIL_GID = 65534;
+
+    private final Path dir;
+    private final Path config;
+    private final int port;
+    private boolean running;
+
+    private PostfixServer(Path dir, int port) {
+        this.dir = dir;
+        this.config = dir.resolve("etc");
+        this.port = port;
+    }
+
+    /** Settings for {@link #start}. */
+    public static final class Options {
+        private String milters = "";
+        private String milterDefaultAction = "accept";
+        private final List<String> users = new ArrayList<>(List.of("alice", "bob"));
+        private final Map<String, String> extra = new LinkedHashMap<>();
+
+        /** {@code smtpd_milters}, e.g. "inet:127.0.0.1:11332"; empty for none. */
+        public Options milters(String value) {
+            this.milters = value;
+            return this;
+        }
+
+        /** {@code milter_default_action}: accept, tempfail, reject or quarantine. */
+        public Options milterDefaultAction(String value) {
+            this.milterDefaultAction = value;
+            return this;
+        }
+
+        /** Any other main.cf parameter. */
+        public Options set(String parameter, String value) {
+            extra.put(parameter, value);
+            return this;
+        }
+    }
+
+    public static Options options() {
+        return new Options();
+    }
+
+    /** Whether a private Postfix can run here (binary installed, running as root). */
+    public static boolean available() {
+        return Files.isExecutable(POSTFIX) && "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Starts Postfix, or skips the test (assumption) when it cannot run here. */
+    public static PostfixServer start(Options options) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.isExecutable(POSTFIX), "Postfix not installed (" + POSTFIX + ")");
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "a private Postfix needs root");
+        Path dir = Files.createTempDirectory("mailsift-postfix-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // postfix user must traverse
+        PostfixServer server = new PostfixServer(dir, freePort());
+        try {
+            server.writeConfig(options);
+            server.run("start");
+            server.running = true;
+            server.awaitListening(Duration.ofSeconds(15));
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public int smtpPort() {
+        return port;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Path maillog() {
+        return dir.resolve("maillog");
+    }
+
+    /** Postfix's log so far (for assertion messages). */
+    public String log() {
+        try {
+            return Files.exists(maillog()) ? Files.readString(maillog(), StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Maildir of {@code user} (alice, bob). */
+    public Path maildir(String user) {
+        return dir.resolve("mail").resolve(user).resolve("Maildir");
+    }
+
+    /** Files delivered to {@code user}'s Maildir/new, oldest first. */
+    public List<Path> delivered(String user) {
+        Path newDir = maildir(user).resolve("new");
+        if (!Files.isDirectory(newDir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(newDir)) {
+            return s.sorted(Comparator.comparing(PostfixServer::modified).thenComparing(Path::toString)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until {@code user} has at least {@code count} delivered messages and returns them, oldest first. */
+    public List<Path> awaitDelivered(String user, int count, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            List<Path> files = delivered(user);
+            if (files.size() >= count) {
+                return files;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("expected " + count + " message(s) for " + user + " within " + timeout + ", have "
+                + delivered(user).size() + "; maillog:\n" + log());
+    }
+
+    /** Changes main.cf parameters and reloads (e.g. {@code smtpd_milters}). */
+    public void reconfigure(Map<String, String> parameters) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/postconf", "-c", config.toString(), "-e"));
+        parameters.forEach((k, v) -> cmd.add(k + "=" + v));
+        exec(cmd);
+        run("reload");
+    }
+
+    private void writeConfig(Options o) throws IOException, InterruptedException {
+        Files.createDirectories(config);
+        Files.createDirectories(dir.resolve("spool"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path mail = Files.createDirectories(dir.resolve("mail"));
+        exec(List.of("chown", "postfix:postfix", data.toString()));
+        exec(List.of("chown", MAIL_UID + ":" + MAIL_GID, mail.toString()));
+        Files.writeString(maillog(), "");
+        StringBuilder vmailbox = new StringBuilder();
+        for (String u : o.users) {
+            vmailbox.append(u).append('@').append(DOMAIN).append(' ').append(u).append("/Maildir/\n");
+        }
+        Files.writeString(config.resolve("vmailbox"), vmailbox);
+        Map<String, String> cf = new LinkedHashMap<>();
+        cf.put("compatibility_level", "3.6");
+        cf.put("config_directory", config.toString());
+        cf.put("queue_directory", dir.resolve("spool").toString());
+        cf.put("data_directory", data.toString());
+        cf.put("meta_directory", "/etc/postfix");
+        cf.put("daemon_directory", "/usr/lib/postfix/sbin");
+        cf.put("command_directory", "/usr/sbin");
+        cf.put("shlib_directory", "/usr/lib/postfix");
+        cf.put("mail_owner", "postfix");
+        cf.put("setgid_group", "postdrop");
+        cf.put("syslog_name", "mailsift-test-postfix");
+        cf.put("maillog_file", maillog().toString());
+        cf.put("maillog_file_prefixes", "/var, /dev/stdout, " + dir);
+        cf.put("inet_interfaces", "127.0.0.1");
+        cf.put("inet_protocols", "ipv4");
+        cf.put("myhostname", "mx." + DOMAIN);
+        cf.put("mydomain", DOMAIN);
+        cf.put("myorigin", DOMAIN);
+        cf.put("mydestination", "");
+        cf.put("local_recipient_maps", "");
+        cf.put("local_transport", "error:local delivery disabled");
+        cf.put("mynetworks", "127.0.0.0/8");
+        cf.put("relayhost", "");
+        cf.put("biff", "no");
+        cf.put("append_dot_mydomain", "no");
+        cf.put("smtpd_banner", "$myhostname ESMTP mailsift-test");
+        cf.put("smtpd_relay_restrictions", "permit_mynetworks, reject_unauth_destination");
+        cf.put("virtual_mailbox_domains", DOMAIN);
+        cf.put("virtual_mailbox_maps", "texthash:" + config.resolve("vmailbox"));
+        cf.put("virtual_mailbox_base", mail.toString());
+        cf.put("virtual_uid_maps", "static:" + MAIL_UID);
+        cf.put("virtual_gid_maps", "static:" + MAIL_GID);
+        cf.put("virtual_transport", "virtual");
+        cf.put("smtpd_milters", o.milters);
+        cf.put("non_smtpd_milters", "");
+        cf.put("milter_default_action", o.milterDefaultAction);
+        cf.put("milter_protocol", "6");
+        cf.put("milter_mail_macros", "i {mail_addr} {client_addr} {client_name} {auth_authen}");
+        cf.put("milter_connect_timeout", "5s");
+        cf.put("smtputf8_enable", "no");
+        cf.put("smtpd_error_sleep_time", "0");
+        cf.put("in_flow_delay", "0");
+        cf.put("queue_run_delay", "1s");
+        cf.put("default_process_limit", "100");
+        cf.putAll(o.extra);
+        StringBuilder main = new StringBuilder();
+        cf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(config.resolve("main.cf"), main);
+        Files.writeString(config.resolve("master.cf"), masterCf());
+    }
+
+    /** Debian's master.cf with chroot off everywhere, smtpd only on our port, and postlogd for maillog_file. */
+    private String masterCf() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/usr/share/postfix/master.cf.dist"))) {
+            if (line.matches("^smtp\\s+inet\\s.*")) {
+                out.add("127.0.0.1:" + port + " inet n - n - - smtpd");
+                continue;
+            }
+            if (!line.isEmpty() && Character.isLetterOrDigit(line.charAt(0))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 8) {
+                    f[4] = "n"; // chroot: the spool lives outside any jail
+                    line = String.join(" ", f);
+                }
+            }
+            out.add(line);
+        }
+        if (out.stream().noneMatch(l -> l.startsWith("postlog"))) {
+            out.add("postlog unix-dgram n - n - 1 postlogd");
+        }
+        return String.join("\n", out) + "\n";
+    }
+
+    private void awaitListening(Duration timeout) throws InterruptedException, IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("Postfix did not listen on 127.0.0.1:" + port + " within " + timeout + "; maillog:\n" + log());
+    }
+
+    private void run(String command) throws IOException, InterruptedException {
+        exec(List.of(POSTFIX.toString(), "-c", config.toString(), command));
+    }
+
+    private static String exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not finish");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
+        }
+        return text;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+
+    /** Stops Postfix ({@code postfix -c DIR stop}, waiting for the master to exit) and deletes the directory. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (running) {
+            running = false;
+            try {
+                run("stop");
+            } catch (IOException e) {
+                // already stopped or never fully started: still remove the directory below
+            }
+            Path pid = dir.resolve("spool").resolve("pid").resolve("master.pid");
+            for (int i = 0; i < 100 && masterAlive(pid); i++) {
+                Thread.sleep(50);
+            }
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a process still writing its last log line; the temp dir is harmless
+        }
+    }
+
+    private static boolean masterAlive(Path pidFile) {
+        try {
+            String pid = Files.readString(pidFile).trim();
+            return !pid.isEmpty() && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+}
