@@ -2,7 +2,9 @@ package org.mailsift.controller;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,13 +56,13 @@ public final class ControllerServer implements AutoCloseable {
         String configId = Integer.toHexString(settings.hashCode());
 
         ScanEndpoints normalScans = new ScanEndpoints(scanner, settings.normal().maxBodyBytes());
-        AccessGuard open = new AccessGuard(java.util.Optional.empty(), java.util.Optional.empty(), List.of(), new FailureThrottle(10, 1));
+        AccessGuard open = new AccessGuard(Optional.empty(), Optional.empty(), List.of(), new FailureThrottle(10, 1));
         Router normal = new Router("normal", open, errors)
                 .add(Level.NONE, normalScans::checkV2, "checkv2")
                 .add(Level.NONE, normalScans::checkV1, "check", "symbols", "scan", "process")
                 .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
                 .add(Level.NONE, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.renderPrometheus().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "metrics");
+                        metrics.renderPrometheus().getBytes(StandardCharsets.UTF_8)), "metrics");
 
         WorkerSettings c = settings.controller();
         AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), new FailureThrottle(10, 0.5));
@@ -86,7 +88,7 @@ public final class ControllerServer implements AutoCloseable {
                 .add(Level.READ, hist::errors, "errors")
                 .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
                 .add(Level.READ, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.renderPrometheus().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "metrics");
+                        metrics.renderPrometheus().getBytes(StandardCharsets.UTF_8)), "metrics");
 
         this.normalWorker = new HttpWorker(settings.normal(), normal, executor, group, () -> statistics.connectionAccepted(false));
         this.controllerWorker = new HttpWorker(c, controller, executor, group, () -> statistics.connectionAccepted(true));

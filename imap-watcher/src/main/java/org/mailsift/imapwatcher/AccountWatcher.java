@@ -36,6 +36,7 @@ final class AccountWatcher {
     private volatile IMAPFolder idling;
     private volatile Thread thread;
     private volatile long lastWake = System.nanoTime();
+    private boolean condstore;
 
     AccountWatcher(AccountSettings account, WatcherSettings settings, ImapSessions sessions, AccountStatus status,
                    AccountState state, Consumer<LearnTask> learn) {
@@ -65,7 +66,8 @@ final class AccountWatcher {
             try {
                 status.state(State.CONNECTING);
                 store = sessions.connect(account);
-                FolderRole.Roles roles = FolderRole.resolve(FolderLister.list(store), settings.junkFolders(), settings.trashFolders());
+                FolderRole.Roles roles = FolderRole.resolve(FolderLister.list((IMAPFolder) store.getDefaultFolder()),
+                        settings.junkFolders(), settings.trashFolders());
                 if (roles.junk().isEmpty()) {
                     status.state(State.NO_JUNK_FOLDER);
                     status.error("no Junk folder: none has \\Junk and none is named " + settings.junkFolders());
@@ -90,12 +92,14 @@ final class AccountWatcher {
 
     /** Opens the Junk folder(s), catches up, then IDLEs (or polls) and reconciles after every wake-up until stopped. */
     private void watch(List<String> junkNames, Backoff backoff) throws MessagingException {
+        // capabilities first: asking the store later, while Junk holds the connection, would open a second one
+        boolean idle = store.hasCapability("IDLE");
+        condstore = store.hasCapability("CONDSTORE");
         IMAPFolder primary = (IMAPFolder) store.getFolder(junkNames.get(0));
         primary.open(Folder.READ_ONLY);
         List<String> others = new ArrayList<>(junkNames.subList(1, junkNames.size()));
         reconcileAll(primary, others);
         backoff.reset();
-        boolean idle = store.hasCapability("IDLE");
         status.state(idle ? State.IDLE : State.POLLING);
         log.info("{}: watching {} by {} ({}:{})", account.name(), junkNames, idle ? "IDLE" : "polling every " + settings.pollInterval(),
                 account.host(), account.port());
@@ -124,16 +128,30 @@ final class AccountWatcher {
         }
     }
 
+    /** Reconciles until a pass finds nothing new (a pass that searched other folders had Junk closed meanwhile). */
     private void reconcileAll(IMAPFolder primary, List<String> others) throws MessagingException {
-        reconciler.reconcile(store, primary);
-        for (String name : others) {
-            IMAPFolder f = (IMAPFolder) store.getFolder(name);
-            f.open(Folder.READ_ONLY);
-            try {
-                reconciler.reconcile(store, f);
-            } finally {
-                f.close(false);
+        while (reconciler.reconcile(store, primary, condstore).departures() > 0) {
+            log.debug("{}: reconciling again after departures", account.name());
+        }
+        if (others.isEmpty()) {
+            return;
+        }
+        // further Junk folders (rare: several named Junk/Spam without \Junk) are checked at each wake-up, one at a time
+        primary.close(false);
+        try {
+            for (String name : others) {
+                IMAPFolder f = (IMAPFolder) store.getFolder(name);
+                f.open(Folder.READ_ONLY);
+                try {
+                    reconciler.reconcile(store, f, condstore);
+                } finally {
+                    if (f.isOpen()) {
+                        f.close(false);
+                    }
+                }
             }
+        } finally {
+            primary.open(Folder.READ_ONLY);
         }
     }
 

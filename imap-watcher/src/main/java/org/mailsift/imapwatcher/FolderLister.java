@@ -10,7 +10,6 @@ import jakarta.mail.MessagingException;
 
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
 
@@ -23,12 +22,14 @@ final class FolderLister {
     private FolderLister() {
     }
 
-    static List<FolderRole.Folder> list(IMAPStore store) throws MessagingException {
-        IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
-        boolean specialUse = store.hasCapability("SPECIAL-USE");
-        Object result = root.doCommand(p -> {
+    /**
+     * @param via any folder of the store; when it is open, its connection is used, so listing never makes angus-mail
+     *            open a second connection to the server
+     */
+    static List<FolderRole.Folder> list(IMAPFolder via) throws MessagingException {
+        Object result = via.doCommand(p -> {
             List<FolderRole.Folder> out = new ArrayList<>();
-            if (specialUse) {
+            if (p.hasCapability("SPECIAL-USE")) {
                 Response[] r = p.command("LIST \"\" \"*\" RETURN (SPECIAL-USE)", null);
                 Response status = r[r.length - 1];
                 List<Response> others = new ArrayList<>();

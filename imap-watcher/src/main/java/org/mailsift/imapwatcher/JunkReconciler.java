@@ -74,20 +74,25 @@ final class JunkReconciler {
         return expungedHeld;
     }
 
-    /** @param junk an open (read-only) Junk folder of {@code store} */
-    Pass reconcile(IMAPStore store, IMAPFolder junk) throws MessagingException {
+    /**
+     * @param junk      an open (read-only) Junk folder of {@code store}; all commands go over its connection, and when
+     *                  other folders must be searched it is closed meanwhile and reopened, so an account never holds
+     *                  more than one connection to the server
+     * @param condstore whether the server has CONDSTORE
+     */
+    Pass reconcile(IMAPStore store, IMAPFolder junk, boolean condstore) throws MessagingException {
         String name = junk.getFullName();
         long validity = junk.getUIDValidity();
         TreeMap<Long, Message> now = currentMessages(junk);
         long uidNext = Math.max(junk.getUIDNext(), now.isEmpty() ? 1 : now.lastKey() + 1);
-        long modSeq = highestModSeq(store, junk);
+        long modSeq = condstore ? highestModSeq(junk) : 0;
         boolean firstStart = state.isNew();
         MailboxState js = state.folder(name);
         if (js == null || js.uidValidity() != validity) {
             baseline(junk, now, js);
             state.folderOrCreate(name, validity, uidNext, modSeq).update(validity, uidNext, modSeq);
             if (firstStart) {
-                baselineOtherFolders(store, junk);
+                baselineOtherFolders(junk);
             }
             state.save();
             return new Pass(0, 0);
@@ -116,9 +121,9 @@ final class JunkReconciler {
     }
 
     /** HIGHESTMODSEQ where the server has CONDSTORE (kept in the state for diagnostics and future QRESYNC), else 0. */
-    private static long highestModSeq(IMAPStore store, IMAPFolder junk) {
+    private static long highestModSeq(IMAPFolder junk) {
         try {
-            return store.hasCapability("CONDSTORE") ? Math.max(0, junk.getHighestModSeq()) : 0;
+            return Math.max(0, junk.getHighestModSeq());
         } catch (MessagingException e) {
             return 0;
         }
@@ -166,8 +171,8 @@ final class JunkReconciler {
     }
 
     /** At the very first start: remember every other folder's UIDNEXT, so later searches look only at newer mail. */
-    private void baselineOtherFolders(IMAPStore store, IMAPFolder junk) throws MessagingException {
-        FolderRole.Roles roles = roles(store);
+    private void baselineOtherFolders(IMAPFolder junk) throws MessagingException {
+        FolderRole.Roles roles = roles(junk);
         for (FolderRole.Folder f : concat(roles.elsewhere(), roles.trash())) {
             Status st = status(junk, f.fullName());
             state.folderOrCreate(f.fullName(), st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0);
@@ -221,20 +226,33 @@ final class JunkReconciler {
 
     private void departures(IMAPStore store, IMAPFolder junk, List<MessageIdentity> gone) throws MessagingException {
         List<Departure> departures = gone.stream().map(Departure::new).toList();
-        FolderRole.Roles roles = roles(store);
-        // look outside Trash first: a message found there is ham and needs no further search
+        FolderRole.Roles roles = roles(junk);
+        // which folders grew since the last look (STATUS over the Junk connection); look outside Trash first
+        record Grown(FolderRole.Folder folder, long fromUid, long toUid) {
+        }
+        List<Grown> grown = new ArrayList<>();
         for (FolderRole.Folder f : concat(roles.elsewhere(), roles.trash())) {
-            if (departures.stream().allMatch(Departure::foundOutsideTrash)) {
-                break;
-            }
             Status st = status(junk, f.fullName());
             MailboxState fs = state.folder(f.fullName());
             // a folder unknown so far (created since) or re-created (UIDVALIDITY changed) is searched from its start
             long from = fs == null || fs.uidValidity() != st.uidvalidity ? 1 : fs.uidNext();
             if (st.uidnext > from) {
-                search(store, f, roles.of(f.fullName()), from, st.uidnext - 1, departures);
+                grown.add(new Grown(f, from, st.uidnext - 1));
             }
             state.folderOrCreate(f.fullName(), st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0);
+        }
+        if (!grown.isEmpty()) {
+            junk.close(false); // hands its connection to the searches below
+            try {
+                for (Grown g : grown) {
+                    if (departures.stream().allMatch(Departure::foundOutsideTrash)) {
+                        break;
+                    }
+                    search(store, g.folder(), roles.of(g.folder().fullName()), g.fromUid(), g.toUid(), departures);
+                }
+            } finally {
+                junk.open(Folder.READ_ONLY);
+            }
         }
         for (Departure d : departures) {
             Decision decision = detector.departureFromJunk(d.sightings);
@@ -295,8 +313,8 @@ final class JunkReconciler {
         }
     }
 
-    private FolderRole.Roles roles(IMAPStore store) throws MessagingException {
-        return FolderRole.resolve(FolderLister.list(store), settings.junkFolders(), settings.trashFolders());
+    private FolderRole.Roles roles(IMAPFolder via) throws MessagingException {
+        return FolderRole.resolve(FolderLister.list(via), settings.junkFolders(), settings.trashFolders());
     }
 
     private static Status status(IMAPFolder junk, String folder) throws MessagingException {

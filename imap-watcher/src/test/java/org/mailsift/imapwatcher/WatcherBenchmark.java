@@ -92,7 +92,7 @@ class WatcherBenchmark {
     void memoryPerIdleAccount() throws Exception {
         Assumptions.assumeTrue(DovecotServer.available());
         int n = intProp("bench.accounts", 200);
-        DovecotServer.Builder b = DovecotServer.builder().imapProcesses(Math.max(100, n / 10 + 10), 20).loginProcesses(4);
+        DovecotServer.Builder b = DovecotServer.builder().imapProcesses(n + 50, 1).loginProcesses(4);
         StringBuilder conf = new StringBuilder("idle_refresh = 10min;\nbackoff_initial = 1s;\nbackoff_max = 10s;\n");
         for (int i = 0; i < n; i++) {
             b.user("u" + i, "pw" + i);

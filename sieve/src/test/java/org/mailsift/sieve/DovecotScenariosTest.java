@@ -56,6 +56,7 @@ class DovecotScenariosTest {
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(DovecotServer.available(), "dovecot not installed or not root");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl not installed (the learn helper needs it)");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
         controllerPort = freePort();
         startController();

@@ -82,6 +82,11 @@ public final class BayesEvalCommand implements CliCommand {
                 return r;
             });
         }
+        // warm the JIT up on parsing and tokenizing, so the first row's speeds are not those of a cold JVM
+        Corpus warm = Corpus.split(corpus, false, seed);
+        org.mailsift.scanner.bayes.Tokenizer t = new org.mailsift.scanner.bayes.Tokenizer(
+                org.mailsift.scanner.bayes.TokenizerSettings.defaults());
+        warm.train().stream().limit(1500).forEach(s -> t.tokenize(MessageParser.parse(s.read())).digest());
         io.out().println(BayesEvaluation.Report.header().replace("| variant |", "| split |"));
         for (boolean chrono : chronological) {
             Corpus c = Corpus.split(corpus, chrono, seed);

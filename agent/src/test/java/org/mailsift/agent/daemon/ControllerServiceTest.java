@@ -106,7 +106,9 @@ class ControllerServiceTest {
     void aHashFromMailsiftPwSurvivesTheConfigParser() throws Exception {
         Path etc = configWithFreePorts();
         String hash = org.mailsift.controller.security.PasswordHash.create("learn-secret", 1000);
-        Files.writeString(etc.resolve("local.d/worker-controller.inc"), "enable_password = \"" + hash + "\";\n");
+        // override.d replaces the stock file (and local.d) entirely
+        Files.writeString(etc.resolve("override.d/worker-controller.inc"), "bind_socket = \"127.0.0.1:0\";\n"
+                + "enable_password = \"" + hash + "\";\n");
 
         ConfigDirectory config = ConfigDirectory.open(etc);
         org.mailsift.controller.ControllerSettings s = org.mailsift.controller.ControllerSettings.fromConfig(config);

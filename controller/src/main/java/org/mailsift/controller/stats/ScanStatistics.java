@@ -54,7 +54,7 @@ public final class ScanStatistics implements ScanListener {
             scanTimeCursor = (scanTimeCursor + 1) % SCAN_TIME_SLOTS;
         }
         for (SymbolResult s : result.symbols()) {
-            symbols.computeIfAbsent(s.name(), SymbolCounter::new).hit(s.weight(), result.scanTimeSeconds());
+            symbols.computeIfAbsent(s.name(), SymbolCounter::new).hit(s.weight());
         }
         metrics.increment("mailsift_scans_total", "action", action.wireName(), "source", source.name().toLowerCase());
         metrics.observe("mailsift_scan_duration_seconds", result.scanTimeSeconds());
@@ -120,13 +120,12 @@ public final class ScanStatistics implements ScanListener {
         private final String name;
         private final LongAdder hits = new LongAdder();
         private volatile double weight;
-        private final long firstSeenMillis = System.currentTimeMillis();
 
         SymbolCounter(String name) {
             this.name = name;
         }
 
-        void hit(double weight, double scanTime) {
+        void hit(double weight) {
             hits.increment();
             this.weight = weight;
         }
@@ -143,14 +142,10 @@ public final class ScanStatistics implements ScanListener {
             return hits.sum();
         }
 
-        /** Hits per second since the symbol was first seen (rspamc multiplies by 60 for hits/min). */
+        /** Hits per second since start (rspamc multiplies by 60 for hits/min). */
         public double frequency(long nowMillis, long startMillis) {
             double seconds = Math.max(1, (nowMillis - startMillis) / 1000.0);
             return hits() / seconds;
-        }
-
-        public long firstSeenMillis() {
-            return firstSeenMillis;
         }
     }
 

@@ -3,7 +3,6 @@ package org.mailsift.sieve.deliver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +38,7 @@ public final class VacationMemory {
         Path file = dir.resolve(HexFormat.of().formatHex(user.getBytes(StandardCharsets.UTF_8)) + ".vacation");
         Path lockFile = dir.resolve(file.getFileName() + ".lock");
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            // the lock is released when the channel closes
-            FileLock lock = lockChannel.lock();
-            assert lock.isValid();
+            lockChannel.lock(); // released when the channel closes
             Map<String, Long> entries = read(file, now);
             Long until = entries.get(key);
             if (until != null && until > now.getEpochSecond()) {

@@ -73,6 +73,7 @@ class LearnHelperAndSpoolTest {
     }
 
     Run helper(int port, String... args) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl not installed");
         List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", HELPER.toString(), "--url", "http://127.0.0.1:" + port,
                 "--spool", tmp.resolve("spool").toString(), "--timeout", "2"));
         cmd.addAll(List.of(args));
