@@ -16,6 +16,9 @@
 #
 # Env: MAILSIFT_CORPUS (default ../shared/corpus/sa), MAILSIFT_DIST (default agent/target/mailsift),
 #      E2E_TRAIN (250), E2E_FRESH (10), E2E_DEB (1: build and check the .deb), E2E_REDIS (1),
+#      E2E_DEB_INSTALL (default 1 when $CI is set: also dpkg -i, check, dpkg -P the package),
+#      E2E_REDIS_LEARN (imapsieve: the Redis run learns through the shipped IMAPSieve scripts, as step 3;
+#        watcher: through the daemon's IMAP watcher instead),
 #      E2E_KEEP=1 keeps the work directory, E2E_VERBOSE=1 echoes each step.
 set -uo pipefail
 
@@ -219,12 +222,17 @@ CONF
     DOVECOT_PID=$(cat "$D/run/master.pid" 2>/dev/null)
     wait_port "$P_IMAP" 10 && wait_port "$P_LMTP" 5
 }
-# The pipe program Dovecot runs: the shipped mailsift-learn, told this test's controller and spool.
-set_learn_target() { # daemon name
-    cat > "$D/sieve-pipe/mailsift-learn.new" <<SH
+# The pipe program Dovecot runs: the shipped mailsift-learn, told this test's controller and spool
+# ("none": IMAPSieve learns nothing, the IMAP watcher does).
+set_learn_target() { # daemon name | none
+    if [ "$1" = none ]; then
+        printf '#!/bin/sh\ncat >/dev/null\n' > "$D/sieve-pipe/mailsift-learn.new"
+    else
+        cat > "$D/sieve-pipe/mailsift-learn.new" <<SH
 #!/bin/sh
 exec $D/mailsift-learn --url http://127.0.0.1:${CONTROLLER_PORT[$1]} --spool $W/spool --timeout 10 "\$@" 2>>$D/learn.log
 SH
+    fi
     chmod 0755 "$D/sieve-pipe/mailsift-learn.new"
     mv "$D/sieve-pipe/mailsift-learn.new" "$D/sieve-pipe/mailsift-learn"
     touch "$D/learn.log"; chown mail:mail "$D/learn.log"
@@ -295,7 +303,8 @@ if [ "${E2E_DEB:-1}" = 1 ] && command -v dpkg-deb >/dev/null 2>&1; then
     VERSION=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$ROOT/pom.xml" | head -n 1)
     t=$(date +%s)
     if bash packaging/src/deb/build-deb.sh "$DIST" "$ROOT/packaging/target" "$VERSION" >"$W/build-deb.log" 2>&1; then
-        if bash packaging/src/deb/check-deb.sh "$ROOT/packaging/target" >"$W/check-deb.log" 2>&1; then
+        # a real dpkg -i / dpkg -P too when asked, or on CI (CI=...): it changes the machine for a few seconds
+        if DEB_INSTALL_TEST=${E2E_DEB_INSTALL:-${CI:+1}} bash packaging/src/deb/check-deb.sh "$ROOT/packaging/target" >"$W/check-deb.log" 2>&1; then
             pass "deb" "$(tail -n 1 "$W/check-deb.log" | sed 's/^check-deb: //'), $(( $(date +%s) - t ))s"
         else
             fail "deb" "$(grep -c FAIL "$W/check-deb.log") checks failed: $(grep FAIL "$W/check-deb.log" | head -n 3 | tr '\n' ';')"
@@ -353,20 +362,28 @@ else
 fi
 
 # 3. the user's moves: TRAIN spam into Junk, TRAIN ham out of Junk; each learned exactly once
-# learn_flow USER PASSWORD MAILDIR DAEMON STEP: moves, then waits for /stat of DAEMON to settle; prints "spam ham"
+# learn_flow USER PASSWORD MAILDIR DAEMON STEP [watcher]: moves, then waits for /stat of DAEMON to settle;
+# prints "spam ham seconds". With "watcher", the daemon's IMAP watcher learns (asynchronously), not IMAPSieve.
 learn_flow() {
-    local user=$1 pw=$2 maildir=$3 daemon=$4 step=$5 t=$(date +%s) s last="" same=0 i
+    local user=$1 pw=$2 maildir=$3 daemon=$4 step=$5 route=${6:-imapsieve} t=$(date +%s) s last="" same=0 i
+    # settled = every move counted (same counts twice), or no change for a while: 3 s for IMAPSieve (a pipe per
+    # message, run in the MOVE), 20 s for the watcher (asynchronous, and it backs off after an error)
+    local settle=6 filed=""
+    [ "$route" = watcher ] && settle=40 && filed=--filed-by-filter
     $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class spam "$W/msgs/train/spam" >"$W/moves-$step-spam.json" 2>&1 \
         || echo "e2e: step $step: spam moves failed: $(tail -n 2 "$W/moves-$step-spam.json")" >&2
     # ham after spam (Dovecot has made Junk by then); the Junk UIDs taken before the ham arrives keep the spam apart
-    $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class ham "$W/msgs/train/ham" >"$W/moves-$step-ham.json" 2>&1 \
+    $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class ham $filed "$W/msgs/train/ham" >"$W/moves-$step-ham.json" 2>&1 \
         || echo "e2e: step $step: ham moves failed: $(tail -n 2 "$W/moves-$step-ham.json")" >&2
-    # settled = the same counts three polls in a row (the pipe runs after each MOVE reply, one message at a time)
-    for ((i = 0; i < 240; i++)); do
+    for ((i = 0; i < 360; i++)); do
         s=$(stat_of "$daemon" 2>/dev/null)
         if [ -n "$s" ] && [ "$s" = "$last" ]; then same=$((same + 1)); else same=0; fi
         last=$s
-        [ $same -ge 3 ] && [ "$(json "$s" '(d["spam"] or 0) + (d["ham"] or 0) + (d["queued"] or 0) > 0')" = True ] && break
+        if [ -n "$s" ] && [ "$(json "$s" '(d["spam"] or 0) + (d["ham"] or 0) + (d["queued"] or 0)')" -ge $((2 * TRAIN)) ]; then
+            [ $same -ge 2 ] && break
+        elif [ $same -ge $settle ] && [ "$(json "$s" '(d["spam"] or 0) + (d["ham"] or 0) + (d["queued"] or 0) > 0')" = True ]; then
+            break
+        fi
         sleep 0.5
     done
     echo "$(json "$last" 'd["spam"]') $(json "$last" 'd["ham"]') $(( $(date +%s) - t ))"
@@ -465,12 +482,21 @@ if [ "${E2E_REDIS:-1}" = 1 ] && command -v redis-server >/dev/null 2>&1; then
     REDIS_PID=$!
     wait_port "$P_REDIS" 10
     make_conf r1 redis; make_conf r2 redis
+    # r2 learns bob's moves with its IMAP watcher (the other learning route; E2E_REDIS_LEARN=imapsieve for the
+    # shipped IMAPSieve scripts again)
+    [ "${E2E_REDIS_LEARN:-imapsieve}" = watcher ] && printf 'enabled = true;\naccount "bob" { host = "127.0.0.1"; port = %s; tls = "none"; user = "bob"; password = "bob-pw"; }\n' \
+        "$P_IMAP" > "${CONF[r2]}/local.d/imap_watcher.conf"
     if start_daemon r1 && start_daemon r2; then
         repoint_postfix "${MILTER_PORT[r1]}"
-        set_learn_target r2
-        read -r SPAM_R HAM_R SECS <<<"$(learn_flow bob bob-pw "$BOB" r2 5)"
+        if [ "${E2E_REDIS_LEARN:-imapsieve}" = watcher ]; then
+            set_learn_target none
+            for ((i = 0; i < 100; i++)); do grep -q 'bob: watching' "$W/r2/mailsift.log" && break; sleep 0.2; done
+        else
+            set_learn_target r2
+        fi
+        read -r SPAM_R HAM_R SECS <<<"$(learn_flow bob bob-pw "$BOB" r2 5 "${E2E_REDIS_LEARN:-imapsieve}")"
         s1=$(stat_of r1)
-        detail="r2 /stat spam=$SPAM_R ham=$HAM_R, r1 /stat spam=$(json "$s1" 'd["spam"]') ham=$(json "$s1" 'd["ham"]'), embedded run spam=$SPAM_A ham=$HAM_A"
+        detail="learned through r2 (${E2E_REDIS_LEARN:-imapsieve}) in ${SECS}s: r2 /stat spam=$SPAM_R ham=$HAM_R, r1 /stat spam=$(json "$s1" 'd["spam"]') ham=$(json "$s1" 'd["ham"]'), embedded run spam=$SPAM_A ham=$HAM_A"
         if [ "$SPAM_R" = "$SPAM_A" ] && [ "$HAM_R" = "$HAM_A" ] && [ "$(json "$s1" 'd["spam"]')" = "$SPAM_R" ] && [ "$(json "$s1" 'd["ham"]')" = "$HAM_R" ]; then
             pass "5 redis-shared-counts" "$detail"
         else

@@ -199,6 +199,10 @@ def cmd_learn_moves(args):
             tmp = os.path.join(args.maildir, ".Junk", "tmp", name)
             os.makedirs(os.path.dirname(tmp), exist_ok=True)
             with open(f, "rb") as src, open(tmp, "wb") as dst:
+                if args.filed_by_filter:
+                    # as the milter marks what sieve_before files into Junk; the IMAP watcher tells such a
+                    # delivery from a user's move by these two headers
+                    dst.write(b"X-Spam: Yes\nX-Spamd-Result: default: False [6.50 / 15.00];\n")
                 dst.write(src.read().replace(b"\r\n", b"\n"))
             os.chown(tmp, args.uid, args.gid)
             os.rename(tmp, os.path.join(junk_new, name))
@@ -252,6 +256,8 @@ def main():
     s.add_argument("--uid", type=int, default=8)
     s.add_argument("--gid", type=int, default=8)
     s.add_argument("--class", dest="learn_class", choices=("spam", "ham"), required=True)
+    s.add_argument("--filed-by-filter", action="store_true",
+                   help="ham placed in Junk carries the filter's X-Spam/X-Spamd-Result headers")
     s.add_argument("dir")
     s.set_defaults(fn=cmd_learn_moves)
     s = sub.add_parser("stat")

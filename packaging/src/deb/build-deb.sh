@@ -107,12 +107,14 @@ done
 [ -d "$DIST/share" ] && cp -a "$DIST/share/." "$STAGE/usr/share/$PKG/"
 # The distribution's own launcher picks up runtime/ next to lib/; /usr/bin/mailsift is a relative symlink to it
 # (relative, so an extracted copy under any root runs too). etc/ and share/ of the distribution point at the FHS
-# places, so "the distribution's etc/" is /etc/mailsift when packaged.
+# places, so "the distribution's etc/" is /etc/mailsift when packaged, and its data/ is /var/lib/mailsift.
 install -d "$STAGE/usr/lib/$PKG/bin"
 install -m 0755 "$DIST/bin/mailsift" "$STAGE/usr/lib/$PKG/bin/mailsift"
 ln -s ../lib/$PKG/bin/mailsift "$STAGE/usr/bin/mailsift"
 ln -s ../../../etc/$PKG "$STAGE/usr/lib/$PKG/etc"
 ln -s ../../share/$PKG "$STAGE/usr/lib/$PKG/share"
+# the launcher's default data directory is data/ beside it: /var/lib/mailsift when packaged (CLI use as root too)
+ln -s ../../../var/lib/$PKG "$STAGE/usr/lib/$PKG/data"
 install -m 0644 "$HERE/debian/mailsift.service" "$STAGE/lib/systemd/system/mailsift.service"
 install -m 0644 "$HERE/debian/default" "$STAGE/etc/default/$PKG"
 install -m 0644 "$HERE/debian/copyright" "$STAGE/usr/share/doc/$PKG/copyright"
@@ -131,14 +133,16 @@ if [ -f "$STAGE/usr/share/$PKG/sieve/mailsift-learn" ]; then
 fi
 
 # --- 3. control files ------------------------------------------------------------------------------------
-# Shared libraries the runtime links against, mapped to the Debian packages that hold them here.
-DEPENDS=$(find "$STAGE/usr/lib/$PKG/runtime" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 \
+# Shared libraries the runtime links against, mapped to the Debian packages that hold them here (needs objdump from
+# binutils; without it, libc6, which is all a Temurin jlink image needs).
+DEPENDS=""
+command -v objdump >/dev/null 2>&1 && DEPENDS=$(find "$STAGE/usr/lib/$PKG/runtime" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 \
     | xargs -0 objdump -p 2>/dev/null | awk '/NEEDED/ {print $2}' | sort -u \
     | while read -r lib; do
           [ -e "$STAGE/usr/lib/$PKG/runtime/lib/$lib" ] && continue
           path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')
           [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null | cut -d: -f1 || true
-      done | sort -u | paste -sd, - | sed 's/,/, /g')
+      done | sort -u | paste -sd, - | sed 's/,/, /g' || true)
 DEPENDS=${DEPENDS:-libc6}
 INSTALLED_SIZE=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 cat > "$STAGE/DEBIAN/control" <<CONTROL

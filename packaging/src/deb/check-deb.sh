@@ -63,6 +63,8 @@ fi
 JAVA=$R/usr/lib/mailsift/runtime/bin/java
 "$JAVA" --list-modules > "$SCRATCH/modules" 2>&1
 check "/usr/bin/mailsift is a relative symlink to the distribution launcher" test "$(readlink "$R/usr/bin/mailsift")" = ../lib/mailsift/bin/mailsift
+check "the distribution's etc/ and data/ are the FHS places" \
+    test "$(readlink "$R/usr/lib/mailsift/etc"):$(readlink "$R/usr/lib/mailsift/data")" = ../../../etc/mailsift:../../../var/lib/mailsift
 check "the IMAPSieve learn helper is executable and linked from sieve_pipe_bin_dir" \
     test -x "$R/usr/lib/mailsift/sieve-pipe/mailsift-learn"
 check "bundled runtime runs" grep -q '^java.base@' "$SCRATCH/modules"
@@ -112,8 +114,13 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
             pass "dpkg -i (no systemd running)"
             check "postinst created the mailsift system user" bash -c "getent passwd mailsift | awk -F: '\$3 < 1000 {ok=1} END {exit !ok}'"
             check "/var/lib/mailsift belongs to mailsift" test "$(stat -c %U /var/lib/mailsift)" = mailsift
+            check "the learn spool is setgid mailsift, group-writable (for Dovecot's mail user)" \
+                test "$(stat -c %a:%G /var/lib/mailsift/spool/new)" = 2770:mailsift
             check "installed mailsift --help" /usr/bin/mailsift --help
             check "installed configtest (defaults to /etc/mailsift)" /usr/bin/mailsift configtest
+            printf 'From: a@example.org\r\nSubject: hi\r\nMessage-ID: <deb@example.org>\r\n\r\nhello\r\n' > "$SCRATCH/cli.eml"
+            check "mailsift scan as the mailsift user uses /var/lib/mailsift by default" \
+                bash -c "runuser -u mailsift -- /usr/bin/mailsift scan - < '$SCRATCH/cli.eml' >/dev/null && [ -n \"\$(ls -A /var/lib/mailsift | grep -v '^spool\$')\" ] && [ -L /usr/lib/mailsift/data ]"
             check "a daemon start as the mailsift user can write its dbdir" \
                 runuser -u mailsift -- sh -c 'touch /var/lib/mailsift/.probe && rm /var/lib/mailsift/.probe'
         else

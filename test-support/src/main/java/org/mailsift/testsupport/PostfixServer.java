@@ -297,17 +297,19 @@ public final class PostfixServer implements AutoCloseable {
 
     /** Stops Postfix ({@code postfix -c DIR stop}, waiting for the master to exit) and deletes the directory. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         if (running) {
             running = false;
             try {
                 run("stop");
+                Path pid = dir.resolve("spool").resolve("pid").resolve("master.pid");
+                for (int i = 0; i < 100 && masterAlive(pid); i++) {
+                    Thread.sleep(50);
+                }
             } catch (IOException e) {
                 // already stopped or never fully started: still remove the directory below
-            }
-            Path pid = dir.resolve("spool").resolve("pid").resolve("master.pid");
-            for (int i = 0; i < 100 && masterAlive(pid); i++) {
-                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -41,7 +41,7 @@ public final class RunCommand implements CliCommand {
         CountDownLatch stopRequested = new CountDownLatch(1);
         try (AgentContext context = ContextLoader.open(line)) {
             log.info("configuration {}, data {}", context.config().directory(), context.dataDir());
-            context.logMessages(LogLevels.from(context.config().section(LogLevels.SECTION)));
+            context.logMessages(LogLevels.from(context.config()));
             ServiceGroup services = new ServiceGroup(context, Services.create());
             TerminationSignals.install(stopRequested::countDown);
             Thread hook = new Thread(() -> services.stop(STOP_BOUND), "mailsift-shutdown");

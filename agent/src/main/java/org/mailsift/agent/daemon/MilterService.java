@@ -26,6 +26,11 @@ public final class MilterService implements DaemonService {
         server.start();
     }
 
+    /** The running server (for tests and the startup log), or null when not started. */
+    public MilterServer server() {
+        return server;
+    }
+
     /** Read once, so unknown options are warned about once. */
     private MilterSettings settings(AgentContext context) {
         if (settings == null) {

@@ -2,8 +2,10 @@ package org.mailsift.agent.logging;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.mailsift.core.config.ConfigException;
+import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.config.UclObject;
 import org.slf4j.event.Level;
 
@@ -16,6 +18,16 @@ public record LogLevels(Optional<Level> scan, Optional<Level> learn) {
     public static final String SECTION = "logging";
     public static final String SCAN_KEY = "scan_log_level";
     public static final String LEARN_KEY = "learn_log_level";
+
+    /**
+     * Reads the {@code logging} section; Rspamd's own logging options (type, filename, level...) are reported as
+     * unused: mailsift logs to stderr (the journal), configured by MAILSIFT_LOG_LEVEL or a logback file.
+     */
+    public static LogLevels from(ConfigSource config) {
+        UclObject logging = config.section(SECTION);
+        logging.warnUnknown(SECTION, Set.of(SCAN_KEY, LEARN_KEY), config::warn);
+        return from(logging);
+    }
 
     public static LogLevels from(UclObject logging) {
         return new LogLevels(level(logging, SCAN_KEY), level(logging, LEARN_KEY));

@@ -55,6 +55,7 @@ public final class MilterServer implements AutoCloseable {
     private final int noReplyWanted;
     private final MilterReplyEncoder encoder = new MilterReplyEncoder();
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<SocketAddress> bound = new ArrayList<>();
     private final ConnectionDrain drain = new ConnectionDrain();
     private EventLoopGroup group;
 
@@ -73,7 +74,6 @@ public final class MilterServer implements AutoCloseable {
     /** Binds every configured socket; returns the bound addresses (a port 0 becomes the real port). */
     public synchronized List<SocketAddress> start() throws IOException, InterruptedException {
         group = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
-        List<SocketAddress> bound = new ArrayList<>();
         try {
             for (BindAddress address : settings.bindSockets()) {
                 Channel ch = bind(address);
@@ -85,7 +85,12 @@ public final class MilterServer implements AutoCloseable {
             close();
             throw e;
         }
-        return bound;
+        return List.copyOf(bound);
+    }
+
+    /** Where the server listens (empty before start and after close). */
+    public synchronized List<SocketAddress> boundAddresses() {
+        return List.copyOf(bound);
     }
 
     private Channel bind(BindAddress address) throws IOException, InterruptedException {
@@ -152,6 +157,7 @@ public final class MilterServer implements AutoCloseable {
             }
         }
         listeners.clear();
+        bound.clear();
         drain.drain(java.time.Duration.ofSeconds(10)); // messages already received get their verdict (SIGTERM)
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -30,7 +30,7 @@ class MilterFrameDecoderTest {
         byte[] packet = {0, 0, 0, 3, 'N', 'a', 'b'};
         for (int i = 0; i < packet.length - 1; i++) {
             ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {packet[i]}));
-            assertThat((Object) ch.readInbound()).as("after byte %d", i).isNull();
+            assertThat(ch.<Object>readInbound()).as("after byte %d", i).isNull();
         }
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {packet[packet.length - 1]}));
         ByteBuf frame = ch.readInbound();
@@ -72,7 +72,7 @@ class MilterFrameDecoderTest {
                 .isInstanceOf(MilterProtocolException.class)
                 .hasMessageContaining("[000000000000000141]");
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 'A'}));
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         assertFalse(ch.finish());
     }
 

@@ -45,7 +45,7 @@ public final class Tokenizer {
     private void words(String text, long seed, LongList out) {
         LongList w = new LongList();
         String t = text.length() > settings.maxTextChars() ? text.substring(0, settings.maxTextChars()) : text;
-        Words.hash(t, seed, settings.minWordLength(), settings.maxWordLength(), w);
+        Words.hash(t, seed, settings.minWordLength(), settings.maxWordLength(), settings.has(TokenizerSettings.Extra.SKIP), w);
         int window = settings.window();
         for (int i = 0; i < w.size(); i++) {
             long cur = w.get(i);
@@ -125,10 +125,27 @@ public final class Tokenizer {
         }
         int urls = 0;
         for (String url : m.urls()) {
-            String d = Domains.registrable(Domains.hostOf(url));
+            String host = Domains.hostOf(url);
+            String d = Domains.registrable(host);
             if (d != null && urls++ < 32) {
                 meta(out, "url:" + d);
+                if (settings.has(TokenizerSettings.Extra.URL_PARTS)) {
+                    urlParts(url, host, out);
+                }
             }
+        }
+        if (settings.has(TokenizerSettings.Extra.HTML_TAGS)) {
+            for (ParsedMessage.TextPart p : m.textParts()) {
+                if (p.isHtml()) {
+                    htmlTags(p.html(), out);
+                }
+            }
+        }
+        if (settings.has(TokenizerSettings.Extra.RECEIVED)) {
+            receivedTokens(m, out);
+        }
+        if (settings.has(TokenizerSettings.Extra.HEADER_WORDS)) {
+            headerWords(m, out);
         }
         for (ParsedMessage.Attachment a : m.attachments()) {
             meta(out, "att-type:" + a.contentType());
@@ -194,6 +211,89 @@ public final class Tokenizer {
         }
         for (ParsedMessage.Header h : m.headers()) {
             meta(out, "hname:" + h.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static final Pattern URL_WORD = Pattern.compile("[\\p{L}\\p{N}]{2,20}");
+    private static final Pattern HTML_TAG = Pattern.compile("<\\s*([a-zA-Z][a-zA-Z0-9]{0,15})([^>]{0,500})>");
+    private static final Pattern HTML_ATTR = Pattern.compile("([a-zA-Z-]{1,20})\\s*=");
+    private static final Pattern IPV4 = Pattern.compile("\\b(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.\\d{1,3}\\b");
+    private static final Pattern RECEIVED_BY = Pattern.compile("\\bby\\s+([\\w.-]+\\.[a-z]{2,})", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HELO = Pattern.compile("\\bHELO\\s+([\\w.-]+)", Pattern.CASE_INSENSITIVE);
+    private static final java.util.Set<String> HEADERS_DONE_ELSEWHERE = java.util.Set.of("received", "date", "message-id",
+            "subject", "from", "reply-to", "return-path", "sender", "content-type", "user-agent", "x-mailer", "x-mimeole",
+            "organization", "organisation", "delivered-to", "references", "in-reply-to", "content-transfer-encoding",
+            "mime-version");
+
+    /** The host and the words of the path and query: what a campaign varies least. */
+    private static void urlParts(String url, String host, LongList out) {
+        if (host != null) {
+            meta(out, "url-host:" + host);
+        }
+        int start = url.indexOf("://");
+        String rest = start < 0 ? url : url.substring(start + 3);
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        Matcher w = URL_WORD.matcher(rest.substring(slash).toLowerCase(Locale.ROOT));
+        int n = 0;
+        while (w.find() && n++ < 10) {
+            meta(out, "url-word:" + w.group());
+        }
+    }
+
+    /** Tag and attribute names: the markup a text rendering drops (fonts, colours, images, forms). */
+    private static void htmlTags(String html, LongList out) {
+        String h = html.length() > 100_000 ? html.substring(0, 100_000) : html;
+        Matcher t = HTML_TAG.matcher(h);
+        while (t.find()) {
+            String tag = t.group(1).toLowerCase(Locale.ROOT);
+            meta(out, "html-tag:" + tag);
+            Matcher a = HTML_ATTR.matcher(t.group(2));
+            while (a.find()) {
+                meta(out, "html-attr:" + tag + ":" + a.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    /** The relays: client IP networks, HELO names and the receiving hosts' domains of the first hops. */
+    private static void receivedTokens(ParsedMessage m, LongList out) {
+        int n = 0;
+        for (String r : m.headerValues("Received")) {
+            if (n++ >= 6) {
+                break;
+            }
+            Matcher ip = IPV4.matcher(r);
+            while (ip.find()) {
+                meta(out, "rcvd-ip24:" + ip.group(1) + "." + ip.group(2) + "." + ip.group(3));
+                meta(out, "rcvd-ip16:" + ip.group(1) + "." + ip.group(2));
+            }
+            Matcher by = RECEIVED_BY.matcher(r);
+            if (by.find()) {
+                String d = Domains.registrable(by.group(1).toLowerCase(Locale.ROOT));
+                meta(out, "rcvd-by:" + d);
+            }
+            Matcher helo = HELO.matcher(r);
+            if (helo.find()) {
+                meta(out, "rcvd-helo:" + helo.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    /** Words of the recipients' display names and of the remaining short headers, each in its header's space. */
+    private static void headerWords(ParsedMessage m, LongList out) {
+        int n = 0;
+        for (ParsedMessage.Header h : m.headers()) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (HEADERS_DONE_ELSEWHERE.contains(name) || h.value().length() > 300 || n++ >= 40) {
+                continue;
+            }
+            for (String w : Words.normalize(h.value()).split("[^\\p{L}\\p{N}@.]+")) {
+                if (w.length() > 1 && w.length() <= 40) {
+                    meta(out, "hdr:" + name + ":" + w);
+                }
+            }
         }
     }
 

@@ -12,6 +12,14 @@ final class Words {
     }
 
     static void hash(String text, long seed, int minLength, int maxLength, LongList out) {
+        hash(text, seed, minLength, maxLength, false, out);
+    }
+
+    /**
+     * @param skip emit a SpamBayes "skip" token (first character and length band) for each word longer than
+     *             {@code maxLength}, so long obfuscated or encoded runs still leave a trace
+     */
+    static void hash(String text, long seed, int minLength, int maxLength, boolean skip, LongList out) {
         if (text == null || text.isEmpty()) {
             return;
         }
@@ -30,6 +38,9 @@ final class Words {
             }
             if (len >= minLength && len <= maxLength && !overflow) {
                 out.add(TokenHash.of(seed, buf, 0, len));
+            } else if (skip && len > maxLength) {
+                int band = overflow ? 999 : len / 10 * 10;
+                out.add(TokenHash.of(seed, "\u0001skip:" + buf[0] + band));
             }
             len = 0;
             overflow = false;

@@ -1,0 +1,49 @@
+package org.mailsift.milter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.mailsift.core.metrics.Metrics;
+import org.mailsift.milter.BindAddress;
+import org.mailsift.milter.MilterFrames;
+import org.mailsift.milter.MilterSettings;
+import org.mailsift.milter.RawMilterClient;
+import org.mailsift.milter.TestScanner;
+
+/** SIGTERM while Postfix waits for a verdict: the milter stops accepting, but the message being scanned gets its answer. */
+class GracefulStopTest {
+    private static final String[][] HEADERS = {{"From", "carol@sender.test"}, {"Subject", "hello"}};
+
+    @Test
+    void aMessageBeingScannedWhenTheMilterStopsStillGetsItsVerdict() throws Exception {
+        MilterSettings d = MilterSettings.defaults();
+        MilterSettings settings = new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(),
+                d.readTimeout(), false, false, d.rejectMessage(), d.tempfailMessage(), d.spamHeader(), d.maxSize(),
+                d.fallback(), 2, true);
+        MilterServer server = new MilterServer(settings, new TestScanner("Gtube pattern"), new Metrics());
+        SocketAddress address = server.start().get(0);
+        try (RawMilterClient mta = new RawMilterClient(address)) {
+            mta.send(MilterFrames.frames().postfixOptneg().bytes());
+            mta.reply();
+            mta.send(MilterFrames.frames().connect("client.test", '4', 4000, "192.0.2.10").helo("client.test").bytes());
+            mta.send(MilterFrames.frames().postfixMessage("SLOW", "carol@sender.test", "alice@example.test", HEADERS,
+                    TestScanner.SLOW_MARKER).bytes());
+            Thread.sleep(300); // the scan (5 s) is running
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+            Thread.sleep(300);
+
+            assertThatThrownBy(() -> new Socket().connect(address, 1000)).isInstanceOf(IOException.class);
+            assertThat(stopping).isNotDone();
+            assertThat(mta.repliesUntilFinal()).last().isEqualTo("a");
+            stopping.get(10, TimeUnit.SECONDS);
+        }
+    }
+}
