@@ -30,7 +30,9 @@ FRESH=${E2E_FRESH:-10}
 FLOW="python3 $ROOT/scripts/e2e/mailflow.py"
 T0=$(date +%s)
 
-skip() { echo "SKIP e2e: $*"; exit 0; }
+# The mail flow needs all of these; the package step below runs regardless (CI builds the .deb on every full run).
+SKIP_FLOW=""
+skip() { [ -n "$SKIP_FLOW" ] || SKIP_FLOW=$*; }
 [ -d "$CORPUS/spam" ] && [ -d "$CORPUS/ham" ] || skip "no corpus at $CORPUS (set MAILSIFT_CORPUS)"
 [ "$(id -u)" = 0 ] || skip "needs root (private Postfix and Dovecot instances)"
 for bin in postfix dovecot sievec python3 curl; do
@@ -54,6 +56,16 @@ result() { # status name detail
 pass() { result PASS "$@"; }
 fail() { result FAIL "$@"; }
 say() { [ "${E2E_VERBOSE:-0}" = 1 ] && printf 'e2e: ... %s\n' "$*"; return 0; }
+summary() {
+    echo
+    printf '%-26s %-5s %s\n' "step" "result" "detail"
+    printf '%-26s %-5s %s\n' "--------------------------" "-----" "------"
+    local i
+    for i in "${!R_NAME[@]}"; do
+        printf '%-26s %-5s %s\n' "${R_NAME[$i]}" "${R_STATUS[$i]}" "${R_DETAIL[$i]}"
+    done
+    echo "e2e: $FAILED failed, $(( $(date +%s) - T0 ))s"
+}
 
 # --- processes we start (stopped by PID / by their own stop command, never by name) -------------------------
 declare -A DAEMON_PID=()
@@ -314,6 +326,12 @@ if [ "${E2E_DEB:-1}" = 1 ] && command -v dpkg-deb >/dev/null 2>&1; then
     fi
 fi
 
+if [ -n "$SKIP_FLOW" ]; then
+    echo "SKIP e2e: $SKIP_FLOW"
+    summary
+    exit $((FAILED > 0))
+fi
+
 # Messages: training and fresh sets from the corpus, plus hand-made GTUBE / add-header / clean messages.
 PICK=$($FLOW pick --corpus "$CORPUS" --out "$W/msgs" --train "$TRAIN" --fresh "$FRESH")
 say "corpus pick: $PICK"
@@ -428,14 +446,16 @@ for l in open(sys.argv[1]):
     echo "$sb $sj $sr $hb $hi"
 }
 judge_fresh() { # step "sb sj sr hb hi"
-    local sb sj sr hb hi need=$(( (FRESH * 7 + 9) / 10 ))
+    local sb sj sr hb hi
+    local bayes=$(( (FRESH * 7 + 9) / 10 )) caught=$(( (FRESH + 1) / 2 )) clean=$(( (FRESH * 9 + 9) / 10 ))
     read -r sb sj sr hb hi <<<"$2"
     local detail="of $FRESH fresh spam: $sb BAYES_SPAM, $sj in Junk, $sr rejected (554); of $FRESH fresh ham: $hb BAYES_HAM, $hi in INBOX"
-    # the bar: at least 70% of each class gets its Bayes symbol and its folder (a reject counts as caught spam)
-    if [ "$sb" -ge "$need" ] && [ $((sj + sr)) -ge "$need" ] && [ "$hb" -ge "$need" ] && [ "$hi" -ge "$need" ]; then
+    # the bar: the classifier names >= 70% of each class, >= half the spam is filed or refused (Bayes alone is
+    # worth at most ~5 of the 6 points add_header needs), and >= 90% of the ham reaches INBOX
+    if [ "$sb" -ge "$bayes" ] && [ "$hb" -ge "$bayes" ] && [ $((sj + sr)) -ge "$caught" ] && [ "$hi" -ge "$clean" ]; then
         pass "$1" "$detail"
     else
-        fail "$1" "$detail (need $need each)"
+        fail "$1" "$detail (need $bayes BAYES_*, $caught spam caught, $clean ham in INBOX)"
     fi
 }
 judge_fresh "4 fresh-verdicts" "$(fresh_check "$ALICE" alice@example.test 4)"
@@ -522,12 +542,12 @@ else
     fail "6 no-errors-in-logs" "$(cat "$W"/*/mailsift.log | grep -cE '\bERROR\b') ERROR lines, first: $(head -n 2 <<<"$errors" | tr '\n' ';')"
 fi
 
-# --- summary ----------------------------------------------------------------------------------------------------
-echo
-printf '%-26s %-5s %s\n' "step" "result" "detail"
-printf '%-26s %-5s %s\n' "--------------------------" "-----" "------"
-for i in "${!R_NAME[@]}"; do
-    printf '%-26s %-5s %s\n' "${R_NAME[$i]}" "${R_STATUS[$i]}" "${R_DETAIL[$i]}"
-done
-echo "e2e: $FAILED failed, $(( $(date +%s) - T0 ))s"
+leaks=$(cat "$W"/*/mailsift.log | grep -c -F -e 'shall we meet for lunch' -e 'alice-pw' -e 'bob-pw')
+if [ "$leaks" = 0 ]; then
+    pass "6 no-bodies-or-passwords" "neither the clean message's body nor the IMAP passwords appear in the logs"
+else
+    fail "6 no-bodies-or-passwords" "$leaks log lines quote a message body or a password"
+fi
+
+summary
 [ $FAILED -eq 0 ]

@@ -38,8 +38,8 @@ mkdir -p "$STAGE/DEBIAN" "$OUT"
 #   jdk.unsupported (sun.misc.Signal for SIGHUP/SIGTERM, netty/lmdbjava Unsafe), jdk.charsets (mail in
 #   ISO-2022-JP, KOI8-R, Big5... charsets), jdk.crypto.ec (TLS to IMAP/Redis), jdk.naming.dns (DNS via JNDI),
 #   java.naming, java.management, java.security.sasl (IMAP AUTH), jdk.jfr (flight recorder for diagnosis),
-#   jdk.zipfs, java.net.http.
-EXTRA_MODULES=java.base,java.logging,java.naming,java.management,java.security.sasl,java.xml,java.net.http,jdk.unsupported,jdk.charsets,jdk.crypto.ec,jdk.naming.dns,jdk.jfr,jdk.zipfs
+#   jdk.zipfs, java.net.http, jdk.net (TCP_QUICKACK for the milter).
+EXTRA_MODULES=java.base,java.logging,java.naming,java.management,java.security.sasl,java.xml,java.net.http,jdk.unsupported,jdk.charsets,jdk.crypto.ec,jdk.naming.dns,jdk.jfr,jdk.zipfs,jdk.net
 # A modular jar whose optional dependency is absent (netty-codec-marshalling wants JBoss Marshalling) makes jdeps
 # stop with "Module X not found, required by Y": leave Y out of the analysis and ask again.
 # jdeps takes a few seconds per pass: its answer is cached per set of jar names (a new or upgraded library

@@ -121,14 +121,25 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
             printf 'From: a@example.org\r\nSubject: hi\r\nMessage-ID: <deb@example.org>\r\n\r\nhello\r\n' > "$SCRATCH/cli.eml"
             check "mailsift scan as the mailsift user uses /var/lib/mailsift by default" \
                 bash -c "runuser -u mailsift -- /usr/bin/mailsift scan - < '$SCRATCH/cli.eml' >/dev/null && [ -n \"\$(ls -A /var/lib/mailsift | grep -v '^spool\$')\" ] && [ -L /usr/lib/mailsift/data ]"
+            # an upgrade (here: the same package again) keeps the admin's edits and local.d files
+            echo '# edited by the admin' >> /etc/mailsift/actions.conf
+            echo 'add_header = 7;' > /etc/mailsift/local.d/actions.conf
+            if dpkg -i --force-confold "$DEB" >"$SCRATCH/dpkg-upgrade.log" 2>&1; then
+                check "an upgrade keeps an edited conffile and local.d/" bash -c \
+                    "grep -q 'edited by the admin' /etc/mailsift/actions.conf && grep -q 'add_header = 7' /etc/mailsift/local.d/actions.conf"
+            else
+                fail "reinstall over an edited conffile: $(tail -n 3 "$SCRATCH/dpkg-upgrade.log")"
+            fi
             check "a daemon start as the mailsift user can write its dbdir" \
                 runuser -u mailsift -- sh -c 'touch /var/lib/mailsift/.probe && rm /var/lib/mailsift/.probe'
         else
             fail "dpkg -i: $(tail -n 5 "$SCRATCH/dpkg-i.log")"
         fi
         dpkg -P mailsift >"$SCRATCH/dpkg-p.log" 2>&1 && pass "dpkg -P" || fail "dpkg -P: $(tail -n 5 "$SCRATCH/dpkg-p.log")"
-        check "purge removed /usr/lib/mailsift, /etc/mailsift and /var/lib/mailsift" \
-            bash -c '[ ! -e /usr/lib/mailsift ] && [ ! -e /etc/mailsift ] && [ ! -e /var/lib/mailsift ]'
+        # dpkg leaves files the admin made (our local.d/actions.conf above): only those may remain in /etc/mailsift
+        check "purge removed /usr/lib/mailsift, /var/lib/mailsift and every shipped /etc/mailsift file" \
+            bash -c '[ ! -e /usr/lib/mailsift ] && [ ! -e /var/lib/mailsift ] && [ "$(find /etc/mailsift -type f 2>/dev/null)" = /etc/mailsift/local.d/actions.conf ]'
+        rm -rf /etc/mailsift
         if [ $HAD_USER = 0 ] && getent passwd mailsift >/dev/null; then
             userdel mailsift >/dev/null 2>&1; groupdel mailsift >/dev/null 2>&1 || true
         fi

@@ -2,6 +2,7 @@ package org.mailsift.milter.server;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -48,6 +49,9 @@ public final class MilterServer implements AutoCloseable {
 
     /** Postfix sends body chunks of at most 64 KiB; Sendmail with SMFIP_MDS_256K up to 256 KiB (never negotiated). */
     static final int MAX_PACKET = 256 * 1024 + 1;
+
+    /** Linux's TCP_QUICKACK, or null where the runtime lacks it (no jdk.net module, another OS): then Nagle's delay stays. */
+    private static final SocketOption<Boolean> QUICKACK = quickAckOption();
 
     private final MilterSettings settings;
     private final MilterMetrics metrics;
@@ -127,10 +131,10 @@ public final class MilterServer implements AutoCloseable {
     }
 
     private Runnable quickAck(Channel ch) {
-        if (!settings.tcpQuickAck() || !(ch instanceof NioSocketChannel tcp)) {
+        if (!settings.tcpQuickAck() || QUICKACK == null || !(ch instanceof NioSocketChannel tcp)) {
             return () -> { };
         }
-        var option = NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
+        var option = NioChannelOption.of(QUICKACK);
         return () -> {
             if (tcp.isActive()) {
                 try {
@@ -140,6 +144,22 @@ public final class MilterServer implements AutoCloseable {
                 }
             }
         };
+    }
+
+    private static SocketOption<Boolean> quickAckOption() {
+        try {
+            SocketOption<Boolean> option = ExtendedSocketOptions.TCP_QUICKACK;
+            try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
+                if (probe.supportedOptions().contains(option)) {
+                    return option;
+                }
+            }
+            log.warn("TCP_QUICKACK is not supported here: milter replies may wait ~40 ms on delayed ACKs");
+        } catch (LinkageError | IOException e) {
+            log.warn("TCP_QUICKACK unavailable ({}): milter replies may wait ~40 ms on delayed ACKs; "
+                    + "the Java runtime needs the jdk.net module", e.toString());
+        }
+        return null;
     }
 
     @Override

@@ -1,13 +1,9 @@
 package org.mailsift.milter.session;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import org.mailsift.core.message.Envelope;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.codec.MilterCommand;
@@ -37,15 +33,7 @@ public final class MilterSession implements AutoCloseable {
     private int protocol;
     private boolean awaitingVerdict;
 
-    // connection facts
-    private MilterCommand.Connect connect;
-    private String helo;
-    private final Map<String, String> connectionMacros = new HashMap<>();
-
-    // the current message
-    private String mailFrom;
-    private final List<String> rcpts = new ArrayList<>();
-    private final Map<String, String> messageMacros = new HashMap<>();
+    private final EnvelopeFacts facts = new EnvelopeFacts();
     private final ReceivedHeaders headers = new ReceivedHeaders();
     private CompositeByteBuf body;
     private long bodyBytes;
@@ -76,24 +64,23 @@ public final class MilterSession implements AutoCloseable {
         return switch (command) {
             case MilterCommand.OptNeg o -> negotiate(o);
             case MilterCommand.Macro m -> {
-                storeMacros(m);
+                facts.macros(m);
                 yield SessionStep.NOTHING;
             }
             case MilterCommand.Connect c -> {
-                connect = c;
+                facts.connect(c);
                 yield continueUnless(MilterProtocol.PROTO_NR_CONN);
             }
             case MilterCommand.Helo h -> {
-                helo = h.name();
+                facts.helo(h.name());
                 yield continueUnless(MilterProtocol.PROTO_NR_HELO);
             }
             case MilterCommand.Mail m -> {
-                mailFrom = stripBrackets(m.address());
-                rcpts.clear();
+                facts.mail(m.address());
                 yield continueUnless(MilterProtocol.PROTO_NR_MAIL);
             }
             case MilterCommand.Rcpt r -> {
-                rcpts.add(stripBrackets(r.address()));
+                facts.rcpt(r.address());
                 yield continueUnless(MilterProtocol.PROTO_NR_RCPT);
             }
             case MilterCommand.Data d -> continueUnless(MilterProtocol.PROTO_NR_DATA);
@@ -115,7 +102,7 @@ public final class MilterSession implements AutoCloseable {
             case MilterCommand.Quit q -> new SessionStep.Close("MTA sent QUIT");
             case MilterCommand.QuitNc q -> {
                 resetMessage();
-                resetConnection();
+                facts.resetConnection();
                 yield SessionStep.NOTHING;
             }
             case MilterCommand.Unknown u -> continueUnless(MilterProtocol.PROTO_NR_UNKN);
@@ -144,12 +131,6 @@ public final class MilterSession implements AutoCloseable {
         return awaitingVerdict;
     }
 
-    /** The queue id of the current message, for log lines ("-" when the MTA did not send {i}). */
-    public String queueId() {
-        String id = macro("i");
-        return id == null ? "-" : id;
-    }
-
     private SessionStep negotiate(MilterCommand.OptNeg offer) {
         if (offer.version() < MilterProtocol.VERSION) {
             log.warn("refusing milter protocol version {} from the MTA: only version {} is supported "
@@ -168,13 +149,6 @@ public final class MilterSession implements AutoCloseable {
 
     private SessionStep continueUnless(int noReplyFlag) {
         return (protocol & noReplyFlag) != 0 ? SessionStep.NOTHING : SessionStep.Reply.of(MilterReply.CONTINUE);
-    }
-
-    private void storeMacros(MilterCommand.Macro m) {
-        // macros sent for CONNECT and HELO describe the connection; the others belong to the current message
-        Map<String, String> target = m.forCommand() == MilterProtocol.CMD_CONNECT || m.forCommand() == MilterProtocol.CMD_HELO
-                ? connectionMacros : messageMacros;
-        m.macros().forEach((k, v) -> target.put(bare(k), v));
     }
 
     private void appendBody(MilterCommand.Body b) {
@@ -199,7 +173,6 @@ public final class MilterSession implements AutoCloseable {
     }
 
     private SessionStep endOfMessage() {
-        awaitingVerdict = true;
         long size = headers.bytes() + 2 + bodyBytes;
         byte[] raw = null;
         if (!oversized) {
@@ -211,56 +184,19 @@ public final class MilterSession implements AutoCloseable {
                 body.getBytes(body.readerIndex(), raw, head.length, bodyLen);
             }
         }
-        MessageToScan message = new MessageToScan(raw, envelope(), headers.countsByName(), size);
+        MessageToScan message = new MessageToScan(raw, facts.envelope(), headers.countsByName(), size);
         resetMessage();
-        awaitingVerdict = true;
+        awaitingVerdict = true; // until the handler asks for the verdict replies
         return new SessionStep.Scan(message);
-    }
-
-    Envelope envelope() {
-        Envelope.Builder b = Envelope.builder()
-                .helo(helo)
-                .mailFrom(mailFrom)
-                .queueId(macro("i"))
-                .authUser(emptyToNull(macro("auth_authen")))
-                .mtaName(macro("daemon_name") != null ? macro("daemon_name") : macro("j"))
-                .tlsVersion(macro("tls_version"))
-                .tlsCipher(macro("cipher"));
-        String ip = macro("client_addr");
-        String host = macro("client_name");
-        if (connect != null) {
-            if (ip == null && connect.family() != MilterCommand.Family.UNKNOWN && connect.family() != MilterCommand.Family.UNIX) {
-                ip = connect.address();
-            }
-            if (connect.hostname() != null && !connect.hostname().isEmpty() && !connect.hostname().startsWith("[")) {
-                host = connect.hostname();
-            }
-        }
-        b.clientIp(emptyToNull(ip)).clientHostname(emptyToNull(host));
-        rcpts.forEach(b::addRcpt);
-        return b.build();
-    }
-
-    private String macro(String name) {
-        String v = messageMacros.get(name);
-        return v != null ? v : connectionMacros.get(name);
     }
 
     private void resetMessage() {
         awaitingVerdict = false;
-        mailFrom = null;
-        rcpts.clear();
-        messageMacros.clear();
+        facts.resetMessage();
         headers.clear();
         releaseBody();
         bodyBytes = 0;
         oversized = false;
-    }
-
-    private void resetConnection() {
-        connect = null;
-        helo = null;
-        connectionMacros.clear();
     }
 
     private void releaseBody() {
@@ -284,22 +220,5 @@ public final class MilterSession implements AutoCloseable {
 
     private static String name(MilterCommand c) {
         return c.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
-    }
-
-    /** "{auth_authen}" and "auth_authen" name the same macro (Sendmail sends single letters bare). */
-    private static String bare(String macro) {
-        return macro.length() > 2 && macro.startsWith("{") && macro.endsWith("}") ? macro.substring(1, macro.length() - 1) : macro;
-    }
-
-    private static String stripBrackets(String address) {
-        String a = address.trim();
-        if (a.startsWith("<") && a.endsWith(">")) {
-            a = a.substring(1, a.length() - 1);
-        }
-        return a;
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

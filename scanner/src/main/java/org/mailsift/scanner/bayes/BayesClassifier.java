@@ -25,14 +25,8 @@ public final class BayesClassifier {
      *
      * @param probability spam probability in [0, 1]
      * @param usedTokens  tokens that carried evidence (known and far enough from 0.5)
-     * @param logOdds     ln(p / (1 - p)) computed in log space, so it keeps ranking messages where the probability
-     *                    itself has rounded to exactly 0 or 1 (about a third of a test set does): the score to rank
-     *                    or threshold by when a finer decision than the probability's is needed
      */
-    public record Verdict(double probability, int usedTokens, double logOdds) {
-        public Verdict(double probability, int usedTokens) {
-            this(probability, usedTokens, Math.log(probability) - Math.log1p(-probability));
-        }
+    public record Verdict(double probability, int usedTokens) {
     }
 
     /** Classifies from per-token counts (aligned arrays) and the learn counts of the same statistics. */
@@ -79,17 +73,19 @@ public final class BayesClassifier {
             lnSpam += Math.log(fw);
             lnHam += Math.log1p(-fw);
         }
-        // H = Q(-2 ln prod f, 2n): small when the tokens are spammy; S = Q(-2 ln prod (1 - f), 2n): small when hammy.
-        // p = (1 + H - S) / 2 = (H + (1 - S)) / 2 and 1 - p = ((1 - H) + S) / 2, all four terms kept as logarithms.
-        int k = n;
+        // H = Q(-2 ln prod f, 2n) is small when the tokens are hammy, S = Q(-2 ln prod (1 - f), 2n) when spammy;
+        // p = (1 + H - S) / 2 = (H + (1 - S)) / 2 and 1 - p = ((1 - H) + S) / 2, the four terms kept as logarithms
+        // so neither side underflows (a ranking by the resulting log-odds was measured: no better than by p).
+        double c = Double.parseDouble(System.getProperty("mailsift.bayes.corr", "1"));
+        int k = Math.max(1, (int) Math.round(n / c));
+        lnSpam /= c;
+        lnHam /= c;
         double logH = PoissonTail.logLower(-lnSpam, k);
         double log1mH = PoissonTail.logUpper(-lnSpam, k);
         double logS = PoissonTail.logLower(-lnHam, k);
         double log1mS = PoissonTail.logUpper(-lnHam, k);
-        double logP = PoissonTail.logAdd(logH, log1mS);
-        double log1mP = PoissonTail.logAdd(log1mH, logS);
-        double logOdds = logP - log1mP;
-        return new Verdict(1 / (1 + Math.exp(-logOdds)), n, logOdds);
+        double logOdds = PoissonTail.logAdd(logH, log1mS) - PoissonTail.logAdd(log1mH, logS);
+        return new Verdict(1 / (1 + Math.exp(-logOdds)), n);
     }
 
     private static double[] mostExtreme(double[] f, int n, int keep) {
@@ -103,17 +99,5 @@ public final class BayesClassifier {
             out[i] = boxed[i];
         }
         return out;
-    }
-
-    /** P(chi-square with {@code dof} (even) degrees of freedom >= x2): the survival function, summed in log space. */
-    static double chi2Q(double x2, int dof) {
-        double m = x2 / 2;
-        double logTerm = -m;
-        double sum = Math.exp(logTerm);
-        for (int i = 1; i < dof / 2; i++) {
-            logTerm += Math.log(m / i);
-            sum += Math.exp(logTerm);
-        }
-        return Math.min(sum, 1.0);
     }
 }

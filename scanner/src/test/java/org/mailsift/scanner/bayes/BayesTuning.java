@@ -40,7 +40,7 @@ public final class BayesTuning {
         all.addAll(splits.get(0).test());
         all.parallelStream().forEach(s -> PARSED.put(s.file(), MessageParser.parse(s.read())));
         Map<String, Variant> variants = variants();
-        System.out.println("| variant | seed1 (1-AUC)% | missed@0.1 | hamFP>.55 | seed2 | m@0.1 | seed3 | m@0.1 | mean 6 seeds | m@0.1 | hamFP | chrono | m@0.1 | hamFP |");
+        System.out.println("| variant | seed1 (1-AUC)% | missed@0.1 | hamFP/spamFN>.55 | seed2 | m@0.1 | seed3 | m@0.1 | mean 6 seeds | m@0.1 | hamFP | chrono | m@0.1 | hamFP/spamFN |");
         for (int a = 1; a < args.length; a++) {
             Variant v = variants.get(args[a]);
             if (v == null) {
@@ -68,12 +68,12 @@ public final class BayesTuning {
                     }
                 }
                 if (chrono) {
-                    row.append(String.format(Locale.ROOT, " | %.4f | %.2f | %.2f | %.3f | %.2f | %.2f",
-                            mean[0] / seeds, mean[1] / seeds, mean[2] / seeds, r[0], r[1], r[2]));
+                    row.append(String.format(Locale.ROOT, " | %.4f | %.2f | %.2f | %.3f | %.2f | %.2f/%.2f",
+                            mean[0] / seeds, mean[1] / seeds, mean[2] / seeds, r[0], r[1], r[2], r[4]));
                 } else if (seeds <= 3) {
                     row.append(String.format(Locale.ROOT, " | %.4f | %.2f", r[0], r[1]));
                     if (seeds == 1) {
-                        row.append(String.format(Locale.ROOT, " | %.2f", r[2]));
+                        row.append(String.format(Locale.ROOT, " | %.2f/%.2f", r[2], r[4]));
                     }
                 }
             }
@@ -146,22 +146,23 @@ public final class BayesTuning {
             if (p == 0 || p == 1) {
                 sat++;
             }
-            double score = eta > 0 || v.usedTokens() == 0 || Boolean.getBoolean("plain") ? p : v.logOdds();
+            double score = p;
 
             (s.label() == LearnClass.SPAM ? spam : ham).add(score);
             if (s.label() == LearnClass.HAM) {
                 hamP.add(p);
                 if (Boolean.getBoolean("show") && p > 0.45) {
-                    System.out.printf("  ham %s p=%.12f lo=%.1f n=%d%n", s.file().getFileName(), p, v.logOdds(), v.usedTokens());
+                    System.out.printf("  ham %s p=%.12f n=%d%n", s.file().getFileName(), p, v.usedTokens());
                 }
             } else if (Boolean.getBoolean("show") && p < 0.5) {
-                System.out.printf("  spam %s p=%.12f lo=%.1f n=%d%n", s.file().getFileName(), p, v.logOdds(), v.usedTokens());
+                System.out.printf("  spam %s p=%.12f n=%d%n", s.file().getFileName(), p, v.usedTokens());
             }
         }
         double[] h = ham.stream().mapToDouble(Double::doubleValue).toArray();
         double[] sp = spam.stream().mapToDouble(Double::doubleValue).toArray();
         return new double[] {100 * (1 - Metrics.auc(h, sp)), 100 * Metrics.spamMissedAtHamRate(h, sp, 0.001),
-                100 * Metrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.55), sat};
+                100 * Metrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.55), sat,
+                100 * (1 - Metrics.above(sp, 0.55))};
     }
 
     static Map<String, Variant> variants() {
@@ -196,7 +197,9 @@ public final class BayesTuning {
         mx.addAll(List.of("Content-Transfer-Encoding", "X-Priority", "X-MSMail-Priority", "Importance", "Precedence", "MIME-Version"));
         TokenizerSettings rusx = new TokenizerSettings(2, true, 2, 32, mx, true, 200_000, rus.extras());
         m.put("rusx", new Variant("rus+metaX md.45", rusx, new ClassifierSettings(0.1, 0.5, 0.45, 0, c.combining())));
-        m.put("rusx4", new Variant("rus+metaX md.4", rusx, c));
+        m.put("rusx42", new Variant("rus+metaX md.425", rusx, new ClassifierSettings(0.1, 0.5, 0.425, 0, c.combining())));
+        m.put("rusx4", new Variant("rus+metaX md.4", rusx, new ClassifierSettings(0.1, 0.5, 0.4, 0, c.combining())));
+        m.put("old", new Variant("previous default (md.4, no extras)", new TokenizerSettings(2, true, 2, 32, TokenizerSettings.RSPAMD_META_HEADERS, true, 200_000), new ClassifierSettings(0.1, 0.5, 0.4, 0, c.combining())));
         ClassifierSettings c45 = new ClassifierSettings(0.1, 0.5, 0.45, 0, c.combining());
         m.put("x-w3", new Variant("rusx md.45 w3", rusx.withWindow(3), c45));
         m.put("x-w1", new Variant("rusx md.45 w1", rusx.withWindow(1), c45));
