@@ -108,6 +108,8 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
         fail "DEB_INSTALL_TEST=1 needs root"
     elif dpkg-query -W -f='${Status}' mailsift 2>/dev/null | grep -q installed; then
         fail "a mailsift package is already installed; not touching it"
+    elif [ -e /etc/mailsift ] || [ -e /var/lib/mailsift ]; then
+        fail "/etc/mailsift or /var/lib/mailsift exists (left from an earlier install?); not touching it"
     else
         HAD_USER=0; getent passwd mailsift >/dev/null && HAD_USER=1
         if dpkg -i "$DEB" >"$SCRATCH/dpkg-i.log" 2>&1; then

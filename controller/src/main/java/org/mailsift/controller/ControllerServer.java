@@ -47,6 +47,8 @@ public final class ControllerServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpWorker normalWorker;
     private final HttpWorker controllerWorker;
+    private final Router controllerRouter;
+    private final FailureThrottle controllerThrottle = new FailureThrottle(10, 0.5);
 
     public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics) {
         this.settings = settings;
@@ -65,7 +67,7 @@ public final class ControllerServer implements AutoCloseable {
                         metrics.renderPrometheus().getBytes(StandardCharsets.UTF_8)), "metrics");
 
         WorkerSettings c = settings.controller();
-        AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), new FailureThrottle(10, 0.5));
+        AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), controllerThrottle);
         ScanEndpoints controllerScans = new ScanEndpoints(scanner, c.maxBodyBytes());
         LearnEndpoints learn = new LearnEndpoints(learner, statistics, c.maxBodyBytes());
         StatusEndpoints status = new StatusEndpoints(statistics, learner, version, configId);
@@ -90,6 +92,7 @@ public final class ControllerServer implements AutoCloseable {
                 .add(Level.READ, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
                         metrics.renderPrometheus().getBytes(StandardCharsets.UTF_8)), "metrics");
 
+        this.controllerRouter = controller;
         this.normalWorker = new HttpWorker(settings.normal(), normal, executor, group, () -> statistics.connectionAccepted(false));
         this.controllerWorker = new HttpWorker(c, controller, executor, group, () -> statistics.connectionAccepted(true));
     }
@@ -104,6 +107,15 @@ public final class ControllerServer implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /**
+     * SIGHUP: the controller's password, enable_password and secure_ip from {@code controller}, for the next request
+     * (open connections stay; the failure throttle keeps its state). Listening addresses need a restart.
+     */
+    public void reloadAccess(WorkerSettings controller) {
+        controllerRouter.replaceGuard(new AccessGuard(controller.password(), controller.enablePassword(),
+                controller.secureIps(), controllerThrottle));
     }
 
     /** Register these with every scan path (agent: {@code context.addScanListener}). */

@@ -37,9 +37,11 @@ final class AccountWatcher {
     private volatile Thread thread;
     private volatile long lastWake = System.nanoTime();
     private boolean condstore;
+    private final Runnable keepalives;
 
     AccountWatcher(AccountSettings account, WatcherSettings settings, ImapSessions sessions, AccountStatus status,
-                   AccountState state, Consumer<LearnTask> learn) {
+                   AccountState state, Consumer<LearnTask> learn, Runnable keepalives) {
+        this.keepalives = keepalives;
         this.account = account;
         this.settings = settings;
         this.sessions = sessions;
@@ -69,8 +71,10 @@ final class AccountWatcher {
                 FolderRole.Roles roles = FolderRole.resolve(FolderLister.list((IMAPFolder) store.getDefaultFolder()),
                         settings.junkFolders(), settings.trashFolders());
                 if (roles.junk().isEmpty()) {
-                    status.state(State.NO_JUNK_FOLDER);
-                    status.error("no Junk folder: none has \\Junk and none is named " + settings.junkFolders());
+                    if (status.state() != State.NO_JUNK_FOLDER) {
+                        status.state(State.NO_JUNK_FOLDER);
+                        status.error("no Junk folder: none has \\Junk and none is named " + settings.junkFolders());
+                    }
                     closeStore();
                     pause(settings.pollInterval());
                     continue;
@@ -164,6 +168,7 @@ final class AccountWatcher {
         if (f == null || System.nanoTime() - lastWake < every.toNanos() / 2) {
             return;
         }
+        keepalives.run();
         Thread.ofVirtual().name("imap-watcher-noop-" + account.name()).start(() -> {
             try {
                 f.doCommand(p -> {

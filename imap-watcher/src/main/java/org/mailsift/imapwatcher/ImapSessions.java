@@ -59,6 +59,9 @@ public final class ImapSessions {
             props.put("mail." + p + ".ssl.checkserveridentity", "true");
             if (socketFactory != null) {
                 props.put("mail." + p + ".ssl.socketFactory", socketFactory);
+                // no silent retry with the JDK's default factory: its error would hide the real one (e.g. a host name mismatch)
+                props.put("mail." + p + ".socketFactory.fallback", "false");
+                props.put("mail." + p + ".ssl.socketFactory.fallback", "false");
             }
         }
         if (a.tls() == Tls.STARTTLS) {

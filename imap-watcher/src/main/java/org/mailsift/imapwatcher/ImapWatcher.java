@@ -53,6 +53,7 @@ public final class ImapWatcher implements AutoCloseable {
             return t;
         });
         metrics.describe("mailsift_imap_watcher_accounts", "Watched accounts by connection state");
+        metrics.describe("mailsift_imap_watcher_keepalives_total", "NOOPs sent to refresh an IDLE connection, by account");
     }
 
     public void start() {
@@ -85,7 +86,8 @@ public final class ImapWatcher implements AutoCloseable {
             return;
         }
         AccountState state = AccountState.load(AccountState.fileFor(stateDir, a.name()));
-        AccountWatcher w = new AccountWatcher(a, settings, sessions, status, state, queue::submit);
+        AccountWatcher w = new AccountWatcher(a, settings, sessions, status, state, queue::submit,
+                () -> metrics.increment("mailsift_imap_watcher_keepalives_total", "account", a.name()));
         if (watchers.putIfAbsent(a.name(), w) == null) {
             w.start();
         }

@@ -231,15 +231,16 @@ final class JunkReconciler {
         record Grown(FolderRole.Folder folder, long fromUid, long toUid) {
         }
         List<Grown> grown = new ArrayList<>();
+        Map<String, Status> seen = new LinkedHashMap<>();
         for (FolderRole.Folder f : concat(roles.elsewhere(), roles.trash())) {
             Status st = status(junk, f.fullName());
+            seen.put(f.fullName(), st);
             MailboxState fs = state.folder(f.fullName());
             // a folder unknown so far (created since) or re-created (UIDVALIDITY changed) is searched from its start
             long from = fs == null || fs.uidValidity() != st.uidvalidity ? 1 : fs.uidNext();
             if (st.uidnext > from) {
                 grown.add(new Grown(f, from, st.uidnext - 1));
             }
-            state.folderOrCreate(f.fullName(), st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0);
         }
         if (!grown.isEmpty()) {
             junk.close(false); // hands its connection to the searches below
@@ -254,6 +255,8 @@ final class JunkReconciler {
                 junk.open(Folder.READ_ONLY);
             }
         }
+        // only now, with every search done, move the baselines on (a failed search is redone after reconnecting)
+        seen.forEach((folder, st) -> state.folderOrCreate(folder, st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0));
         for (Departure d : departures) {
             Decision decision = detector.departureFromJunk(d.sightings);
             String what = describe(d.id);

@@ -39,6 +39,7 @@ public final class DovecotServer implements AutoCloseable {
     private final Path config;
     private int imapPort;
     private int lmtpPort;
+    private int imapsPort = -1;
     private Process process;
 
     private DovecotServer(Builder spec, Path dir) {
@@ -62,6 +63,16 @@ public final class DovecotServer implements AutoCloseable {
 
     public int imapPort() {
         return imapPort;
+    }
+
+    /** The implicit-TLS IMAP port, or -1 unless {@link Builder#tls()} was asked for. */
+    public int imapsPort() {
+        return imapsPort;
+    }
+
+    /** The self-signed certificate (PEM, CN and SAN "localhost" and 127.0.0.1) when {@link Builder#tls()} was asked for. */
+    public Path certificate() {
+        return dir.resolve("tls/cert.pem");
     }
 
     /** The LMTP port, or -1 when the LMTP listener was not requested. */
@@ -190,6 +201,12 @@ public final class DovecotServer implements AutoCloseable {
             chown("root:dovecot", masters);
             Files.setPosixFilePermissions(masters, PosixFilePermissions.fromString("rw-r-----"));
         }
+        if (spec.tls) {
+            Files.createDirectories(dir.resolve("tls"));
+            run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", dir.resolve("tls/key.pem").toString(), "-out", dir.resolve("tls/cert.pem").toString()), "openssl req");
+        }
         Files.writeString(config, renderConfig());
         for (Path script : scriptsToCompile()) {
             sievec(script);
@@ -218,9 +235,13 @@ public final class DovecotServer implements AutoCloseable {
         c.append("log_path = ").append(d).append("/dovecot.log\n");
         c.append("info_log_path = ").append(d).append("/dovecot.log\n");
         c.append("protocols = imap").append(spec.lmtp ? " lmtp" : "").append('\n');
+        if (spec.tls) {
+            c.append("ssl = yes\nssl_cert = <").append(d).append("/tls/cert.pem\nssl_key = <").append(d).append("/tls/key.pem\n");
+        } else {
+            c.append("ssl = no\n");
+        }
         c.append("""
                 listen = 127.0.0.1
-                ssl = no
                 disable_plaintext_auth = no
                 auth_mechanisms = plain login
                 auth_username_format = %Ln
@@ -254,7 +275,8 @@ public final class DovecotServer implements AutoCloseable {
         });
         c.append("}\n");
         c.append("service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ").append(imapPort)
-                .append("\n  }\n  inet_listener imaps {\n    port = 0\n  }\n");
+                .append("\n  }\n  inet_listener imaps {\n    address = 127.0.0.1, 127.0.0.2\n    port = ").append(spec.tls ? imapsPort : 0)
+                .append("\n    ssl = ").append(spec.tls ? "yes" : "no").append("\n  }\n");
         if (spec.loginProcesses > 0) {
             // high-performance mode: a few login processes serve many connections (benchmarks with many accounts)
             c.append("  service_count = 0\n  process_min_avail = ").append(spec.loginProcesses)
@@ -361,6 +383,7 @@ public final class DovecotServer implements AutoCloseable {
     private void pickPorts() {
         imapPort = spec.imapPort > 0 ? spec.imapPort : freePort();
         lmtpPort = !spec.lmtp ? -1 : spec.lmtpPort > 0 ? spec.lmtpPort : freePort();
+        imapsPort = spec.tls ? freePort() : -1;
     }
 
     private static int freePort() {
@@ -460,6 +483,7 @@ public final class DovecotServer implements AutoCloseable {
         private int imapProcessLimit = 1024;
         private int imapClientLimit = 1;
         private int loginProcesses;
+        private boolean tls;
 
         private Builder() {
             mailboxes.put("Junk", "\\Junk");
@@ -500,6 +524,12 @@ public final class DovecotServer implements AutoCloseable {
 
         public Builder separator(String separator) {
             this.separator = separator;
+            return this;
+        }
+
+        /** Also an implicit-TLS listener ({@link #imapsPort()}) with a fresh self-signed certificate for "localhost". */
+        public Builder tls() {
+            this.tls = true;
             return this;
         }
 

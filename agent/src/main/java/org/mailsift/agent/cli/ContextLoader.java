@@ -18,7 +18,7 @@ import org.mailsift.scanner.settings.OptionsSettings;
  * {@code -Dmailsift.home}; without it (tests, an IDE) the current directory plays that role.
  * <ul>
  *   <li>configuration: {@code -c DIR}, else {@code <home>/etc}</li>
- *   <li>data: {@code --dbdir DIR}, else {@code options { dbdir }} (relative to home), else {@code <home>/data};
+ *   <li>data: {@code --dbdir DIR}, else {@code options { dbdir }} (relative to home), else {@code $MAILSIFT_DBDIR}, else {@code <home>/data};
  *       created when missing</li>
  * </ul>
  */
@@ -63,7 +63,11 @@ public final class ContextLoader {
         if (dir == null) {
             dir = options(config).getString("dbdir", null);
         }
-        return dir == null ? home().resolve("data") : home().resolve(dir).normalize();
+        if (dir == null) {
+            // The repository launcher points this outside the build tree, so `mvn clean` never wipes learned data.
+            dir = System.getenv("MAILSIFT_DBDIR");
+        }
+        return dir == null || dir.isBlank() ? home().resolve("data") : home().resolve(dir).normalize();
     }
 
     /** Opens the configuration and the data directory (creating it) for a command. */

@@ -46,8 +46,10 @@ public final class RunCommand implements CliCommand {
             TerminationSignals.install(stopRequested::countDown);
             Thread hook = new Thread(() -> services.stop(STOP_BOUND), "mailsift-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            services.start(STOP_BOUND);
+            // before the services start: with Type=simple, systemd may send a reload's SIGHUP that early, and the
+            // JVM's default action for it is to exit
             ReloadSignal.install(new ConfigReload(context, services::running, () -> ContextLoader.config(line))::reload);
+            services.start(STOP_BOUND);
             context.config().warnings().forEach(w -> log.warn("{}", w));
             log.info("mailsift running with {} service(s); stop with SIGTERM", services.startedCount());
             stopRequested.await();

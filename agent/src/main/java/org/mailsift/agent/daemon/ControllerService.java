@@ -3,13 +3,14 @@ package org.mailsift.agent.daemon;
 import org.mailsift.agent.AgentContext;
 import org.mailsift.controller.ControllerServer;
 import org.mailsift.controller.ControllerSettings;
+import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.scan.ScanListener;
 
 /**
  * The Rspamd-compatible HTTP workers (normal on 11333, controller on 11334). Its history and statistics listen to
  * every scan in the process, so milter and CLI scans appear in /history and /stat too.
  */
-public final class ControllerService implements DaemonService {
+public final class ControllerService implements DaemonService, Reloadable {
     private ControllerServer server;
 
     @Override
@@ -30,6 +31,14 @@ public final class ControllerService implements DaemonService {
                 context.learner(), context.metrics());
         s.scanListeners().forEach(context::addScanListener);
         server = s.start();
+    }
+
+    /** SIGHUP: new controller passwords and secure_ip apply without closing the workers. */
+    @Override
+    public void reload(ConfigSource config) {
+        if (server != null) {
+            server.reloadAccess(ControllerSettings.fromConfig(config).controller());
+        }
     }
 
     /** Where the workers listen (for tests and the startup log). */

@@ -20,7 +20,7 @@ public final class Router {
     }
 
     private final String workerName;
-    private final AccessGuard guard;
+    private volatile AccessGuard guard;
     private final RecentErrors errors;
     private final Map<String, Route> routes = new LinkedHashMap<>();
 
@@ -28,6 +28,11 @@ public final class Router {
         this.workerName = workerName;
         this.guard = guard;
         this.errors = errors;
+    }
+
+    /** SIGHUP: new passwords / secure_ip apply to the next request; connections stay open. */
+    public void replaceGuard(AccessGuard newGuard) {
+        this.guard = newGuard;
     }
 
     public Router add(AccessGuard.Level level, Endpoint endpoint, String... paths) {

@@ -53,7 +53,7 @@ public final class MilterServer implements AutoCloseable {
     /** Linux's TCP_QUICKACK, or null where the runtime lacks it (no jdk.net module, another OS): then Nagle's delay stays. */
     private static final SocketOption<Boolean> QUICKACK = quickAckOption();
 
-    private final MilterSettings settings;
+    private volatile MilterSettings settings;
     private final MilterMetrics metrics;
     private final ScanRunner scans;
     private final int noReplyWanted;
@@ -128,6 +128,17 @@ public final class MilterServer implements AutoCloseable {
             Files.setPosixFilePermissions(unix.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
         }
         return future.channel();
+    }
+
+    /**
+     * SIGHUP: reply texts, spam header, timeouts, max_size... for the connections opened from now on (open ones finish
+     * with what they started with). A changed bind_socket (or max_scans) is refused: that needs a restart.
+     */
+    public void reload(MilterSettings fresh) {
+        if (!fresh.bindSockets().equals(settings.bindSockets())) {
+            throw new IllegalArgumentException("bind_socket changed: restart mailsift to listen elsewhere");
+        }
+        settings = fresh;
     }
 
     private Runnable quickAck(Channel ch) {

@@ -11,6 +11,7 @@ import org.mailsift.core.learn.BayesStore.ClassCounts;
  */
 public final class BayesClassifier {
     private final ClassifierSettings settings;
+    private static final double CLAMP = 1e-9;
 
     public BayesClassifier(ClassifierSettings settings) {
         this.settings = settings;
@@ -60,7 +61,7 @@ public final class BayesClassifier {
         if (settings.combining() == ClassifierSettings.Combining.LOG_ODDS) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
-                double fw = Math.min(Math.max(f[i], 1e-9), 1 - 1e-9);
+                double fw = Math.min(Math.max(f[i], CLAMP), 1 - CLAMP);
                 sum += Math.log(fw / (1 - fw));
             }
             // per-token average evidence, scaled so a typical confident message lands near 0 or 1
@@ -69,21 +70,17 @@ public final class BayesClassifier {
         double lnSpam = 0;
         double lnHam = 0;
         for (int i = 0; i < n; i++) {
-            double fw = Math.min(Math.max(f[i], 1e-9), 1 - 1e-9);
+            double fw = Math.min(Math.max(f[i], CLAMP), 1 - CLAMP);
             lnSpam += Math.log(fw);
             lnHam += Math.log1p(-fw);
         }
         // H = Q(-2 ln prod f, 2n) is small when the tokens are hammy, S = Q(-2 ln prod (1 - f), 2n) when spammy;
         // p = (1 + H - S) / 2 = (H + (1 - S)) / 2 and 1 - p = ((1 - H) + S) / 2, the four terms kept as logarithms
         // so neither side underflows (a ranking by the resulting log-odds was measured: no better than by p).
-        double c = Double.parseDouble(System.getProperty("mailsift.bayes.corr", "1"));
-        int k = Math.max(1, (int) Math.round(n / c));
-        lnSpam /= c;
-        lnHam /= c;
-        double logH = PoissonTail.logLower(-lnSpam, k);
-        double log1mH = PoissonTail.logUpper(-lnSpam, k);
-        double logS = PoissonTail.logLower(-lnHam, k);
-        double log1mS = PoissonTail.logUpper(-lnHam, k);
+        double logH = PoissonTail.logLower(-lnSpam, n);
+        double log1mH = PoissonTail.logUpper(-lnSpam, n);
+        double logS = PoissonTail.logLower(-lnHam, n);
+        double log1mS = PoissonTail.logUpper(-lnHam, n);
         double logOdds = PoissonTail.logAdd(logH, log1mS) - PoissonTail.logAdd(log1mH, logS);
         return new Verdict(1 / (1 + Math.exp(-logOdds)), n);
     }

@@ -83,6 +83,8 @@ final class PoissonTail {
             return f;
         }
         double x = n + 1.0; // Stirling series for ln Gamma(x)
-        return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
+        double x2 = x * x;
+        return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x2)
+                + 1 / (1260 * x * x2 * x2);
     }
 }

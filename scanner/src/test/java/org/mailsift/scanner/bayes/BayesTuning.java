@@ -73,7 +73,7 @@ public final class BayesTuning {
                 } else if (seeds <= 3) {
                     row.append(String.format(Locale.ROOT, " | %.4f | %.2f", r[0], r[1]));
                     if (seeds == 1) {
-                        row.append(String.format(Locale.ROOT, " | %.2f/%.2f", r[2], r[4]));
+                        row.append(String.format(Locale.ROOT, " | %.2f/%.2f (.5: %.2f/%.2f)", r[2], r[4], r[5], r[6]));
                     }
                 }
             }
@@ -162,7 +162,8 @@ public final class BayesTuning {
         double[] sp = spam.stream().mapToDouble(Double::doubleValue).toArray();
         return new double[] {100 * (1 - Metrics.auc(h, sp)), 100 * Metrics.spamMissedAtHamRate(h, sp, 0.001),
                 100 * Metrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.55), sat,
-                100 * (1 - Metrics.above(sp, 0.55))};
+                100 * (1 - Metrics.above(sp, 0.55)), 100 * Metrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
+                100 * (1 - Metrics.above(sp, 0.5))};
     }
 
     static Map<String, Variant> variants() {

@@ -76,4 +76,45 @@ class TokenizerTest {
         assertThat(t).isSorted().doesNotHaveDuplicates();
         assertThat(t.length).isGreaterThan(20);
     }
+
+    private static boolean shareAToken(MessageTokens a, MessageTokens b) {
+        java.util.Set<Long> bs = new java.util.HashSet<>(java.util.Arrays.stream(b.tokens()).boxed().toList());
+        return java.util.Arrays.stream(a.tokens()).anyMatch(bs::contains);
+    }
+
+    private MessageTokens metaOnly(String raw) {
+        MessageTokens t = tokens(raw);
+        java.util.Set<Long> content = new java.util.HashSet<>(java.util.Arrays.stream(t.content()).boxed().toList());
+        long[] meta = java.util.Arrays.stream(t.tokens()).filter(x -> !content.contains(x)).toArray();
+        return new MessageTokens(meta, new long[0]);
+    }
+
+    @Test
+    void relaysFromTheSameNetworkShareAReceivedToken() {
+        String body = "\n\nhello\n";
+        MessageTokens a = metaOnly("Received: from x.test (HELO a) [203.0.113.7] by mx.example.org\nSubject: s" + body);
+        MessageTokens b = metaOnly("Received: from y.test (HELO b) [203.0.113.99] by mx.example.org\nSubject: s" + body);
+        MessageTokens c = metaOnly("Received: from y.test (HELO b) [198.51.100.99] by mx.example.org\nSubject: s" + body);
+        long[] ab = java.util.Arrays.stream(a.tokens()).filter(t -> java.util.Arrays.binarySearch(b.tokens(), t) >= 0).toArray();
+        long[] ac = java.util.Arrays.stream(a.tokens()).filter(t -> java.util.Arrays.binarySearch(c.tokens(), t) >= 0).toArray();
+        assertThat(ab.length).isGreaterThan(ac.length); // the /24 and /16 prefixes
+    }
+
+    @Test
+    void urlPathWordsTellTwoLinksToOneSiteApart() {
+        MessageTokens a = metaOnly("Subject: x\n\nsee http://shop.example.com/cheap/pills now\n");
+        MessageTokens b = metaOnly("Subject: x\n\nsee http://shop.example.com/release/notes now\n");
+        assertThat(shareAToken(a, b)).isTrue(); // the registrable domain and the host
+        assertThat(a.tokens()).isNotEqualTo(b.tokens());
+    }
+
+    @Test
+    void anOverlongWordStillLeavesASkipToken() {
+        String longRun = "x".repeat(45);
+        MessageTokens withRun = tokens("Subject: s\n\nhello " + longRun + "\n");
+        MessageTokens without = tokens("Subject: s\n\nhello\n");
+        assertThat(withRun.content().length).isGreaterThan(without.content().length);
+        MessageTokens otherRunSameBand = tokens("Subject: s\n\nhello " + "x".repeat(47) + "\n");
+        assertThat(otherRunSameBand.content()).containsExactly(withRun.content());
+    }
 }

@@ -18,8 +18,11 @@ import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.RawMilterClient;
 import org.mailsift.milter.TestScanner;
 
-/** SIGTERM while Postfix waits for a verdict: the milter stops accepting, but the message being scanned gets its answer. */
-class GracefulStopTest {
+/**
+ * The milter under a service manager: SIGTERM while Postfix waits for a verdict (the milter stops accepting, but the
+ * message being scanned gets its answer), and SIGHUP (new settings for new connections, the socket stays).
+ */
+class StopAndReloadTest {
     private static final String[][] HEADERS = {{"From", "carol@sender.test"}, {"Subject", "hello"}};
 
     @Test
@@ -44,6 +47,35 @@ class GracefulStopTest {
             assertThat(stopping).isNotDone();
             assertThat(mta.repliesUntilFinal()).last().isEqualTo("a");
             stopping.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static MilterSettings withSpamHeader(BindAddress bind, String spamHeader) {
+        MilterSettings d = MilterSettings.defaults();
+        return new MilterSettings(List.of(bind), true, d.scanTimeout(), d.readTimeout(), false, false, d.rejectMessage(),
+                d.tempfailMessage(), spamHeader, d.maxSize(), d.fallback(), 2, true);
+    }
+
+    @Test
+    void aReloadedSpamHeaderNameAppliesToTheNextConnectionOnTheSameSocket() throws Exception {
+        BindAddress.Tcp bind = new BindAddress.Tcp("127.0.0.1", 0);
+        MilterServer server = new MilterServer(withSpamHeader(bind, "X-Spam"), new TestScanner("Gtube pattern"), new Metrics());
+        SocketAddress address = server.start().get(0);
+        try {
+            server.reload(withSpamHeader(bind, "X-Junk"));
+
+            try (RawMilterClient mta = new RawMilterClient(address)) {
+                mta.send(MilterFrames.frames().postfixOptneg().bytes());
+                mta.reply();
+                mta.send(MilterFrames.frames().connect("client.test", '4', 4000, "192.0.2.10").helo("client.test").bytes());
+                mta.send(MilterFrames.frames().postfixMessage("Q1", "carol@sender.test", "alice@example.test", HEADERS,
+                        TestScanner.ADD_HEADER_MARKER).bytes());
+                assertThat(mta.repliesUntilFinal()).contains("m:1:X-Junk|Yes|").doesNotContain("m:1:X-Spam|Yes|");
+            }
+            assertThatThrownBy(() -> server.reload(withSpamHeader(new BindAddress.Tcp("127.0.0.1", 1), "X-Spam")))
+                    .hasMessageContaining("bind_socket");
+        } finally {
+            server.close();
         }
     }
 }
