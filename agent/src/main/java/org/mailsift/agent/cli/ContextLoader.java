@@ -59,10 +59,12 @@ public final class ContextLoader {
     }
 
     public static Path dataDirectory(CommandLine line, ConfigDirectory config) {
-        String dir = line.getOptionValue("dbdir");
-        if (dir == null) {
-            dir = options(config).getString("dbdir", null);
+        String fromCommandLine = line.getOptionValue("dbdir");
+        if (fromCommandLine != null) {
+            // as any other path an admin types: relative to the current directory
+            return Path.of(fromCommandLine).toAbsolutePath().normalize();
         }
+        String dir = options(config).getString("dbdir", null);
         if (dir == null) {
             // The repository launcher points this outside the build tree, so `mvn clean` never wipes learned data.
             dir = System.getenv("MAILSIFT_DBDIR");
