@@ -1,5 +1,6 @@
 package org.mailsift.agent.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,23 +8,27 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mailsift.agent.AgentContext;
+import org.mailsift.core.message.VerdictSeal;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanListener;
 import org.mailsift.sieve.deliver.DeliverSettings;
 import org.mailsift.sieve.deliver.DeliveryRequest;
 import org.mailsift.sieve.deliver.DeliveryResult;
 import org.mailsift.sieve.deliver.LocalDelivery;
-import org.mailsift.sieve.deliver.VerdictSeal;
 import org.mailsift.sieve.engine.SieveEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code mailsift deliver -d USER}: local delivery agent for Postfix's mailbox_command or a pipe transport. Reads
- * the message on stdin, scans it, runs spam-to-junk.sieve and the user's Sieve script, writes Maildir++.
+ * the message on stdin, scans it (unless our milter's {@link VerdictSeal} verifies), runs spam-to-junk.sieve and the
+ * user's Sieve script, writes Maildir++.
  * Exit codes follow sysexits so the MTA does the right thing: 0 delivered (or discarded by the script),
  * 67 EX_NOUSER unknown user (bounce), 77 EX_NOPERM rejected by the script (bounce with the reason),
  * 75 EX_TEMPFAIL anything transient (retry later; nothing is lost), 64 EX_USAGE bad arguments.
  */
 public final class DeliverCommand implements CliCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverCommand.class);
     static final int EX_OK = 0;
     static final int EX_USAGE = 64;
     static final int EX_NOUSER = 67;
@@ -63,7 +68,7 @@ public final class DeliverCommand implements CliCommand {
             DeliverSettings settings = DeliverSettings.from(context.config().section("deliver"), context.dataDir(), context.config()::warn);
             MessageScanner scanner = (raw, envelope) -> context.scanner(ScanListener.ScanSource.DELIVER).scan(raw, envelope);
             LocalDelivery delivery = new LocalDelivery(settings, new SieveEngine(), scanner,
-                    VerdictSeal.openExisting(context.dataDir()).orElse(null), Path.of("/etc/passwd"));
+                    verdictSeal(context), Path.of("/etc/passwd"));
             String sender = line.getOptionValue("f");
             if ("<>".equals(sender)) {
                 sender = "";
@@ -85,6 +90,19 @@ public final class DeliverCommand implements CliCommand {
             // disk full, store down, broken configuration...: the MTA keeps the message and retries
             io.err().println("mailsift deliver: temporary failure for " + user + ": " + e);
             return EX_TEMPFAIL;
+        }
+    }
+
+    /**
+     * The key that verifies our milter's seals: the daemon's, when deliver runs with the same data dir as a user who
+     * may read it (created here when the daemon has not made one yet). Without it every message is scanned.
+     */
+    private static VerdictSeal verdictSeal(AgentContext context) {
+        try {
+            return VerdictSeal.open(context.dataDir());
+        } catch (IOException e) {
+            LOG.debug("no verdict seal key, scanning every message: {}", e.toString());
+            return null;
         }
     }
 

@@ -22,7 +22,10 @@ import org.mailsift.core.config.UclValue;
  *                      least this probability; 0 turns the guard off. Rspamd uses 0.95
  * @param expireSeconds TTL for tokens in Redis (0 = never), Rspamd's {@code expire}
  * @param backend       "embedded" (default) or "redis"
- * @param servers       Redis servers (host:port list, or a redis://, redis-sentinel://, rediss:// URI)
+ * @param servers       Redis servers (host:port list, or a redis://, redis-sentinel://, rediss://, redis-cluster:// URI);
+ *                      Rspamd's {@code sentinels} (+ {@code sentinel_masters_pattern}, {@code sentinel_password}, and
+ *                      mailsift's {@code sentinel_master}) become a redis-sentinel:// URI, mailsift's
+ *                      {@code cluster = true} turns the servers into a redis-cluster:// URI
  * @param password      Redis password, or null
  * @param db            Redis database number
  * @param timeoutMillis Redis command timeout
@@ -36,7 +39,8 @@ public record BayesSettings(int minLearns, int minTokens, boolean perUser, Autol
 
     private static final Set<String> KNOWN = Set.of("min_learns", "min_tokens", "per_user", "users_enabled", "autolearn",
             "expire", "backend", "servers", "write_servers", "read_servers", "password", "db", "dbname", "database",
-            "timeout", "learn_guard",
+            "timeout", "learn_guard", "sentinels", "sentinel_master", "sentinel_masters_pattern", "sentinel_password",
+            "sentinel_watch_time", "sentinel_master_maxerrors", "cluster",
             // Rspamd options accepted for compatibility; mailsift's tokenizer and cache are fixed
             "tokenizer", "statfile", "name", "new_schema", "cache", "signatures", "store_tokens", "learn_condition",
             "max_tokens", "min_prob_strength", "min_token_hits", "lazy", "per_language", "classify_headers");
@@ -66,7 +70,14 @@ public record BayesSettings(int minLearns, int minTokens, boolean perUser, Autol
                 bayes.has("write_servers") ? joined(bayes, "write_servers") : null,
                 redis.has("servers") ? joined(redis, "servers") : null,
                 redis.has("write_servers") ? joined(redis, "write_servers") : null);
-        String backend = bayes.getString("backend", servers != null && bayes.has("servers") ? "redis" : d.backend());
+        boolean ownServers = bayes.has("servers") || bayes.has("sentinels");
+        UclObject topology = bayes.has("sentinels") || bayes.has("servers") || bayes.has("write_servers") ? bayes : redis;
+        if (topology.has("sentinels")) {
+            servers = sentinelUri(topology);
+        } else if (servers != null && topology.getBoolean("cluster", false) && !servers.contains("://")) {
+            servers = "redis-cluster://" + servers;
+        }
+        String backend = bayes.getString("backend", servers != null && ownServers ? "redis" : d.backend());
         if (!backend.equals("embedded") && !backend.equals("redis")) {
             throw new ConfigException(bayes.get("backend").orElseThrow().position(),
                     "backend must be \"embedded\" or \"redis\", found \"" + backend + "\"");
@@ -116,6 +127,18 @@ public record BayesSettings(int minLearns, int minTokens, boolean perUser, Autol
         o.warnUnknown("classifier-bayes autolearn", Set.of("spam_threshold", "ham_threshold", "junk_threshold",
                 "check_balance", "min_balance"), warn);
         return new Autolearn(o.getDouble("ham_threshold", -0.5), o.getDouble("spam_threshold", rejectScore));
+    }
+
+    /**
+     * Rspamd's {@code sentinels = "host:port,..."} with {@code sentinel_masters_pattern} (a Lua pattern; mailsift also
+     * takes the plain name as {@code sentinel_master}) and {@code sentinel_password}, as the redis-sentinel:// URI the
+     * store takes. {@code sentinel_watch_time} is accepted and unused: lettuce asks the sentinels on every reconnect.
+     */
+    private static String sentinelUri(UclObject o) {
+        String master = o.getString("sentinel_master", o.getString("sentinel_masters_pattern", ""));
+        String password = o.getString("sentinel_password", null);
+        String auth = password == null ? "" : ":" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8) + "@";
+        return "redis-sentinel://" + auth + joined(o, "sentinels").replace(" ", "") + (master.isEmpty() ? "" : "#" + master);
     }
 
     private static String joined(UclObject o, String key) {

@@ -3,6 +3,7 @@ package org.mailsift.sieve.deliver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.jsieve.mail.Action;
 import org.apache.jsieve.mail.ActionDiscard;
 import org.apache.jsieve.mail.optional.ActionVacation;
 import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.VerdictSeal;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.sieve.ShippedScripts;
@@ -73,9 +75,12 @@ public final class LocalDelivery {
         }
         MailMessage message = MailMessage.parse(request.message());
         SpamScore spamScore = null;
-        if (seal != null && seal.verify(message)) {
+        VerdictSeal.Verdict sealed = seal == null ? null : seal.verify(message.raw(), Instant.now());
+        if (sealed != null && sealed.trusted()) {
+            LOG.debug("verdict seal verified: trusting the verdict headers of our milter, not scanning");
             spamScore = message.firstHeader("X-Spamd-Result").flatMap(SpamScore::fromSpamdResult).orElse(null);
         } else if (scanner != null && settings.scan()) {
+            LOG.debug("scanning the message (verdict seal: {})", sealed == null ? "no key" : sealed);
             ScanResult result = scanner.scan(message.raw(), envelope(request));
             message = VerdictHeaders.apply(message, result);
             spamScore = new SpamScore(result.score(), result.requiredScore());

@@ -18,7 +18,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -77,6 +76,16 @@ public final class RedisBayesStore implements BayesStore {
             cc.setOptions(ClusterClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
             return new RedisBayesStore(cc, c -> ((RedisClusterClient) c).connect(), expireSeconds);
+        }
+        if (s.startsWith("redis-sentinel://")) {
+            SentinelAddress sentinel = SentinelAddress.parse(s, db);
+            RedisClient rc = RedisClient.create();
+            rc.setOptions(ClientOptions.builder()
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+            // the master name is resolved on the first connection (a pattern needs the sentinels), so a Redis that is
+            // down at start-up stays non-fatal; lettuce asks the sentinels for the master's address on every reconnect
+            return new RedisBayesStore(rc, c -> ((RedisClient) c).connect(sentinel.toUri((RedisClient) c, password, timeout)),
+                    expireSeconds);
         }
         RedisURI uri = uri(s.split(",")[0].trim(), password, db, timeout);
         RedisClient rc = RedisClient.create(uri);
@@ -184,7 +193,7 @@ public final class RedisBayesStore implements BayesStore {
                 if (cursor.isFinished()) {
                     break;
                 }
-                cursor = c.scan(ScanCursor.of(cursor.getCursor()), match);
+                cursor = c.scan(cursor, match); // the cursor itself: on a Cluster it also remembers the node
             }
             c.hgetall(RedisScripts.LEARNED).forEach((field, cls) -> {
                 int colon = field.indexOf(':');
@@ -245,7 +254,7 @@ public final class RedisBayesStore implements BayesStore {
                 if (cursor.isFinished()) {
                     return null;
                 }
-                cursor = c.scan(ScanCursor.of(cursor.getCursor()), match);
+                cursor = c.scan(cursor, match); // the cursor itself: on a Cluster it also remembers the node
             }
         });
     }
