@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.mailsift.core.learn.LearnClass;
 
 /** Every CLI command, in the order `mailsift --help` lists them. Add one line per command. */
 public final class Commands {
@@ -15,19 +16,19 @@ public final class Commands {
 
     public static List<CliCommand> all() {
         return List.of(
-                // registrations: keep one per line
+                // registrations: keep one per line, in the order `mailsift --help` shows them
+                new RunCommand(),
+                new ScanCommand(),
+                new LearnCommand(LearnClass.SPAM),
+                new LearnCommand(LearnClass.HAM),
+                new StatCommand(),
                 new WatcherStatusCommand(),
                 new DeliverCommand(),
                 new FilterCommand(),
-                new RunCommand(),
-                new ScanCommand(),
-                new BenchCommand(),
                 new ConfigTestCommand(),
                 new ConfigDumpCommand(),
-                new LearnCommand(org.mailsift.core.learn.LearnClass.SPAM),
-                new LearnCommand(org.mailsift.core.learn.LearnClass.HAM),
-                new StatCommand(),
                 new BayesCommand(),
+                new BenchCommand(),
                 new BayesEvalCommand(),
                 new PwCommand()
         );

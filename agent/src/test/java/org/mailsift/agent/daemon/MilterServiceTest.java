@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.agent.AgentContext;
 import org.mailsift.core.config.ConfigDirectory;
+import org.mailsift.core.message.VerdictSeal;
 import org.mailsift.testsupport.PostfixServer;
 import org.mailsift.testsupport.SmtpClient;
 
@@ -68,9 +70,13 @@ class MilterServiceTest {
                     assertThat(smtp.send("carol@sender.test", List.of("alice@example.test"),
                             message("lunch on friday", "Hi Alice, lunch on Friday at noon? Carol")).code()).isEqualTo(250);
                 }
-                String delivered = Files.readString(postfix.awaitDelivered("alice", 1, Duration.ofSeconds(20)).get(0));
+                Path file = postfix.awaitDelivered("alice", 1, Duration.ofSeconds(20)).get(0);
+                String delivered = Files.readString(file);
                 assertThat(delivered).contains("Subject: lunch on friday").contains("X-Spamd-Result: default: False [");
                 assertThat(delivered).doesNotContain("X-Spam: Yes"); // the sender's spoofed flag is gone
+                // the verdict seal survives Postfix's handling, so `mailsift deliver` on this host may trust it
+                assertThat(VerdictSeal.open(dir.resolve("db")).verify(Files.readAllBytes(file), Instant.now()))
+                        .isEqualTo(VerdictSeal.Verdict.VALID);
             }
         }
     }

@@ -25,6 +25,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.mailsift.core.learn.BayesStore;
 import org.mailsift.core.learn.LearnClass;
 import org.mailsift.scanner.bayes.BayesExportFormat;
@@ -75,7 +76,7 @@ public final class RedisBayesStore implements BayesStore {
             RedisClusterClient cc = RedisClusterClient.create(uris);
             cc.setOptions(ClusterClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-            return new RedisBayesStore(cc, c -> ((RedisClusterClient) c).connect(), expireSeconds);
+            return new RedisBayesStore(cc, c -> connectedToEveryMaster(((RedisClusterClient) c).connect()), expireSeconds);
         }
         if (s.startsWith("redis-sentinel://")) {
             SentinelAddress sentinel = SentinelAddress.parse(s, db);
@@ -92,6 +93,21 @@ public final class RedisBayesStore implements BayesStore {
         rc.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         return new RedisBayesStore(rc, c -> ((RedisClient) c).connect(), expireSeconds);
+    }
+
+    /**
+     * Opens the connection to every master now. Lettuce opens node connections lazily, and with REJECT_COMMANDS a
+     * command routed to a node whose connection is still being opened is rejected ("Currently not connected"), so
+     * the first learn after start-up would fail. (A master that appears later, after a resharding or a Cluster
+     * failover, costs one rejected call: that learn is queued and replayed.)
+     */
+    private static StatefulConnection<String, String> connectedToEveryMaster(StatefulRedisClusterConnection<String, String> c) {
+        for (RedisClusterNode node : c.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                c.getConnection(node.getUri().getHost(), node.getUri().getPort()); // by host:port, as slot routing caches it
+            }
+        }
+        return c;
     }
 
     private static RedisURI uri(String server, String password, int db, Duration timeout) {
