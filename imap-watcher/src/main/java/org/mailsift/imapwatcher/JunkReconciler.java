@@ -11,14 +11,15 @@ import java.util.function.Consumer;
 
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
+import jakarta.mail.FolderClosedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.search.MessageIDTerm;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.mailsift.core.learn.LearnClass;
@@ -40,11 +41,17 @@ import org.slf4j.LoggerFactory;
  * This needs one IDLE connection per account (on Junk), not one per folder, and costs a LIST plus one STATUS per
  * folder only when something left Junk. A changed UIDVALIDITY makes the folder's contents the new baseline, without
  * learning anything.
+ * <p>
+ * A message's identity comes from {@code BODY.PEEK[HEADER.FIELDS (MESSAGE-ID ...)]}, RFC822.SIZE and its bytes, never
+ * from ENVELOPE: real spam has headers ({@code Date: ... -1600}, {@code To: <C:`Bulk...>}) for which servers send an
+ * ENVELOPE the client library cannot parse. A message that still cannot be read is skipped and retried at the next
+ * pass ({@link UnreadableMessages}); it never stops the account.
  */
 final class JunkReconciler {
     private static final Logger log = LoggerFactory.getLogger(JunkReconciler.class);
-    /** Above this many new UIDs in a folder, ask the server to SEARCH for the Message-ID instead of fetching envelopes. */
+    /** Above this many new UIDs in a folder, ask the server to SEARCH for the Message-ID instead of fetching headers. */
     private static final int SEARCH_THRESHOLD = 200;
+    private static final String MESSAGE_ID = "Message-ID";
 
     private final AccountSettings account;
     private final WatcherSettings settings;
@@ -52,6 +59,7 @@ final class JunkReconciler {
     private final JunkMoveDetector detector;
     private final AccountStatus status;
     private final Consumer<LearnTask> learn;
+    private final UnreadableMessages unreadable;
 
     JunkReconciler(AccountSettings account, WatcherSettings settings, AccountState state, AccountStatus status,
                    Consumer<LearnTask> learn) {
@@ -61,6 +69,7 @@ final class JunkReconciler {
         this.status = status;
         this.learn = learn;
         this.detector = new JunkMoveDetector(settings.spamHeader(), settings.resultHeader());
+        this.unreadable = new UnreadableMessages(account.name(), status);
     }
 
     /** What one pass found, for logs and tests. */
@@ -101,8 +110,9 @@ final class JunkReconciler {
             log.debug("{}: {} unchanged ({} messages)", account.name(), name, now.size());
             return new Pass(0, 0); // nothing arrived, nothing left: no state to write
         }
-        long known = Math.max(js.uidNext() - 1, js.highestUid());
-        List<Message> arrived = new ArrayList<>(now.tailMap(known, false).values());
+        // arrivals: every UID present but not recorded, i.e. new ones and ones an earlier pass could not read
+        TreeMap<Long, Message> arrived = new TreeMap<>(now);
+        arrived.keySet().removeAll(js.contents().keySet());
         arrivals(junk, arrived, js);
         Map<Long, MessageIdentity> vanished = new LinkedHashMap<>();
         js.contents().forEach((uid, id) -> {
@@ -155,10 +165,18 @@ final class JunkReconciler {
 
     /** Records the folder's contents from headers only (Message-ID, size), learning nothing. */
     private void baseline(IMAPFolder junk, TreeMap<Long, Message> now, MailboxState previous) throws MessagingException {
-        fetchEnvelopes(junk, now.values().toArray(Message[]::new));
+        fetchIdentities(junk, now.values().toArray(Message[]::new), false);
         Map<Long, MessageIdentity> ids = new TreeMap<>();
         for (Map.Entry<Long, Message> e : now.entrySet()) {
-            ids.put(e.getKey(), headerIdentity(e.getValue()));
+            try {
+                ids.put(e.getKey(), headerIdentity(e.getValue()));
+            } catch (MessageRemovedException gone) {
+                // expunged meanwhile: not part of the baseline
+            } catch (MessagingException unreadableNow) {
+                // recorded as unknown: a baseline learns nothing anyway, and leaving it out would learn it later
+                unreadable.skipped(junk.getFullName(), e.getKey(), unreadableNow);
+                ids.put(e.getKey(), MessageIdentity.UNKNOWN);
+            }
         }
         if (previous != null) {
             log.warn("{}: UIDVALIDITY of {} changed ({} -> {}): resynchronised {} messages without learning",
@@ -179,34 +197,39 @@ final class JunkReconciler {
         }
     }
 
-    private void arrivals(IMAPFolder junk, List<Message> arrived, MailboxState js) throws MessagingException {
+    private void arrivals(IMAPFolder junk, TreeMap<Long, Message> arrived, MailboxState js) throws MessagingException {
         if (arrived.isEmpty()) {
             return;
         }
-        FetchProfile fp = new FetchProfile();
-        fp.add(FetchProfile.Item.ENVELOPE);
-        fp.add(FetchProfile.Item.SIZE);
-        fp.add(settings.spamHeader());
-        fp.add(settings.resultHeader());
-        junk.fetch(arrived.toArray(Message[]::new), fp);
-        for (Message m : arrived) {
-            long uid;
+        String name = junk.getFullName();
+        fetchIdentities(junk, arrived.values().toArray(Message[]::new), true);
+        for (Map.Entry<Long, Message> e : arrived.entrySet()) {
+            long uid = e.getKey();
+            Message m = e.getValue();
             try {
-                uid = junk.getUID(m);
+                arrival(junk, uid, m, js);
+                unreadable.readable(name, uid);
             } catch (MessageRemovedException gone) {
-                continue;
+                unreadable.readable(name, uid); // expunged while we looked: the next pass sees it as gone
+            } catch (MessagingException failed) {
+                if (unreadable.failed(name, uid, failed)) {
+                    js.contents().put(uid, MessageIdentity.UNKNOWN); // given up: never learned, no longer retried
+                }
             }
-            Decision d = detector.arrivalInJunk(junk.getFullName(), first(m.getHeader(settings.spamHeader())),
-                    first(m.getHeader(settings.resultHeader())));
-            if (d.verdict() == JunkMoveDetector.Verdict.OWN_DELIVERY) {
-                js.contents().put(uid, headerIdentity(m));
-                status.event("filed into " + junk.getFullName() + " by the filter: " + describe(m));
-                continue;
-            }
-            byte[] raw = raw(m);
-            js.contents().put(uid, MessageIdentity.of(messageId(m), raw));
-            submit(LearnClass.SPAM, raw, "into " + junk.getFullName() + ": " + describe(m));
         }
+    }
+
+    private void arrival(IMAPFolder junk, long uid, Message m, MailboxState js) throws MessagingException {
+        Decision d = detector.arrivalInJunk(junk.getFullName(), first(m.getHeader(settings.spamHeader())),
+                first(m.getHeader(settings.resultHeader())));
+        if (d.verdict() == JunkMoveDetector.Verdict.OWN_DELIVERY) {
+            js.contents().put(uid, headerIdentity(m));
+            status.event("filed into " + junk.getFullName() + " by the filter: " + describe(m));
+            return;
+        }
+        byte[] raw = raw(m);
+        js.contents().put(uid, MessageIdentity.of(messageId(m), raw));
+        submit(LearnClass.SPAM, raw, "into " + junk.getFullName() + ": " + describe(m));
     }
 
     /** A message that left Junk, and where it was seen since. */
@@ -285,27 +308,31 @@ final class JunkReconciler {
             }
             Message[] candidates = present.toArray(Message[]::new);
             for (Departure d : departures) {
-                if (d.foundOutsideTrash()) {
+                if (d.foundOutsideTrash() || d.id.equals(MessageIdentity.UNKNOWN)) {
                     continue;
                 }
                 Message[] pool = candidates;
                 if (candidates.length > SEARCH_THRESHOLD && d.id.messageId() != null) {
                     pool = folder.search(new MessageIDTerm(d.id.messageId()), candidates);
                 }
-                FetchProfile fp = new FetchProfile();
-                fp.add(FetchProfile.Item.ENVELOPE);
-                fp.add(FetchProfile.Item.SIZE);
-                folder.fetch(pool, fp);
+                fetchIdentities(folder, pool, false);
                 for (Message m : pool) {
-                    if (!headerIdentity(m).sameMessage(d.id)) {
-                        continue;
-                    }
-                    if (role == FolderRole.ELSEWHERE) {
-                        byte[] raw = raw(m);
-                        if (!MessageIdentity.of(messageId(m), raw).sameMessage(d.id)) {
-                            continue; // same Message-ID and size, different bytes: another copy, not our message
+                    try {
+                        if (!headerIdentity(m).sameMessage(d.id)) {
+                            continue;
                         }
-                        d.raw = raw;
+                        if (role == FolderRole.ELSEWHERE) {
+                            byte[] raw = raw(m);
+                            if (!MessageIdentity.of(messageId(m), raw).sameMessage(d.id)) {
+                                continue; // same Message-ID and size, different bytes: another copy, not our message
+                            }
+                            d.raw = raw;
+                        }
+                    } catch (MessageRemovedException gone) {
+                        continue;
+                    } catch (MessagingException unreadableNow) {
+                        unreadable.skipped(f.fullName(), folder.getUID(m), unreadableNow); // cannot be ours, as far as we can tell
+                        continue;
                     }
                     d.sightings.add(new Sighting(f.fullName(), role));
                     break;
@@ -329,20 +356,38 @@ final class JunkReconciler {
         learn.accept(new LearnTask(status, cls, raw, user, what, System.nanoTime()));
     }
 
-    private static void fetchEnvelopes(IMAPFolder folder, Message[] msgs) throws MessagingException {
+    /**
+     * One FETCH for what identities need: RFC822.SIZE and the Message-ID (plus our verdict headers for arrivals in
+     * Junk) as {@code BODY.PEEK[HEADER.FIELDS (...)]}, deliberately without ENVELOPE. A message the server answers NO for
+     * is simply left unloaded by angus-mail; reading it later fails for that message alone. A response the library
+     * cannot parse fails the whole FETCH: then each message is read on its own, when it is used.
+     */
+    private void fetchIdentities(IMAPFolder folder, Message[] msgs, boolean verdictHeaders) throws MessagingException {
         FetchProfile fp = new FetchProfile();
-        fp.add(FetchProfile.Item.ENVELOPE);
         fp.add(FetchProfile.Item.SIZE);
-        folder.fetch(msgs, fp);
+        fp.add(MESSAGE_ID);
+        if (verdictHeaders) {
+            fp.add(settings.spamHeader());
+            fp.add(settings.resultHeader());
+        }
+        try {
+            folder.fetch(msgs, fp);
+        } catch (FolderClosedException | StoreClosedException lost) {
+            throw lost;
+        } catch (MessagingException bulk) {
+            log.debug("{}: FETCH of {} messages in {} failed ({}); reading them one by one", account.name(), msgs.length,
+                    folder.getFullName(), bulk.getMessage());
+        }
     }
 
+    /** Message-ID and size, from the headers fetched above; the headers are read first, so size never needs ENVELOPE. */
     private static MessageIdentity headerIdentity(Message m) throws MessagingException {
         String id = messageId(m);
-        return new MessageIdentity(id == null || id.isBlank() ? null : id.trim().replaceAll("\\s+", " "), m.getSize(), null);
+        return new MessageIdentity(MessageIdentity.normalizeId(id), m.getSize(), null);
     }
 
     private static String messageId(Message m) throws MessagingException {
-        return ((IMAPMessage) m).getMessageID();
+        return first(m.getHeader(MESSAGE_ID));
     }
 
     static byte[] raw(Message m) throws MessagingException {
@@ -356,11 +401,14 @@ final class JunkReconciler {
     }
 
     private static String describe(Message m) throws MessagingException {
-        String id = messageId(m);
+        String id = MessageIdentity.normalizeId(messageId(m));
         return id != null ? id : "(no Message-ID, " + m.getSize() + " bytes)";
     }
 
     private static String describe(MessageIdentity id) {
+        if (id.equals(MessageIdentity.UNKNOWN)) {
+            return "(a message that could not be read)";
+        }
         return id.messageId() != null ? id.messageId() : "(no Message-ID, " + id.size() + " bytes)";
     }
 

@@ -16,13 +16,15 @@ import java.util.Objects;
  * @param digest    hex SHA-256 of the raw message (first 16 bytes), or null when not fetched
  */
 public record MessageIdentity(String messageId, long size, String digest) {
+    /** A message recorded without being read (the server would not give it): matches no real message. */
+    public static final MessageIdentity UNKNOWN = new MessageIdentity(null, -1, null);
 
     public static MessageIdentity of(String messageId, byte[] raw) {
-        return new MessageIdentity(blankToNull(messageId), raw.length, digest(raw));
+        return new MessageIdentity(normalizeId(messageId), raw.length, digest(raw));
     }
 
     public boolean sameMessage(MessageIdentity other) {
-        return Objects.equals(messageId, other.messageId) && size == other.size
+        return size >= 0 && Objects.equals(messageId, other.messageId) && size == other.size
                 && (digest == null || other.digest == null || digest.equals(other.digest));
     }
 
@@ -46,7 +48,8 @@ public record MessageIdentity(String messageId, long size, String digest) {
         }
     }
 
-    private static String blankToNull(String s) {
+    /** The Message-ID as recorded: null when blank, else trimmed with folding and other whitespace runs as one space. */
+    public static String normalizeId(String s) {
         // one line in the state file: fold any whitespace run (folded headers, tabs) into one space
         return s == null || s.isBlank() ? null : s.trim().replaceAll("\\s+", " ");
     }

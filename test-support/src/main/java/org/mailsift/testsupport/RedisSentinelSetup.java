@@ -77,7 +77,9 @@ public final class RedisSentinelSetup implements AutoCloseable {
             int port = RedisProcess.freePort();
             Path d = Files.createDirectories(dir.resolve(name));
             List<String> cmd = new ArrayList<>(List.of(RedisServer.BINARY.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", d.toString()));
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", d.toString(),
+                    // a replica's first sync otherwise waits 5 s for other replicas to join the diskless transfer
+                    "--repl-diskless-sync-delay", "0"));
             cmd.addAll(List.of(extra));
             try {
                 RedisProcess p = RedisProcess.start("redis-" + name, port, cmd, "Ready to accept connections");

@@ -37,10 +37,14 @@ import org.slf4j.LoggerFactory;
  * atomic on the server together with its learned-cache check, and concurrent learners give exact counts.
  *
  * <p>{@code servers} takes what Rspamd's redis.conf takes ({@code "127.0.0.1:6379"}, first of a list) or a lettuce
- * URI: {@code redis://[:password@]host:port/db}, {@code rediss://...}, {@code redis-sentinel://host:port[,host:port]/db#master};
- * {@code redis-cluster://host:port[,host:port]} (or {@code cluster:host:port,...}) connects to a Cluster. While the
- * server is unreachable every call fails at once with {@link UnavailableException} (commands are not buffered), and
- * the connection is retried on the next call.
+ * URI: {@code redis://[:password@]host:port/db}, {@code rediss://...};
+ * {@code redis-sentinel://[:sentinel_password@]host:port[,host:port][/db][#master]} asks the sentinels for the
+ * master (the name may be a Lua pattern as Rspamd's {@code sentinel_masters_pattern}; see {@link SentinelAddress})
+ * and again on every reconnect, so the store follows a failover; {@code redis-cluster://host:port[,host:port]} (or
+ * {@code cluster:host:port,...}) connects to a Cluster, where every key shares the {@code {RS}} hash tag and so one
+ * slot. While the server is unreachable every call fails at once with {@link UnavailableException} (commands are
+ * not buffered; the caller queues learns), and the connection is retried on the next call. A server that lost its
+ * script cache (restart, promoted replica) gets the scripts again on NOSCRIPT.
  */
 public final class RedisBayesStore implements BayesStore {
     private static final Logger log = LoggerFactory.getLogger(RedisBayesStore.class);
