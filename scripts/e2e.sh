@@ -2,6 +2,7 @@
 # End-to-end test of the whole mail flow, on loopback and free ports:
 #   Postfix (smtpd_milters -> mailsift) -> LMTP -> Dovecot (sieve_before = shipped spam-to-junk.sieve)
 #   a user's IMAP moves -> Dovecot IMAPSieve (shipped report-spam/report-ham.sieve + mailsift-learn) -> controller
+#   (step 3), and -> mailsift's own IMAP watcher (step 5, the Redis run)
 # with mailsift run from the built distribution (agent/target/mailsift). It proves:
 #   1. GTUBE is rejected at SMTP with 554
 #   2. an add-header-band message lands in Junk with X-Spam: Yes + X-Spamd-Result; a clean one in INBOX
@@ -19,8 +20,9 @@
 # Env: MAILSIFT_CORPUS (default ../shared/corpus/sa), MAILSIFT_DIST (default agent/target/mailsift),
 #      E2E_TRAIN (250), E2E_FRESH (10), E2E_DEB (1: build and check the .deb), E2E_REDIS (1),
 #      E2E_DEB_INSTALL (default 1 when $CI is set: also dpkg -i, check, dpkg -P the package),
-#      E2E_REDIS_LEARN (imapsieve: the Redis run learns through the shipped IMAPSieve scripts, as step 3;
-#        watcher: through the daemon's IMAP watcher instead),
+#      E2E_REDIS_LEARN (watcher, the default: the Redis run learns bob's moves through the daemon's IMAP watcher, so
+#        both learning routes are proven, IMAPSieve in step 3 and the watcher in step 5;
+#        imapsieve: through the shipped IMAPSieve scripts again, as step 3),
 #      E2E_KEEP=1 keeps the work directory, E2E_VERBOSE=1 echoes each step.
 set -uo pipefail
 
@@ -393,7 +395,7 @@ learn_flow() {
     # settled = every move counted (same counts twice), or no change for a while: 3 s for IMAPSieve (a pipe per
     # message, run in the MOVE), 20 s for the watcher (asynchronous, and it backs off after an error)
     local settle=6 filed=""
-    [ "$route" = watcher ] && settle=40 && filed=--filed-by-filter
+    [ "$route" = watcher ] && settle=40 && filed="--filed-by-filter --rescue-after 3"
     $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class spam "$W/msgs/train/spam" >"$W/moves-$step-spam.json" 2>&1 \
         || echo "e2e: step $step: spam moves failed: $(tail -n 2 "$W/moves-$step-spam.json")" >&2
     # ham after spam (Dovecot has made Junk by then); the Junk UIDs taken before the ham arrives keep the spam apart
@@ -535,21 +537,21 @@ if [ "${E2E_REDIS:-1}" = 1 ] && command -v redis-server >/dev/null 2>&1; then
     REDIS_PID=$!
     wait_port "$P_REDIS" 10
     make_conf r1 redis; make_conf r2 redis
-    # r2 learns bob's moves with its IMAP watcher (the other learning route; E2E_REDIS_LEARN=imapsieve for the
-    # shipped IMAPSieve scripts again)
-    [ "${E2E_REDIS_LEARN:-imapsieve}" = watcher ] && printf 'enabled = true;\naccount "bob" { host = "127.0.0.1"; port = %s; tls = "none"; user = "bob"; password = "bob-pw"; }\n' \
+    # r2 learns bob's moves with its IMAP watcher (the other learning route, by default; E2E_REDIS_LEARN=imapsieve
+    # for the shipped IMAPSieve scripts again)
+    [ "${E2E_REDIS_LEARN:-watcher}" = watcher ] && printf 'enabled = true;\naccount "bob" { host = "127.0.0.1"; port = %s; tls = "none"; user = "bob"; password = "bob-pw"; }\n' \
         "$P_IMAP" > "${CONF[r2]}/local.d/imap_watcher.conf"
     if start_daemon r1 && start_daemon r2; then
         repoint_postfix "${MILTER_PORT[r1]}"
-        if [ "${E2E_REDIS_LEARN:-imapsieve}" = watcher ]; then
+        if [ "${E2E_REDIS_LEARN:-watcher}" = watcher ]; then
             set_learn_target none
             for ((i = 0; i < 100; i++)); do grep -q 'bob: watching' "$W/r2/mailsift.log" && break; sleep 0.2; done
         else
             set_learn_target r2
         fi
-        read -r SPAM_R HAM_R SECS <<<"$(learn_flow bob bob-pw "$BOB" r2 5 "${E2E_REDIS_LEARN:-imapsieve}")"
+        read -r SPAM_R HAM_R SECS <<<"$(learn_flow bob bob-pw "$BOB" r2 5 "${E2E_REDIS_LEARN:-watcher}")"
         s1=$(stat_of r1)
-        detail="learned through r2 (${E2E_REDIS_LEARN:-imapsieve}) in ${SECS}s: r2 /stat spam=$SPAM_R ham=$HAM_R, r1 /stat spam=$(json "$s1" 'd["spam"]') ham=$(json "$s1" 'd["ham"]'), embedded run spam=$SPAM_A ham=$HAM_A"
+        detail="learned through r2 (${E2E_REDIS_LEARN:-watcher}) in ${SECS}s: r2 /stat spam=$SPAM_R ham=$HAM_R, r1 /stat spam=$(json "$s1" 'd["spam"]') ham=$(json "$s1" 'd["ham"]'), embedded run spam=$SPAM_A ham=$HAM_A"
         if [ "$SPAM_R" = "$SPAM_A" ] && [ "$HAM_R" = "$HAM_A" ] && [ "$(json "$s1" 'd["spam"]')" = "$SPAM_R" ] && [ "$(json "$s1" 'd["ham"]')" = "$HAM_R" ]; then
             pass "5 redis-shared-counts" "$detail"
         else

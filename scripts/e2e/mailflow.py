@@ -208,6 +208,9 @@ def cmd_learn_moves(args):
             os.rename(tmp, os.path.join(junk_new, name))
         m.noop()
         new = sorted(set(uids_in(m, "Junk")) - before)
+        # a user opens Junk and rescues mail some time after it was filed; an IMAP watcher that never saw a message
+        # in Junk (filed and moved out between two of its looks) cannot tell a rescue from any other new mail
+        time.sleep(args.rescue_after)
         move(m, "Junk", new, "INBOX")
     m.logout()
     print(json.dumps({"class": args.learn_class, "moved": len(new)}))
@@ -258,6 +261,8 @@ def main():
     s.add_argument("--class", dest="learn_class", choices=("spam", "ham"), required=True)
     s.add_argument("--filed-by-filter", action="store_true",
                    help="ham placed in Junk carries the filter's X-Spam/X-Spamd-Result headers")
+    s.add_argument("--rescue-after", type=float, default=0,
+                   help="seconds between filing the ham into Junk and moving it out")
     s.add_argument("dir")
     s.set_defaults(fn=cmd_learn_moves)
     s = sub.add_parser("stat")

@@ -3,6 +3,7 @@ package org.mailsift.agent;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import org.mailsift.agent.logging.LogLevels;
 import org.mailsift.agent.logging.LoggingLearner;
@@ -12,6 +13,7 @@ import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.learn.Learner;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.metrics.Metrics;
+import org.mailsift.core.metrics.WatchedAccount;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanListener;
 import org.mailsift.core.scan.ScanResult;
@@ -27,6 +29,7 @@ public final class AgentContext implements AutoCloseable {
     private final List<ScanListener> scanListeners = new CopyOnWriteArrayList<>();
     private volatile EngineWiring engine;
     private volatile LogLevels messageLogs;
+    private volatile Supplier<List<WatchedAccount>> watchedAccounts = List::of;
 
     public AgentContext(ConfigSource config, Path dataDir) {
         this.config = config;
@@ -43,6 +46,16 @@ public final class AgentContext implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The IMAP watcher's accounts as they are now (for /stat); empty when no watcher runs in this process. */
+    public List<WatchedAccount> watchedAccounts() {
+        return watchedAccounts.get();
+    }
+
+    /** Set by the IMAP watcher service when it starts. */
+    public void watchedAccounts(Supplier<List<WatchedAccount>> source) {
+        this.watchedAccounts = source;
     }
 
     private EngineWiring engine() {

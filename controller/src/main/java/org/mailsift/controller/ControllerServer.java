@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,6 +30,7 @@ import org.mailsift.controller.stats.ScanHistory;
 import org.mailsift.controller.stats.ScanStatistics;
 import org.mailsift.core.learn.Learner;
 import org.mailsift.core.metrics.Metrics;
+import org.mailsift.core.metrics.WatchedAccount;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanListener;
 
@@ -51,6 +53,12 @@ public final class ControllerServer implements AutoCloseable {
     private final FailureThrottle controllerThrottle = new FailureThrottle(10, 0.5);
 
     public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics) {
+        this(settings, scanner, learner, metrics, List::of);
+    }
+
+    /** @param watchedAccounts the IMAP watcher's accounts for /stat (empty when no watcher runs in this process) */
+    public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics,
+                            Supplier<List<WatchedAccount>> watchedAccounts) {
         this.settings = settings;
         this.statistics = new ScanStatistics(metrics);
         this.history = new ScanHistory(settings.controller().historyRows());
@@ -70,7 +78,7 @@ public final class ControllerServer implements AutoCloseable {
         AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), controllerThrottle);
         ScanEndpoints controllerScans = new ScanEndpoints(scanner, c.maxBodyBytes());
         LearnEndpoints learn = new LearnEndpoints(learner, statistics, c.maxBodyBytes());
-        StatusEndpoints status = new StatusEndpoints(statistics, learner, version, configId);
+        StatusEndpoints status = new StatusEndpoints(statistics, learner, version, configId, watchedAccounts);
         HistoryEndpoints hist = new HistoryEndpoints(history, errors);
         ActionsEndpoints actions = new ActionsEndpoints(settings.thresholds(), settings.actionsFile());
         Router controller = new Router("controller", guard, errors)

@@ -1,7 +1,10 @@
 package org.mailsift.imapwatcher;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.mailsift.core.metrics.WatchedAccount;
 
 /** Live counters and state of one watched account; {@link #snapshot()} gives an immutable copy. */
 public final class AccountStatus {
@@ -72,5 +75,11 @@ public final class AccountStatus {
     /** Immutable view of an account's status. Times are null when nothing happened yet. */
     public record AccountSnapshot(String account, State state, long learnedSpam, long learnedHam, long errors,
                                   String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt) {
+
+        /** The same, as the controller's /stat shows it. */
+        public WatchedAccount toWatchedAccount() {
+            return new WatchedAccount(account, state.name().toLowerCase(Locale.ROOT), learnedSpam, learnedHam, errors,
+                    lastEvent, lastEventAt, lastError, lastErrorAt);
+        }
     }
 }

@@ -54,6 +54,9 @@ public final class ImapWatcher implements AutoCloseable {
         });
         metrics.describe("mailsift_imap_watcher_accounts", "Watched accounts by connection state");
         metrics.describe("mailsift_imap_watcher_keepalives_total", "NOOPs sent to refresh an IDLE connection, by account");
+        metrics.describe("mailsift_imap_watcher_account_errors", "Errors since start (connection, login, unreadable message), by account");
+        metrics.describe("mailsift_imap_watcher_last_event_timestamp_seconds", "When an account last saw a move or delivery into Junk");
+        metrics.describe("mailsift_imap_watcher_last_error_timestamp_seconds", "When an account last had an error");
     }
 
     public void start() {
@@ -165,6 +168,18 @@ public final class ImapWatcher implements AutoCloseable {
             for (AccountStatus.State s : AccountStatus.State.values()) {
                 metrics.gauge("mailsift_imap_watcher_accounts", "state", s.name().toLowerCase(java.util.Locale.ROOT))
                         .set(statuses.values().stream().filter(a -> a.state() == s).count());
+            }
+            // learned spam/ham per account are mailsift_imap_watcher_learns_total (LearnQueue); the texts are in /stat
+            for (AccountSnapshot a : status()) {
+                metrics.gauge("mailsift_imap_watcher_account_errors", "account", a.account()).set(a.errors());
+                if (a.lastEventAt() != null) {
+                    metrics.gauge("mailsift_imap_watcher_last_event_timestamp_seconds", "account", a.account())
+                            .set(a.lastEventAt().getEpochSecond());
+                }
+                if (a.lastErrorAt() != null) {
+                    metrics.gauge("mailsift_imap_watcher_last_error_timestamp_seconds", "account", a.account())
+                            .set(a.lastErrorAt().getEpochSecond());
+                }
             }
             // rewritten on change, and at least every minute so `watcher status` can tell a live daemon from a dead one
             if (dirty.getAndSet(false) || System.nanoTime() - lastWrite > TimeUnit.MINUTES.toNanos(1)) {

@@ -78,6 +78,8 @@ final class JunkReconciler {
 
     /** Expunged message objects angus-mail keeps in the open folder's list; the watcher reopens Junk past a limit. */
     private int expungedHeld;
+    /** Set when a bulk FETCH lost the connection; cleared by the next pass that completes. */
+    private boolean oneByOne;
 
     int expungedHeld() {
         return expungedHeld;
@@ -90,6 +92,12 @@ final class JunkReconciler {
      * @param condstore whether the server has CONDSTORE
      */
     Pass reconcile(IMAPStore store, IMAPFolder junk, boolean condstore) throws MessagingException {
+        Pass pass = pass(store, junk, condstore);
+        oneByOne = false; // a pass went through: back to one FETCH for many messages
+        return pass;
+    }
+
+    private Pass pass(IMAPStore store, IMAPFolder junk, boolean condstore) throws MessagingException {
         String name = junk.getFullName();
         long validity = junk.getUIDValidity();
         TreeMap<Long, Message> now = currentMessages(junk);
@@ -167,15 +175,23 @@ final class JunkReconciler {
     private void baseline(IMAPFolder junk, TreeMap<Long, Message> now, MailboxState previous) throws MessagingException {
         fetchIdentities(junk, now.values().toArray(Message[]::new), false);
         Map<Long, MessageIdentity> ids = new TreeMap<>();
+        String name = junk.getFullName();
         for (Map.Entry<Long, Message> e : now.entrySet()) {
+            if (unreadable.givenUp(name, e.getKey())) {
+                ids.put(e.getKey(), MessageIdentity.UNKNOWN);
+                unreadable.forget(name, e.getKey());
+                continue;
+            }
             try {
+                readOneByOne(junk, e.getValue(), false);
                 ids.put(e.getKey(), headerIdentity(e.getValue()));
             } catch (MessageRemovedException gone) {
                 // expunged meanwhile: not part of the baseline
             } catch (MessagingException unreadableNow) {
+                unreadable.failed(name, e.getKey(), unreadableNow); // rethrows a lost connection
                 // recorded as unknown: a baseline learns nothing anyway, and leaving it out would learn it later
-                unreadable.skipped(junk.getFullName(), e.getKey(), unreadableNow);
                 ids.put(e.getKey(), MessageIdentity.UNKNOWN);
+                unreadable.forget(name, e.getKey());
             }
         }
         if (previous != null) {
@@ -206,15 +222,19 @@ final class JunkReconciler {
         for (Map.Entry<Long, Message> e : arrived.entrySet()) {
             long uid = e.getKey();
             Message m = e.getValue();
+            if (unreadable.givenUp(name, uid)) {
+                js.contents().put(uid, MessageIdentity.UNKNOWN); // never learned, no longer retried
+                unreadable.forget(name, uid);
+                continue;
+            }
             try {
+                readOneByOne(junk, m, true);
                 arrival(junk, uid, m, js);
-                unreadable.readable(name, uid);
+                unreadable.forget(name, uid);
             } catch (MessageRemovedException gone) {
-                unreadable.readable(name, uid); // expunged while we looked: the next pass sees it as gone
+                unreadable.forget(name, uid); // expunged while we looked: the next pass sees it as gone
             } catch (MessagingException failed) {
-                if (unreadable.failed(name, uid, failed)) {
-                    js.contents().put(uid, MessageIdentity.UNKNOWN); // given up: never learned, no longer retried
-                }
+                unreadable.failed(name, uid, failed); // not recorded: the next pass tries again (a lost connection is rethrown)
             }
         }
     }
@@ -317,7 +337,12 @@ final class JunkReconciler {
                 }
                 fetchIdentities(folder, pool, false);
                 for (Message m : pool) {
+                    long uid = folder.getUID(m);
+                    if (unreadable.givenUp(f.fullName(), uid)) {
+                        continue;
+                    }
                     try {
+                        readOneByOne(folder, m, false);
                         if (!headerIdentity(m).sameMessage(d.id)) {
                             continue;
                         }
@@ -331,7 +356,7 @@ final class JunkReconciler {
                     } catch (MessageRemovedException gone) {
                         continue;
                     } catch (MessagingException unreadableNow) {
-                        unreadable.skipped(f.fullName(), folder.getUID(m), unreadableNow); // cannot be ours, as far as we can tell
+                        unreadable.failed(f.fullName(), uid, unreadableNow); // cannot be ours, as far as we can tell
                         continue;
                     }
                     d.sightings.add(new Sighting(f.fullName(), role));
@@ -363,6 +388,31 @@ final class JunkReconciler {
      * cannot parse fails the whole FETCH: then each message is read on its own, when it is used.
      */
     private void fetchIdentities(IMAPFolder folder, Message[] msgs, boolean verdictHeaders) throws MessagingException {
+        if (oneByOne) {
+            return; // see readOneByOne
+        }
+        try {
+            folder.fetch(msgs, identityProfile(verdictHeaders));
+        } catch (FolderClosedException | StoreClosedException lost) {
+            oneByOne = true;
+            throw lost;
+        } catch (MessagingException bulk) {
+            log.debug("{}: FETCH of {} messages in {} failed ({}); reading them one by one", account.name(), msgs.length,
+                    folder.getFullName(), bulk.getMessage());
+        }
+    }
+
+    /**
+     * After a bulk FETCH lost the connection, the next pass fetches message by message, so that a message the server
+     * drops the connection over is pinned down ({@link UnreadableMessages}) instead of failing every pass.
+     */
+    private void readOneByOne(IMAPFolder folder, Message m, boolean verdictHeaders) throws MessagingException {
+        if (oneByOne) {
+            folder.fetch(new Message[]{m}, identityProfile(verdictHeaders));
+        }
+    }
+
+    private FetchProfile identityProfile(boolean verdictHeaders) {
         FetchProfile fp = new FetchProfile();
         fp.add(FetchProfile.Item.SIZE);
         fp.add(MESSAGE_ID);
@@ -370,14 +420,7 @@ final class JunkReconciler {
             fp.add(settings.spamHeader());
             fp.add(settings.resultHeader());
         }
-        try {
-            folder.fetch(msgs, fp);
-        } catch (FolderClosedException | StoreClosedException lost) {
-            throw lost;
-        } catch (MessagingException bulk) {
-            log.debug("{}: FETCH of {} messages in {} failed ({}); reading them one by one", account.name(), msgs.length,
-                    folder.getFullName(), bulk.getMessage());
-        }
+        return fp;
     }
 
     /** Message-ID and size, from the headers fetched above; the headers are read first, so size never needs ENVELOPE. */

@@ -28,7 +28,7 @@ public final class ControllerService implements DaemonService, Reloadable {
     public void start(AgentContext context) throws Exception {
         ControllerSettings settings = ControllerSettings.fromConfig(context.config());
         ControllerServer s = new ControllerServer(settings, context.scanner(ScanListener.ScanSource.HTTP),
-                context.learner(), context.metrics());
+                context.learner(), context.metrics(), context::watchedAccounts);
         s.scanListeners().forEach(context::addScanListener);
         server = s.start();
     }

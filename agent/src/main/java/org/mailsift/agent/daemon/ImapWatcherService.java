@@ -28,8 +28,10 @@ public final class ImapWatcherService implements DaemonService {
     @Override
     public void start(AgentContext context) {
         WatcherSettings settings = WatcherSettings.from(context.config());
-        watcher = new ImapWatcher(settings, context.learner(), context.metrics(), context.dataDir());
-        watcher.start();
+        ImapWatcher w = new ImapWatcher(settings, context.learner(), context.metrics(), context.dataDir());
+        watcher = w;
+        context.watchedAccounts(() -> w.status().stream().map(AccountSnapshot::toWatchedAccount).toList());
+        w.start();
     }
 
     /** Per-account counters for status pages. */

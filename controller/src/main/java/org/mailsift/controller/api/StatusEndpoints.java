@@ -1,7 +1,9 @@
 package org.mailsift.controller.api;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mailsift.controller.stats.ScanStatistics;
 import org.mailsift.core.learn.LearnStatistics;
 import org.mailsift.core.learn.Learner;
+import org.mailsift.core.metrics.WatchedAccount;
 import org.mailsift.core.scan.Action;
 
 /**
@@ -28,7 +31,11 @@ public final class StatusEndpoints {
     private final String version;
     private final String configId;
 
-    public StatusEndpoints(ScanStatistics statistics, Learner learner, String version, String configId) {
+    private final Supplier<List<WatchedAccount>> watchedAccounts;
+
+    public StatusEndpoints(ScanStatistics statistics, Learner learner, String version, String configId,
+                           Supplier<List<WatchedAccount>> watchedAccounts) {
+        this.watchedAccounts = watchedAccounts;
         this.statistics = statistics;
         this.learner = learner;
         this.version = version;
@@ -96,7 +103,30 @@ public final class StatusEndpoints {
         if (ls.queued() > 0) {
             top.put("learns_queued", ls.queued());
         }
+        List<WatchedAccount> watched = watchedAccounts.get();
+        if (!watched.isEmpty()) {
+            top.set("imap_watcher", watcherJson(watched)); // an extension: rspamc ignores keys it does not know
+        }
         return top;
+    }
+
+    /** {"accounts": [{account, state, learned_spam, learned_ham, errors, last_event, last_event_at, ...}]} */
+    private static ObjectNode watcherJson(List<WatchedAccount> watched) {
+        ObjectNode w = MAPPER.createObjectNode();
+        ArrayNode accounts = w.putArray("accounts");
+        for (WatchedAccount a : watched) {
+            ObjectNode o = accounts.addObject();
+            o.put("account", a.account());
+            o.put("state", a.state());
+            o.put("learned_spam", a.learnedSpam());
+            o.put("learned_ham", a.learnedHam());
+            o.put("errors", a.errors());
+            o.put("last_event", a.lastEvent());
+            o.put("last_event_at", a.lastEventAt() == null ? null : a.lastEventAt().toString());
+            o.put("last_error", a.lastError());
+            o.put("last_error_at", a.lastErrorAt() == null ? null : a.lastErrorAt().toString());
+        }
+        return w;
     }
 
     private static ObjectNode statfile(String symbol, String label, String type, long tokens, long learned, long users) {
