@@ -144,12 +144,24 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     /**
-     * Waits until the replica acknowledged every write the master accepted so far (Redis's {@code WAIT 1}); returns
+     * Waits until the replica's replication offset reached the master's, i.e. it holds every write the master accepted so far; returns
      * whether it did within {@code millis}. Replication is asynchronous: only writes acknowledged this way survive
      * a crash of the master for sure.
      */
     public boolean awaitReplication(long millis) {
-        return "1".equals(master.cli("WAIT", "1", Long.toString(millis)));
+        // Not WAIT: it only covers the writes of the connection that sends it, and redis-cli's own has made none.
+        long target = replicationOffset(master.cli("INFO", "replication"), "master_repl_offset:");
+        return RedisProcess.await(millis,
+                () -> replicationOffset(replica.cli("INFO", "replication"), "slave_repl_offset:") >= target);
+    }
+
+    private static long replicationOffset(String info, String field) {
+        for (String line : info.split("\\R")) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).trim());
+            }
+        }
+        return -1;
     }
 
     /** Kills the master with SIGKILL, as a crash. */
