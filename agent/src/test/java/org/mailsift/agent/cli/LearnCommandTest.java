@@ -1,5 +1,6 @@
 package org.mailsift.agent.cli;
 
+import org.mailsift.agent.StockConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,18 +54,7 @@ class LearnCommandTest {
 
     /** A copy of the repository's configuration, with the controller on {@code controllerPort} (0 = any). */
     private Path config(int controllerPort) throws IOException {
-        Path etc = tmp.resolve("etc" + controllerPort);
-        Path source = Path.of(System.getProperty("mailsift.root", "..")).resolve("etc");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path target = etc.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        Path etc = StockConfiguration.copyTo(tmp.resolve("etc" + controllerPort));
         Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
         Files.writeString(etc.resolve("override.d/worker-controller.inc"),
                 "bind_socket = \"127.0.0.1:" + controllerPort + "\";\nsecure_ip = \"127.0.0.1\";\n");

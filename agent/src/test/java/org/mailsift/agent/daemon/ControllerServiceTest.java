@@ -1,5 +1,6 @@
 package org.mailsift.agent.daemon;
 
+import org.mailsift.agent.StockConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -31,18 +32,7 @@ class ControllerServiceTest {
     Path dir;
 
     private Path configWithFreePorts() throws IOException {
-        Path etc = dir.resolve("etc");
-        Path source = Path.of(System.getProperty("mailsift.root", "..")).resolve("etc");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path target = etc.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        Path etc = StockConfiguration.copyTo(dir.resolve("etc"));
         Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
         Files.writeString(etc.resolve("override.d/worker-controller.inc"),
                 "bind_socket = \"127.0.0.1:0\";\nsecure_ip = \"127.0.0.1\";\n");

@@ -1,5 +1,6 @@
 package org.mailsift.agent.daemon;
 
+import org.mailsift.agent.StockConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -66,18 +67,7 @@ class MilterSealDeliverTest {
     }
 
     Path config(String actions) throws IOException {
-        Path etc = dir.resolve("etc");
-        Path source = Path.of(System.getProperty("mailsift.root", "..")).resolve("etc");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path target = etc.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        Path etc = StockConfiguration.copyTo(dir.resolve("etc"));
         Files.writeString(etc.resolve("local.d/actions.conf"), actions);
         return etc;
     }

@@ -1,5 +1,6 @@
 package org.mailsift.agent.daemon;
 
+import org.mailsift.agent.StockConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,18 +29,7 @@ class MilterServiceTest {
     Path dir;
 
     private Path config() throws IOException {
-        Path etc = dir.resolve("etc");
-        Path source = Path.of(System.getProperty("mailsift.root", "..")).resolve("etc");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path target = etc.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        Path etc = StockConfiguration.copyTo(dir.resolve("etc"));
         Files.writeString(etc.resolve("override.d/worker-proxy.inc"), "bind_socket = \"127.0.0.1:0\";\nmilter = yes;\n");
         // the test's SMTP client is on loopback, which the stock configuration treats as local (no headers)
         Files.writeString(etc.resolve("local.d/milter_headers.conf"), "skip_local = false;\n");
