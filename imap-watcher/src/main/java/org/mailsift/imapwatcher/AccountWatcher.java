@@ -134,8 +134,10 @@ final class AccountWatcher {
 
     /** Reconciles until a pass finds nothing new (a pass that searched other folders had Junk closed meanwhile). */
     private void reconcileAll(IMAPFolder primary, List<String> others) throws MessagingException {
-        while (reconciler.reconcile(store, primary, condstore).departures() > 0) {
-            log.debug("{}: reconciling again after departures", account.name());
+        // again after departures (Junk was closed for the searches) and whenever the server announced changes while
+        // the pass was busy: IDLE would not report those again
+        while (reconciler.reconcile(store, primary, condstore).departures() > 0 || reconciler.notifiedSinceLastPass(primary)) {
+            log.debug("{}: reconciling again: Junk changed during the pass", account.name());
         }
         if (others.isEmpty()) {
             return;

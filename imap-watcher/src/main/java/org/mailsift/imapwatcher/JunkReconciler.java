@@ -86,13 +86,44 @@ final class JunkReconciler {
     }
 
     /**
+     * What the open folder had been told (EXISTS, others' EXPUNGE) when the last pass listed it. angus-mail keeps
+     * expunged messages in the list while the folder stays open, so both numbers only grow meanwhile.
+     */
+    private record Mark(int listed, int expunged) {
+    }
+
+    private Mark lastMark = new Mark(-1, -1);
+
+    /**
+     * Whether the server announced arrivals or expunges in {@code junk} after the last pass listed it: announcements
+     * that came in with a later command's answers (the pass's own FETCHes). IDLE reports only what happens after it
+     * starts, so without this check a burst filed into Junk while a pass was reading would wait, unseen, until the
+     * next change; if that change is the user moving the burst out again, the burst is never seen in Junk at all.
+     */
+    boolean notifiedSinceLastPass(IMAPFolder junk) throws MessagingException {
+        if (!junk.isOpen()) {
+            return true;
+        }
+        Message[] msgs = junk.getMessages();
+        int expunged = 0;
+        for (Message m : msgs) {
+            if (m.isExpunged()) {
+                expunged++;
+            }
+        }
+        return !new Mark(msgs.length, expunged).equals(lastMark);
+    }
+
+    /**
      * @param junk      an open (read-only) Junk folder of {@code store}; all commands go over its connection, and when
      *                  other folders must be searched it is closed meanwhile and reopened, so an account never holds
      *                  more than one connection to the server
      * @param condstore whether the server has CONDSTORE
      */
     Pass reconcile(IMAPStore store, IMAPFolder junk, boolean condstore) throws MessagingException {
+        long t0 = System.nanoTime();
         Pass pass = pass(store, junk, condstore);
+        log.debug("{}: pass over {} took {} ms: {}", account.name(), junk.getFullName(), (System.nanoTime() - t0) / 1_000_000, pass);
         oneByOne = false; // a pass went through: back to one FETCH for many messages
         return pass;
     }
@@ -168,6 +199,7 @@ final class JunkReconciler {
                 // expunged while we looked: the next pass sees it as vanished
             }
         }
+        lastMark = new Mark(msgs.length, expungedHeld);
         return now;
     }
 
@@ -213,12 +245,19 @@ final class JunkReconciler {
         }
     }
 
+    /**
+     * Two rounds, so that a burst of arrivals is on record before the user can move any of it on: first every arrival's
+     * identity from the one bulk FETCH of headers (no further round trip: the filter's own deliveries are done there),
+     * saved; then the bytes of the user's moves into Junk, a batch per FETCH, to learn them as spam. A message moved out
+     * meanwhile keeps its header identity, so its departure is still seen.
+     */
     private void arrivals(IMAPFolder junk, TreeMap<Long, Message> arrived, MailboxState js) throws MessagingException {
         if (arrived.isEmpty()) {
             return;
         }
         String name = junk.getFullName();
         fetchIdentities(junk, arrived.values().toArray(Message[]::new), true);
+        TreeMap<Long, Message> spam = new TreeMap<>();
         for (Map.Entry<Long, Message> e : arrived.entrySet()) {
             long uid = e.getKey();
             Message m = e.getValue();
@@ -229,27 +268,113 @@ final class JunkReconciler {
             }
             try {
                 readOneByOne(junk, m, true);
-                arrival(junk, uid, m, js);
-                unreadable.forget(name, uid);
+                Decision d = detector.arrivalInJunk(name, first(m.getHeader(settings.spamHeader())),
+                        first(m.getHeader(settings.resultHeader())));
+                js.contents().put(uid, headerIdentity(m));
+                if (d.verdict() == JunkMoveDetector.Verdict.OWN_DELIVERY) {
+                    status.event("filed into " + name + " by the filter: " + describe(m));
+                    unreadable.forget(name, uid);
+                } else {
+                    spam.put(uid, m);
+                }
             } catch (MessageRemovedException gone) {
                 unreadable.forget(name, uid); // expunged while we looked: the next pass sees it as gone
             } catch (MessagingException failed) {
                 unreadable.failed(name, uid, failed); // not recorded: the next pass tries again (a lost connection is rethrown)
             }
         }
-    }
-
-    private void arrival(IMAPFolder junk, long uid, Message m, MailboxState js) throws MessagingException {
-        Decision d = detector.arrivalInJunk(junk.getFullName(), first(m.getHeader(settings.spamHeader())),
-                first(m.getHeader(settings.resultHeader())));
-        if (d.verdict() == JunkMoveDetector.Verdict.OWN_DELIVERY) {
-            js.contents().put(uid, headerIdentity(m));
-            status.event("filed into " + junk.getFullName() + " by the filter: " + describe(m));
+        if (spam.isEmpty()) {
             return;
         }
-        byte[] raw = raw(m);
-        js.contents().put(uid, MessageIdentity.of(messageId(m), raw));
-        submit(LearnClass.SPAM, raw, "into " + junk.getFullName() + ": " + describe(m));
+        state.save();
+        Map<Long, byte[]> bodies = rawBodies(junk, spam);
+        for (Map.Entry<Long, Message> e : spam.entrySet()) {
+            long uid = e.getKey();
+            Message m = e.getValue();
+            try {
+                byte[] raw = bodies.get(uid);
+                if (raw == null) {
+                    raw = raw(m); // not in a batch (see rawBodies): on its own
+                }
+                MessageIdentity id = MessageIdentity.of(js.contents().get(uid).messageId(), raw);
+                js.contents().put(uid, id);
+                submit(LearnClass.SPAM, raw, "into " + name + ": " + describe(id));
+                unreadable.forget(name, uid);
+            } catch (MessageRemovedException gone) {
+                unreadable.forget(name, uid); // moved on before we read it: recorded by headers, its departure is seen
+            } catch (MessagingException failed) {
+                js.contents().remove(uid); // not learned: the next pass tries again (a lost connection is rethrown)
+                unreadable.failed(name, uid, failed);
+            }
+        }
+    }
+
+    /** Batches of bytes per UID FETCH, bounded in size so a burst of big messages cannot exhaust the heap. */
+    private static final long BATCH_BYTES = 8L << 20;
+    private static final int BATCH_MESSAGES = 100;
+
+    /**
+     * The raw bytes of {@code msgs} by UID, fetched as {@code BODY.PEEK[]} (the bytes {@link #raw} gets one by one),
+     * {@value #BATCH_MESSAGES} messages or {@link #BATCH_BYTES} at most per command. A message missing from the answer
+     * (expunged, or a batch the server or library failed on) is simply absent; the caller reads it on its own.
+     */
+    private Map<Long, byte[]> rawBodies(IMAPFolder folder, TreeMap<Long, Message> msgs) throws MessagingException {
+        Map<Long, byte[]> out = new java.util.HashMap<>();
+        if (oneByOne) {
+            return out;
+        }
+        List<Long> batch = new ArrayList<>();
+        long bytes = 0;
+        for (Map.Entry<Long, Message> e : msgs.entrySet()) {
+            long size = Math.max(0, sizeOf(e.getValue()));
+            if (!batch.isEmpty() && (batch.size() >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
+                fetchRaw(folder, batch, out);
+                batch.clear();
+                bytes = 0;
+            }
+            batch.add(e.getKey());
+            bytes += size;
+        }
+        fetchRaw(folder, batch, out);
+        return out;
+    }
+
+    private static int sizeOf(Message m) {
+        try {
+            return m.getSize();
+        } catch (MessagingException e) {
+            return 0;
+        }
+    }
+
+    private void fetchRaw(IMAPFolder folder, List<Long> uids, Map<Long, byte[]> out) throws MessagingException {
+        if (uids.isEmpty()) {
+            return;
+        }
+        String set = uids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        try {
+            folder.doCommand(p -> {
+                org.eclipse.angus.mail.iap.Response[] r = p.command("UID FETCH " + set + " (UID BODY.PEEK[])", null);
+                for (org.eclipse.angus.mail.iap.Response resp : r) {
+                    if (resp instanceof org.eclipse.angus.mail.imap.protocol.FetchResponse f) {
+                        org.eclipse.angus.mail.imap.protocol.UID uid = f.getItem(org.eclipse.angus.mail.imap.protocol.UID.class);
+                        org.eclipse.angus.mail.imap.protocol.BODY body = f.getItem(org.eclipse.angus.mail.imap.protocol.BODY.class);
+                        if (uid != null && body != null && !body.isHeader() && body.getByteArray() != null) {
+                            out.put(uid.uid, body.getByteArray().getNewBytes());
+                        }
+                    }
+                }
+                p.notifyResponseHandlers(r); // EXISTS, EXPUNGE and the like reach the folder as after any command
+                p.handleResult(r[r.length - 1]);
+                return null;
+            });
+        } catch (FolderClosedException | StoreClosedException lost) {
+            oneByOne = true;
+            throw lost;
+        } catch (MessagingException batchFailed) {
+            log.debug("{}: FETCH of {} messages' bytes in {} failed ({}); reading them one by one", account.name(),
+                    uids.size(), folder.getFullName(), batchFailed.getMessage());
+        }
     }
 
     /** A message that left Junk, and where it was seen since. */
