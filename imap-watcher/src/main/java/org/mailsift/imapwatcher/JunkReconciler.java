@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -160,8 +161,8 @@ final class JunkReconciler {
             }
         });
         if (!vanished.isEmpty()) {
-            departures(store, junk, new ArrayList<>(vanished.values()));
             vanished.keySet().forEach(js.contents()::remove);
+            departures(store, junk, new ArrayList<>(vanished.values()), js.contents().keySet());
         }
         js.update(validity, uidNext, modSeq);
         state.save();
@@ -392,7 +393,13 @@ final class JunkReconciler {
         }
     }
 
-    private void departures(IMAPStore store, IMAPFolder junk, List<MessageIdentity> gone) throws MessagingException {
+    /**
+     * Learns where {@code gone} went. {@code stillRecorded} are the UIDs still in Junk at this pass's listing: if one of
+     * them leaves while the other folders are being looked at, its copy may already lie below the UIDNEXT just read, so
+     * the folders' baselines stay where they were and the next pass searches that range again.
+     */
+    private void departures(IMAPStore store, IMAPFolder junk, List<MessageIdentity> gone, Set<Long> stillRecorded)
+            throws MessagingException {
         List<Departure> departures = gone.stream().map(Departure::new).toList();
         FolderRole.Roles roles = roles(junk);
         // which folders grew since the last look (STATUS over the Junk connection); look outside Trash first
@@ -423,8 +430,14 @@ final class JunkReconciler {
                 junk.open(Folder.READ_ONLY);
             }
         }
-        // only now, with every search done, move the baselines on (a failed search is redone after reconnecting)
-        seen.forEach((folder, st) -> state.folderOrCreate(folder, st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0));
+        // only now, with every search done, move the baselines on (a failed search is redone after reconnecting) --
+        // unless more left Junk meanwhile (Junk was reopened above, so its listing is fresh)
+        if (!grown.isEmpty() && !currentMessages(junk).keySet().containsAll(stillRecorded)) {
+            log.debug("{}: more left {} during this pass; the next pass searches the same folder range again",
+                    account.name(), junk.getFullName());
+        } else {
+            seen.forEach((folder, st) -> state.folderOrCreate(folder, st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0));
+        }
         for (Departure d : departures) {
             Decision decision = detector.departureFromJunk(d.sightings);
             String what = describe(d.id);

@@ -86,6 +86,47 @@ class DovecotBurstTest {
         }
     }
 
+    /**
+     * The user rescues misfiled ham in several MOVEs, one right after the other (as a client moving a long selection
+     * does) while marking other mail as spam: a MOVE that lands while the watcher is still reading arrivals or looking
+     * for where the previous one went must not be missed.
+     */
+    @Test
+    void hamRescuedInBatchesOneRightAfterTheOtherIsAllLearned() throws Exception {
+        DovecotServer server = dovecot.server();
+        fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
+        fixture.start();
+        fixture.awaitState(State.IDLE);
+        try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
+            List<String> ham = fileIntoJunk(server.maildir("alice"), HAM);
+            c.select("Junk");
+            List<Long> uids = c.searchHeader("X-Spam", "Yes");
+            assertThat(uids).hasSize(HAM);
+            Thread.sleep(1500); // the watcher has seen them arrive
+            int spam = 0;
+            for (int i = 0; i < uids.size(); i += 25) {
+                // meanwhile the user also marks mail as spam, so the watcher has bodies to read in each pass
+                for (int k = 0; k < 20; k++, spam++) {
+                    c.append("INBOX", message(newMessageId(), "spam " + spam, ""));
+                }
+                c.select("INBOX");
+                List<Long> fresh = c.searchHeader("Subject", "spam");
+                c.ok("UID MOVE " + fresh.stream().map(String::valueOf).collect(Collectors.joining(",")) + " Junk");
+                c.select("Junk");
+                c.ok("UID MOVE " + uids.subList(i, Math.min(i + 25, uids.size())).stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")) + " INBOX");
+                Thread.sleep(150);
+            }
+            int spamMoved = spam;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> count(LearnClass.HAM) == HAM && count(LearnClass.SPAM) == spamMoved);
+            Thread.sleep(1000); // nothing more comes
+            assertThat(fixture.learner.all()).filteredOn(l -> l.learnClass() == LearnClass.HAM)
+                    .extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(ham);
+            assertThat(count(LearnClass.SPAM)).isEqualTo(spamMoved);
+        }
+    }
+
     private long count(LearnClass cls) {
         return fixture.learner.all().stream().filter(l -> l.learnClass() == cls).count();
     }
