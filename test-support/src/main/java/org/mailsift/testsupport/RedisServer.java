@@ -1,19 +1,12 @@
 package org.mailsift.testsupport;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A private {@code redis-server} (Debian's package) on a free loopback port, in a temporary directory, with no
@@ -24,7 +17,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path dir;
     private int port;
-    private Process process;
+    private RedisProcess process;
 
     private RedisServer(Path dir) {
         this.dir = dir;
@@ -64,7 +57,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public boolean running() {
-        return process != null && process.isAlive();
+        return process != null && process.alive();
     }
 
     /** (Re)starts on the same port; returns once it accepts connections. */
@@ -72,43 +65,9 @@ public final class RedisServer implements AutoCloseable {
         if (running()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString())
-                .redirectErrorStream(true);
-        Process p = pb.start();
-        List<String> output = new ArrayList<>();
-        CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    if (!ready.isDone()) {
-                        output.add(line);
-                        if (line.contains("Ready to accept connections")) {
-                            ready.complete(true);
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.complete(false);
-        }, "redis-" + port + "-output");
-        drain.setDaemon(true);
-        drain.start();
-        boolean ok;
-        try {
-            ok = ready.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            ok = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ok = false;
-        }
-        if (!ok) {
-            p.destroyForcibly();
-            throw new IOException("redis-server on port " + port + " did not start: " + String.join(" | ", output));
-        }
-        process = p;
+        process = RedisProcess.start("redis-server", port, List.of(BINARY.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()),
+                "Ready to accept connections");
     }
 
     /** Stops the server (SIGTERM, then SIGKILL); the port stays reserved for {@link #start()}. */
@@ -116,14 +75,7 @@ public final class RedisServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
         process = null;
     }
 
