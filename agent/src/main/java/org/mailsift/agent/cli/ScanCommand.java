@@ -25,7 +25,8 @@ import org.mailsift.core.scan.SymbolResult;
 /**
  * {@code mailsift scan}: scans files, folders (their files in name order) or standard input and prints one result per
  * message in rspamc's layout, as /checkv2 JSON lines ({@code --json}), or the message with the headers applied
- * ({@code --mime}, for a Sieve filter).
+ * ({@code --mime}, for a Sieve filter). The SMTP envelope is given with rspamc's options ({@link EnvelopeOptions}), so a
+ * message scanned here gets the verdict the milter gives it for the same envelope.
  */
 public final class ScanCommand implements CliCommand {
     @Override
@@ -48,6 +49,7 @@ public final class ScanCommand implements CliCommand {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("json").desc("print one /checkv2 JSON document per line per message").get());
         o.addOption(Option.builder().longOpt("mime").desc("print the message with the spam headers applied").get());
+        EnvelopeOptions.addTo(o);
         return o;
     }
 
@@ -60,6 +62,7 @@ public final class ScanCommand implements CliCommand {
         }
         boolean json = line.hasOption("json");
         boolean mime = line.hasOption("mime");
+        Envelope envelope = EnvelopeOptions.from(line);
         int failures = 0;
         try (AgentContext context = ContextLoader.open(line)) {
             MessageScanner scanner = context.scanner(ScanListener.ScanSource.CLI);
@@ -78,7 +81,7 @@ public final class ScanCommand implements CliCommand {
                         failures++;
                         continue;
                     }
-                    ScanResult result = scanner.scan(raw, Envelope.EMPTY);
+                    ScanResult result = scanner.scan(raw, envelope);
                     if (mime) {
                         byte[] out = HeaderRewriter.apply(raw, result.headerChanges());
                         io.out().write(out, 0, out.length);
