@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Autolearn from scan results (classifier-bayes {@code autolearn}): spam when the score reaches the spam threshold,
  * ham when it is at or below the ham threshold. Never from authenticated or local senders (their mail says nothing
- * about what strangers send), nor from scans without a client address (CLI scans of files), nor when Bayes already
+ * about what strangers send), nor from scans without a client address, nor from `mailsift scan` (an admin trying things out), nor when Bayes already
  * put the message in that class (Rspamd: "symbol already added"), nor for skipped scans. Learns run on one
  * background thread so the MTA never waits; failures are only logged, as in Rspamd.
  */
@@ -47,6 +47,9 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
 
     @Override
     public void scanned(ScanSource source, Envelope envelope, byte[] rawMessage, ScanResult result) {
+        if (source == ScanSource.CLI) {
+            return; // `mailsift scan` is an admin trying things out, with whatever envelope they type: never learned
+        }
         LearnClass c = decide(envelope, result);
         if (c == null) {
             return;
