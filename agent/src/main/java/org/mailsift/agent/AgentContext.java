@@ -10,6 +10,9 @@ import org.mailsift.agent.logging.LoggingLearner;
 import org.mailsift.agent.logging.ScanLogListener;
 import org.mailsift.agent.wiring.EngineWiring;
 import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.dns.DnsResolver;
+import org.mailsift.core.dns.DnsSettings;
+import org.mailsift.dns.NettyDnsResolver;
 import org.mailsift.core.learn.Learner;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.metrics.Metrics;
@@ -30,6 +33,8 @@ public final class AgentContext implements AutoCloseable {
     private volatile EngineWiring engine;
     private volatile LogLevels messageLogs;
     private volatile Supplier<List<WatchedAccount>> watchedAccounts = List::of;
+    private DnsResolver dnsResolver;
+    private DnsSettings dnsSettings;
 
     public AgentContext(ConfigSource config, Path dataDir) {
         this.config = config;
@@ -56,6 +61,35 @@ public final class AgentContext implements AutoCloseable {
     /** Set by the IMAP watcher service when it starts. */
     public void watchedAccounts(Supplier<List<WatchedAccount>> source) {
         this.watchedAccounts = source;
+    }
+
+    /**
+     * The daemon's one DNS resolver ({@code options.inc dns { }}), opened on first use and shared by every check;
+     * after a reload that changed the dns section, a new one (the old one closes once its lookups are over).
+     */
+    public DnsResolver dnsResolver() {
+        return dnsResolver(config);
+    }
+
+    /** The resolver for {@code settingsFrom}'s dns section (a reload asks with the new configuration). */
+    public synchronized DnsResolver dnsResolver(ConfigSource settingsFrom) {
+        DnsSettings wanted = DnsSettings.from(settingsFrom);
+        if (dnsResolver == null || !wanted.equals(dnsSettings)) {
+            DnsResolver old = dnsResolver;
+            dnsResolver = new NettyDnsResolver(wanted, null);
+            dnsSettings = wanted;
+            if (old != null) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(wanted.budget().toMillis() + 5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    old.close();
+                });
+            }
+        }
+        return dnsResolver;
     }
 
     private EngineWiring engine() {
@@ -127,6 +161,10 @@ public final class AgentContext implements AutoCloseable {
         if (engine != null) {
             engine.close();
             engine = null;
+        }
+        if (dnsResolver != null) {
+            dnsResolver.close();
+            dnsResolver = null;
         }
     }
 }

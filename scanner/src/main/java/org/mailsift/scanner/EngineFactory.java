@@ -2,10 +2,13 @@ package org.mailsift.scanner;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.dns.DnsResolver;
+import org.mailsift.core.dns.DnsSettings;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.StandardRules;
@@ -15,15 +18,29 @@ public final class EngineFactory {
     private EngineFactory() {
     }
 
+    /** An engine without DNS: the DNS checks stay silent (CLI tools, configtest, unit tests). */
     public static ScanEngine create(ConfigSource config, List<Rule> extraRules) {
-        return create(EngineSettings.from(config), extraRules, Clock.systemUTC());
+        return create(config, extraRules, DnsResolver.none());
+    }
+
+    /**
+     * An engine whose DNS checks ask {@code resolver} (the daemon's one resolver), each message bounded by
+     * {@code options.inc dns { budget }}.
+     */
+    public static ScanEngine create(ConfigSource config, List<Rule> extraRules, DnsResolver resolver) {
+        return create(EngineSettings.from(config), extraRules, Clock.systemUTC(), resolver, DnsSettings.from(config).budget());
     }
 
     public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, Clock clock) {
+        return create(settings, extraRules, clock, DnsResolver.none(), Duration.ZERO);
+    }
+
+    public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, Clock clock, DnsResolver resolver,
+                                    Duration dnsBudget) {
         List<Rule> rules = new ArrayList<>(StandardRules.create(settings.options(), clock));
         rules.addAll(extraRules);
         String host = settings.milterHeaders().hostname() != null ? settings.milterHeaders().hostname() : localHostname();
-        return new ScanEngine(rules, settings, ParseLimits.DEFAULT, host);
+        return new ScanEngine(rules, settings, ParseLimits.DEFAULT, host, resolver, dnsBudget);
     }
 
     /** This machine's name, as Rspamd's X-Rspamd-Server (no DNS lookup: the kernel's host name). */

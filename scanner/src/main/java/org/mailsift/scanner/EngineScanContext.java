@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.mailsift.core.dns.DnsLookups;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
@@ -30,12 +31,23 @@ final class EngineScanContext implements ScanContext {
     private String smtpMessage;
     private String forcedBy;
     private ScanResult.BayesInfo bayes;
+    private final DnsLookups dns;
     String currentRule = "";
 
     EngineScanContext(ParsedMessage message, Envelope envelope, boolean local) {
+        this(message, envelope, local, DnsLookups.none());
+    }
+
+    EngineScanContext(ParsedMessage message, Envelope envelope, boolean local, DnsLookups dns) {
         this.message = message;
         this.envelope = envelope;
         this.local = local;
+        this.dns = dns;
+    }
+
+    @Override
+    public DnsLookups dns() {
+        return dns;
     }
 
     @Override

@@ -1,10 +1,19 @@
 package org.mailsift.scanner;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.mailsift.core.dns.DnsLookups;
+import org.mailsift.core.dns.DnsResolver;
 
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.MessageParser;
@@ -16,7 +25,9 @@ import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.core.scan.SymbolResult;
 import org.mailsift.scanner.headers.SpamHeaders;
+import org.mailsift.scanner.rules.AsyncRule;
 import org.mailsift.scanner.rules.Rule;
+import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScanEngine implements MessageScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ScanEngine.class);
+    /** How long past the DNS deadline the engine waits for an async rule's own computing. */
+    private static final Duration ASYNC_SLACK = Duration.ofMillis(100);
     /** Symbols in X-Spamd-Result order: absolute score descending, then name. */
     public static final Comparator<SymbolResult> HEADER_ORDER = Comparator
             .comparingDouble((SymbolResult s) -> -Math.abs(s.score())).thenComparing(SymbolResult::name);
@@ -37,8 +50,21 @@ public final class ScanEngine implements MessageScanner {
     private final SymbolTable symbols;
     private final MessageParser parser;
     private final String hostname;
+    private final DnsResolver resolver;
+    private final Duration dnsBudget;
 
     public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname) {
+        this(rules, settings, limits, hostname, DnsResolver.none(), Duration.ZERO);
+    }
+
+    /**
+     * @param resolver  the daemon's resolver (or {@link DnsResolver#none()}: DNS checks stay silent)
+     * @param dnsBudget how long all of one message's lookups may take together
+     */
+    public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname,
+                      DnsResolver resolver, Duration dnsBudget) {
+        this.resolver = resolver;
+        this.dnsBudget = dnsBudget;
         this.rules = List.copyOf(rules);
         this.settings = settings;
         this.symbols = new SymbolTable(this.rules, settings.groups());
@@ -60,20 +86,35 @@ public final class ScanEngine implements MessageScanner {
         Envelope env = envelope == null ? Envelope.EMPTY : envelope;
         ParsedMessage message = parser.parseMessage(rawMessage);
         boolean local = settings.options().localAddrs().contains(env.clientIp());
-        EngineScanContext ctx = new EngineScanContext(message, env, local);
+        DnsLookups dns = resolver.isEnabled() ? DnsLookups.startingNow(resolver, dnsBudget) : DnsLookups.none();
+        EngineScanContext ctx = new EngineScanContext(message, env, local, dns);
+        // network checks first, so their lookups run (all in parallel) while the other rules compute
+        List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending = new ArrayList<>();
         for (Rule rule : rules) {
+            if (rule instanceof AsyncRule async) {
+                ctx.currentRule = ruleName(rule);
+                try {
+                    pending.add(Map.entry(rule, async.start(ctx).toCompletableFuture()));
+                } catch (RuntimeException | StackOverflowError e) {
+                    ruleFailed(ctx, message, env, e);
+                }
+            }
+        }
+        for (Rule rule : rules) {
+            if (ctx.forcedAction() != null) {
+                break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
+            }
+            if (rule instanceof AsyncRule) {
+                continue;
+            }
             ctx.currentRule = ruleName(rule);
             try {
                 rule.check(ctx);
             } catch (RuntimeException | StackOverflowError e) {
-                LOG.warn("rule {} failed on message {} (queue id {}); skipped: {}", ctx.currentRule,
-                        message.messageId().orElse("undef"), env.queueId() == null ? "-" : env.queueId(), e.toString());
-                LOG.debug("rule failure", e);
-            }
-            if (ctx.forcedAction() != null) {
-                break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
+                ruleFailed(ctx, message, env, e);
             }
         }
+        finishAsync(ctx, pending, message, env);
         List<SymbolResult> results = score(ctx.hits());
         double score = 0;
         for (SymbolResult r : results) {
@@ -101,6 +142,42 @@ public final class ScanEngine implements MessageScanner {
         double seconds = (System.nanoTime() - started) / 1e9;
         return new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
                 message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, false, seconds, ctx.bayes());
+    }
+
+    /**
+     * Waits for the async rules (at most until the DNS deadline plus a little slack: their lookups are bounded by
+     * it already, so only a broken rule is cut here) and applies their results.
+     */
+    private void finishAsync(EngineScanContext ctx, List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending,
+                             ParsedMessage message, Envelope env) {
+        long waitUntil = System.nanoTime() + ctx.dns().remaining().toNanos() + ASYNC_SLACK.toNanos();
+        for (Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>> p : pending) {
+            ctx.currentRule = ruleName(p.getKey());
+            if (ctx.forcedAction() != null && !p.getValue().isDone()) {
+                p.getValue().cancel(false);
+                continue;
+            }
+            try {
+                p.getValue().get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS).accept(ctx);
+            } catch (TimeoutException e) {
+                p.getValue().cancel(false);
+                LOG.warn("rule {} did not finish within the DNS budget on message {}; skipped", ctx.currentRule,
+                        message.messageId().orElse("undef"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                ruleFailed(ctx, message, env, e.getCause());
+            } catch (RuntimeException | StackOverflowError e) {
+                ruleFailed(ctx, message, env, e);
+            }
+        }
+    }
+
+    private static void ruleFailed(EngineScanContext ctx, ParsedMessage message, Envelope env, Throwable e) {
+        LOG.warn("rule {} failed on message {} (queue id {}); skipped: {}", ctx.currentRule,
+                message.messageId().orElse("undef"), env.queueId() == null ? "-" : env.queueId(), String.valueOf(e));
+        LOG.debug("rule failure", e);
     }
 
     /** Final score = weight × runtime score, reduced so a group's positive total never exceeds its max_score. */

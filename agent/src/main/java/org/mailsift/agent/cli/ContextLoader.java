@@ -11,6 +11,7 @@ import org.apache.commons.cli.CommandLine;
 import org.mailsift.agent.AgentContext;
 import org.mailsift.core.config.ConfigDirectory;
 import org.mailsift.core.config.UclObject;
+import org.mailsift.core.dns.DnsSettings;
 import org.mailsift.scanner.settings.OptionsSettings;
 
 /**
@@ -42,11 +43,12 @@ public final class ContextLoader {
     public static ConfigDirectory config(CommandLine line) {
         ConfigDirectory config = ConfigDirectory.open(configDirectory(line));
         options(config).warnUnknown("options", OPTIONS_KEYS, config::warn);
+        DnsSettings.check(config);
         return config;
     }
 
     /** The options keys some module reads: dbdir here, the rest by the scanner. */
-    private static final Set<String> OPTIONS_KEYS = Stream.concat(Stream.of("dbdir"), OptionsSettings.KEYS.stream())
+    private static final Set<String> OPTIONS_KEYS = Stream.concat(Stream.of("dbdir", "dns"), OptionsSettings.KEYS.stream())
             .collect(Collectors.toUnmodifiableSet());
 
     /** options.inc holds the keys directly (as in Rspamd) or wrapped in options { }. */

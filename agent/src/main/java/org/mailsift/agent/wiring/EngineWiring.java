@@ -27,7 +27,11 @@ public final class EngineWiring implements AutoCloseable {
     private final Learner learner;
     private final AutoCloseable resources;
 
-    private EngineWiring(MessageScanner scanner, List<Rule> extraRules, Learner learner, AutoCloseable resources) {
+    private final AgentContext context;
+
+    private EngineWiring(AgentContext context, MessageScanner scanner, List<Rule> extraRules, Learner learner,
+                         AutoCloseable resources) {
+        this.context = context;
         this.scanner = scanner;
         this.extraRules = extraRules;
         this.learner = learner;
@@ -40,14 +44,14 @@ public final class EngineWiring implements AutoCloseable {
             bayes = BayesModule.open(context.config(), context.dataDir(), context.metrics());
         } catch (RuntimeException e) {
             LOG.warn("Bayes is not available, scanning without it: {}", e.getMessage());
-            MessageScanner engine = EngineFactory.create(context.config(), List.of());
-            return new EngineWiring(engine, List.of(), new UnavailableLearner(e.getMessage()), () -> { });
+            MessageScanner engine = EngineFactory.create(context.config(), List.of(), context.dnsResolver());
+            return new EngineWiring(context, engine, List.of(), new UnavailableLearner(e.getMessage()), () -> { });
         }
         try {
             List<Rule> bayesRules = List.of(bayes.rule());
-            MessageScanner engine = EngineFactory.create(context.config(), bayesRules);
+            MessageScanner engine = EngineFactory.create(context.config(), bayesRules, context.dnsResolver());
             bayes.autolearn().ifPresent(context::addScanListener);
-            return new EngineWiring(engine, bayesRules, bayes.learner(), bayes);
+            return new EngineWiring(context, engine, bayesRules, bayes.learner(), bayes);
         } catch (RuntimeException e) {
             bayes.close();
             throw e;
@@ -63,7 +67,7 @@ public final class EngineWiring implements AutoCloseable {
      * (Bayes settings themselves need a restart). Throws on a bad configuration, leaving the running engine in place.
      */
     public void reload(ConfigSource config) {
-        scanner = EngineFactory.create(config, extraRules);
+        scanner = EngineFactory.create(config, extraRules, context.dnsResolver(config));
     }
 
     public Learner learner() {

@@ -37,4 +37,12 @@ public interface ScanContext {
      */
     default void bayes(org.mailsift.core.scan.ScanResult.BayesInfo info) {
     }
+
+    /**
+     * This message's DNS: the daemon's resolver bounded by the message's budget ({@code options.inc dns { budget }}).
+     * Lookups answer {@code UNAVAILABLE} at once when the engine has no resolver (CLI tools, unit tests).
+     */
+    default org.mailsift.core.dns.DnsLookups dns() {
+        return org.mailsift.core.dns.DnsLookups.none();
+    }
 }
