@@ -38,6 +38,8 @@ class LearnHelperAndSpoolTest {
     Path tmp;
     HttpServer server;
     final List<String> learned = new CopyOnWriteArrayList<>();
+    final List<String> passwords = new CopyOnWriteArrayList<>();
+    final Map<String, String> env = new java.util.HashMap<>();
 
     @AfterEach
     void stop() {
@@ -53,6 +55,7 @@ class LearnHelperAndSpoolTest {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 learned.add(ex.getRequestMethod() + " " + path + " user=" + ex.getRequestHeaders().getFirst("Deliver-To")
                         + " bytes=" + body.length);
+                passwords.add(String.valueOf(ex.getRequestHeaders().getFirst("Password")));
                 byte[] reply = "{\"success\":true}".getBytes(StandardCharsets.US_ASCII);
                 ex.sendResponseHeaders(200, reply.length);
                 ex.getResponseBody().write(reply);
@@ -79,6 +82,7 @@ class LearnHelperAndSpoolTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("MAILSIFT_LEARN_CONF", tmp.resolve("absent.env").toString());
+        pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
         p.getOutputStream().write(MESSAGE);
@@ -88,14 +92,18 @@ class LearnHelperAndSpoolTest {
         return new Run(p.exitValue(), (System.nanoTime() - start) / 1_000_000, err);
     }
 
+    /** Learns waiting in the spool: queued in new/ or claimed by the drainer in work/. */
     List<Path> spooled() throws IOException {
-        Path dir = tmp.resolve("spool/new");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        List<Path> all = new java.util.ArrayList<>();
+        for (String d : List.of("spool/new", "spool/work")) {
+            Path dir = tmp.resolve(d);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    all.addAll(s.toList());
+                }
+            }
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        }
+        return all;
     }
 
     @Test
@@ -109,6 +117,35 @@ class LearnHelperAndSpoolTest {
                 "POST /learnham user=bob bytes=" + MESSAGE.length);
         assertThat(spooled()).isEmpty();
         assertThat(spam.millis()).isLessThan(2000);
+    }
+
+    @Test
+    void thePasswordIsSentButNeverOnCurlsCommandLine() throws Exception {
+        // a curl first on PATH that records its argv (what `ps` shows every local user) and runs the real one
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path argv = tmp.resolve("curl-argv");
+        Path wrapper = bin.resolve("curl");
+        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argv + "'\nexec /usr/bin/curl \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        String password = "s3cret \"quoted\" back\\slash $HOME";
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("MAILSIFT_PASSWORD", password);
+        int port = startController();
+
+        assertThat(helper(port, "spam", "alice@example.org").exit()).isZero();
+
+        assertThat(passwords).containsExactly(password);
+        assertThat(learned).hasSize(1);
+        String commandLine = Files.readString(argv);
+        assertThat(commandLine).contains("/learnspam").doesNotContain("s3cret").doesNotContain("Password");
+        assertThat(spooled()).isEmpty();
+    }
+
+    @Test
+    void withoutAPasswordNoPasswordHeaderIsSent() throws Exception {
+        int port = startController();
+        assertThat(helper(port, "ham", "bob").exit()).isZero();
+        assertThat(passwords).containsExactly("null");
     }
 
     @Test
