@@ -1,6 +1,7 @@
 package org.mailsift.sieve.deliver;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -219,9 +220,23 @@ public final class LocalDelivery {
                 LOG.warn("sieve: mailbox \"{}\" does not exist for {} (no :create); delivering to INBOX", mailbox, request.user());
                 return "INBOX";
             }
-            maildir.create(mailbox);
+            try {
+                maildir.create(mailbox);
+            } catch (FileSystemException e) {
+                if (!nameTooLong(e)) {
+                    throw e; // disk full, permissions: the MTA retries
+                }
+                // a retry would fail the same way forever: the name is the problem, not the system
+                LOG.warn("sieve: mailbox name \"{}\" is too long for the file system for {}; delivering to INBOX", mailbox, request.user());
+                return "INBOX";
+            }
         }
         return mailbox;
+    }
+
+    /** ENAMETOOLONG, which the JDK reports only as the reason text of a FileSystemException. */
+    private static boolean nameTooLong(FileSystemException e) {
+        return e.getReason() != null && e.getReason().contains("File name too long");
     }
 
     private static boolean usable(Maildir maildir, String mailbox) {

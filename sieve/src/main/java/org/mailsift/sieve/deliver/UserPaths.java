@@ -16,7 +16,7 @@ import java.util.Optional;
 public record UserPaths(String user, Path home, Path maildir, Path userScript, boolean known) {
 
     public static UserPaths resolve(String user, DeliverSettings settings, boolean maildirGiven, Path passwdFile) throws IOException {
-        if (user.isEmpty() || user.contains("/") || user.startsWith(".") || user.contains("\0")) {
+        if (!safeName(user)) {
             return new UserPaths(user, null, null, null, false);
         }
         Optional<Path> systemHome = user.contains("@") ? Optional.empty() : passwdHome(user, passwdFile);
@@ -37,9 +37,58 @@ public record UserPaths(String user, Path home, Path maildir, Path userScript, b
             home = maildir.getParent();
         }
         Path script = settings.sieve() == null || settings.sieve().isEmpty() ? null : Path.of(expand(settings.sieve(), user, home));
+        if (!confined(settings.home(), home) || !confined(settings.maildir(), maildir)
+                || script != null && !confined(settings.sieve(), script)) {
+            return new UserPaths(user, null, null, null, false); // the user name reached outside the template's root
+        }
         boolean known = maildirGiven || settings.createHome() || systemHome.isPresent() || Files.isDirectory(home)
                 || Files.isDirectory(maildir);
         return new UserPaths(user, home, maildir, script, known);
+    }
+
+    /**
+     * A user name that can go into a path: no "/" or NUL, and neither the whole name, its local part nor its domain
+     * is empty, "." or ".." (so "%d" or "%n" never climbs out of the template's directory).
+     */
+    static boolean safeName(String user) {
+        if (user.isEmpty() || user.contains("/") || user.startsWith(".") || user.contains("\0")) {
+            return false;
+        }
+        int at = user.lastIndexOf('@');
+        if (at < 0) {
+            return true;
+        }
+        String local = user.substring(0, at);
+        String domain = user.substring(at + 1);
+        for (String part : new String[] {local, domain}) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code expanded} stays under the fixed directory the template starts with (the text before its first
+     * "%", up to the last "/"): "/var/vmail/%d/%n/Maildir" must stay under /var/vmail. Templates starting with "~"
+     * or "%" have no fixed part to keep to.
+     */
+    static boolean confined(String template, Path expanded) {
+        if (template == null || expanded == null) {
+            return true;
+        }
+        int var = template.indexOf('%');
+        if (var < 0) {
+            return true;
+        }
+        String fixed = template.substring(0, var);
+        int slash = fixed.lastIndexOf('/');
+        if (fixed.startsWith("~") || slash < 0) {
+            return true;
+        }
+        Path root = Path.of(fixed.substring(0, slash + 1)).toAbsolutePath().normalize();
+        Path target = expanded.toAbsolutePath().normalize();
+        return target.startsWith(root) && !target.equals(root);
     }
 
     static String expand(String template, String user, Path home) {

@@ -12,6 +12,16 @@ public final class MailboxNames {
     private MailboxNames() {
     }
 
+    /**
+     * NAME_MAX of Linux file systems (ext4, xfs, btrfs, tmpfs): a Maildir++ folder is one directory, so its whole
+     * encoded name must fit in one path component, with room for Dovecot's own suffixes it never adds here.
+     */
+    static final int MAX_DIRECTORY_NAME = 255;
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...(" + s.length() + " characters)";
+    }
+
     public static boolean isInbox(String mailbox) {
         return mailbox.equalsIgnoreCase("INBOX");
     }
@@ -27,6 +37,9 @@ public final class MailboxNames {
                 throw new IllegalArgumentException("invalid mailbox name \"" + mailbox + "\": \"" + part + "\" cannot be a Maildir++ folder");
             }
             dir.append('.').append(encodeModifiedUtf7(part));
+        }
+        if (dir.toString().getBytes(StandardCharsets.UTF_8).length > MAX_DIRECTORY_NAME) {
+            throw new IllegalArgumentException("invalid mailbox name \"" + abbreviate(mailbox) + "\": longer than a file name may be");
         }
         return dir.toString();
     }

@@ -136,11 +136,57 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void aFileintoNameTooLongForTheFileSystemIsInvalidAndGoesToInbox() throws Exception {
+        // 250 ASCII characters become a 251-byte directory name; 300 do not fit in NAME_MAX (255)
+        String tooLong = "L".repeat(300);
+        String nested = "Projects/" + "N".repeat(120) + "/" + "M".repeat(130);
+        for (String name : List.of(tooLong, nested, "\u00e9".repeat(100))) {
+            userScript("require [\"fileinto\", \"mailbox\"];\nfileinto :create \"" + name + "\";\n");
+            DeliveryResult r = deliver(new Verdicts.Fixed(Verdicts.verdict(Action.NO_ACTION, 0)), MESSAGE);
+            assertThat(r.status()).as(name).isEqualTo(DeliveryResult.Status.DELIVERED);
+        }
+        assertThat(files(maildir.resolve("new"))).hasSize(3);
+        assertThat(files(maildir)).extracting(p -> p.getFileName().toString()).allMatch(n -> n.length() < 20);
+    }
+
+    @Test
+    void aFileintoNameJustUnderTheLimitIsCreated() throws Exception {
+        String name = "K".repeat(254); // ".KKK..." is 255 bytes
+        userScript("require [\"fileinto\", \"mailbox\"];\nfileinto :create \"" + name + "\";\n");
+        deliver(new Verdicts.Fixed(Verdicts.verdict(Action.NO_ACTION, 0)), MESSAGE);
+        assertThat(files(maildir.resolve("." + name + "/new"))).hasSize(1);
+    }
+
+    @Test
     void unknownUserIsRefused() throws Exception {
         LocalDelivery d = new LocalDelivery(settings, new SieveEngine(), null, null, null);
         DeliveryResult r = d.deliver(new DeliveryRequest("nobody@b.example", null, "a@x", null, null, MESSAGE.getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(DeliveryResult.Status.NO_USER);
         assertThat(tmp.resolve("vmail/b.example/nobody")).doesNotExist();
+    }
+
+    @Test
+    void dotDotAsDomainOrLocalPartNeverLeavesTheMaildirRoot() throws Exception {
+        // "bob@.." would expand tmp/vmail/%d/%n/Maildir to tmp/vmail/../bob/Maildir = tmp/bob/Maildir
+        Files.createDirectories(tmp.resolve("bob/Maildir"));
+        settings = settings.withCreateHome(true);
+        LocalDelivery d = new LocalDelivery(settings, new SieveEngine(), null, null, null);
+        for (String user : List.of("bob@..", "bob@.", "..@b.example", "x@..", "@b.example", "bob@")) {
+            DeliveryResult r = d.deliver(new DeliveryRequest(user, null, "a@x", null, null, MESSAGE.getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.status()).as(user).isEqualTo(DeliveryResult.Status.NO_USER);
+        }
+        assertThat(files(tmp.resolve("bob/Maildir"))).isEmpty();
+        assertThat(tmp.resolve("x")).doesNotExist();
+        assertThat(tmp.resolve("vmail/Maildir")).doesNotExist();
+    }
+
+    @Test
+    void aPathThatLeavesTheTemplatesFixedPrefixIsRefused() {
+        assertThat(UserPaths.confined("/var/vmail/%d/%n/Maildir", Path.of("/var/vmail/b.example/bob/Maildir"))).isTrue();
+        assertThat(UserPaths.confined("/var/vmail/%d/%n/Maildir", Path.of("/var/vmail/../bob/Maildir"))).isFalse();
+        assertThat(UserPaths.confined("/var/vmail/%d%n", Path.of("/var/vmail/"))).isFalse();
+        assertThat(UserPaths.confined("/var/vmail/d-%d/%n", Path.of("/var/vmail/d-../x"))).isTrue(); // "d-.." is a plain name
+        assertThat(UserPaths.confined("~/Maildir", Path.of("/home/bob/Maildir"))).isTrue();
     }
 
     @Test
