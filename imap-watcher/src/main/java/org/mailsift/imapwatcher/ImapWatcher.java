@@ -40,11 +40,15 @@ public final class ImapWatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean dirty = new AtomicBoolean(true);
     private volatile long lastWrite;
+    private final Learner learner;
+    private volatile FolderBootstrap bootstrap;
+    private volatile Thread bootstrapThread;
 
     public ImapWatcher(WatcherSettings settings, Learner learner, Metrics metrics, Path dataDir) {
         this.settings = settings;
         this.stateDir = dataDir.resolve("imap-watcher");
         this.metrics = metrics;
+        this.learner = learner;
         this.sessions = new ImapSessions(settings);
         this.queue = new LearnQueue(learner, metrics, 2, settings.learnRetries(), Duration.ofMillis(500));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,6 +77,49 @@ public final class ImapWatcher implements AutoCloseable {
                 keepalive.toMillis(), Math.max(1000, keepalive.toMillis() / 4), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::writeStatus, 1, 1, TimeUnit.SECONDS);
         log.info("IMAP watcher started for {} account(s)", watchers.size());
+        if (settings.bootstrap().enabled()) {
+            startBootstrap();
+        }
+    }
+
+    /**
+     * {@code bootstrap = true}: learns every account's existing Junk and old read mail once, on its own thread and its
+     * own connections beside the watchers; accounts an earlier start completed are left alone.
+     */
+    private void startBootstrap() {
+        FolderBootstrap b = new FolderBootstrap(settings, settings.bootstrap(), learner, stateDir.getParent(),
+                line -> log.info("bootstrap: {}", line), java.time.Clock.systemUTC());
+        bootstrap = b;
+        bootstrapThread = Thread.ofVirtual().name("imap-bootstrap").start(() -> {
+            try {
+                b.run(accounts(settings), false, true);
+            } catch (IOException | RuntimeException e) {
+                log.warn("bootstrap failed: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Waits for the start's bootstrap to finish (tests); returns at once when there is none. */
+    boolean awaitBootstrap(Duration bound) throws InterruptedException {
+        Thread t = bootstrapThread;
+        return t == null || t.join(bound);
+    }
+
+    /** The accounts to watch: the configured ones, and in master-user mode every listed user not configured too. */
+    public static List<AccountSettings> accounts(WatcherSettings settings) throws IOException, InterruptedException {
+        List<AccountSettings> out = new ArrayList<>(settings.accounts());
+        if (settings.master() != null) {
+            Set<String> configured = new LinkedHashSet<>();
+            settings.accounts().forEach(a -> configured.add(a.name()));
+            for (String u : listUsers(settings.master())) {
+                if (!configured.contains(u)) {
+                    out.add(settings.master().accountFor(u));
+                }
+            }
+        }
+        return out;
     }
 
     /** Starts watching one account (or records why it cannot run). */
@@ -193,6 +240,12 @@ public final class ImapWatcher implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        FolderBootstrap b = bootstrap;
+        if (b != null) {
+            b.stop();
+            bootstrapThread.interrupt();
+            bootstrapThread.join(Duration.ofSeconds(10));
+        }
         scheduler.shutdownNow();
         List<Thread> stoppers = new ArrayList<>();
         for (AccountWatcher w : watchers.values()) {

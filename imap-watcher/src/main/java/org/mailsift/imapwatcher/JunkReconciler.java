@@ -310,13 +310,9 @@ final class JunkReconciler {
         }
     }
 
-    /** Batches of bytes per UID FETCH, bounded in size so a burst of big messages cannot exhaust the heap. */
-    private static final long BATCH_BYTES = 8L << 20;
-    private static final int BATCH_MESSAGES = 100;
-
     /**
      * The raw bytes of {@code msgs} by UID, fetched as {@code BODY.PEEK[]} (the bytes {@link #raw} gets one by one),
-     * {@value #BATCH_MESSAGES} messages or {@link #BATCH_BYTES} at most per command. A message missing from the answer
+     * {@link RawBodies#BATCH_MESSAGES} messages or {@link RawBodies#BATCH_BYTES} at most per command. A message missing from the answer
      * (expunged, or a batch the server or library failed on) is simply absent; the caller reads it on its own.
      */
     private Map<Long, byte[]> rawBodies(IMAPFolder folder, TreeMap<Long, Message> msgs) throws MessagingException {
@@ -328,7 +324,7 @@ final class JunkReconciler {
         long bytes = 0;
         for (Map.Entry<Long, Message> e : msgs.entrySet()) {
             long size = Math.max(0, sizeOf(e.getValue()));
-            if (!batch.isEmpty() && (batch.size() >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
+            if (!batch.isEmpty() && (batch.size() >= RawBodies.BATCH_MESSAGES || bytes + size > RawBodies.BATCH_BYTES)) {
                 fetchRaw(folder, batch, out);
                 batch.clear();
                 bytes = 0;
@@ -352,23 +348,8 @@ final class JunkReconciler {
         if (uids.isEmpty()) {
             return;
         }
-        String set = uids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
         try {
-            folder.doCommand(p -> {
-                org.eclipse.angus.mail.iap.Response[] r = p.command("UID FETCH " + set + " (UID BODY.PEEK[])", null);
-                for (org.eclipse.angus.mail.iap.Response resp : r) {
-                    if (resp instanceof org.eclipse.angus.mail.imap.protocol.FetchResponse f) {
-                        org.eclipse.angus.mail.imap.protocol.UID uid = f.getItem(org.eclipse.angus.mail.imap.protocol.UID.class);
-                        org.eclipse.angus.mail.imap.protocol.BODY body = f.getItem(org.eclipse.angus.mail.imap.protocol.BODY.class);
-                        if (uid != null && body != null && !body.isHeader() && body.getByteArray() != null) {
-                            out.put(uid.uid, body.getByteArray().getNewBytes());
-                        }
-                    }
-                }
-                p.notifyResponseHandlers(r); // EXISTS, EXPUNGE and the like reach the folder as after any command
-                p.handleResult(r[r.length - 1]);
-                return null;
-            });
+            RawBodies.fetch(folder, uids, out);
         } catch (FolderClosedException | StoreClosedException lost) {
             oneByOne = true;
             throw lost;

@@ -25,6 +25,7 @@ import org.mailsift.core.config.UclValue;
  * # or Dovecot master-user mode: log in as user*master for every listed user
  * master_user = "mailsift"; master_password_file = "/etc/mailsift/secrets/master"; users_command = "doveadm user '*'";
  * junk_folders = ["Junk", "Spam"]; trash_folders = ["Trash"];
+ * bootstrap = true;   # learn existing Junk / old read mail once (see BootstrapSettings)
  * </pre>
  *
  * @param master null unless master-user mode is configured
@@ -33,16 +34,17 @@ public record WatcherSettings(boolean enabled, List<AccountSettings> accounts, M
                               List<String> junkFolders, List<String> trashFolders, Path trustStore, String trustStorePassword,
                               Duration pollInterval, Duration idleRefresh, Duration backoffInitial, Duration backoffMax,
                               Duration connectTimeout, boolean perUser, String spamHeader, String resultHeader,
-                              int learnRetries) {
+                              int learnRetries, BootstrapSettings bootstrap) {
 
     public static final String SECTION = "imap_watcher";
     public static final List<String> DEFAULT_JUNK = List.of("Junk", "Spam", "Junk E-mail", "Junk Email", "Bulk Mail");
     public static final List<String> DEFAULT_TRASH = List.of("Trash", "Deleted Items", "Deleted Messages", "Deleted");
 
-    private static final Set<String> KNOWN = Set.of("enabled", "account", "host", "port", "tls", "master_user",
+    private static final Set<String> KNOWN = java.util.stream.Stream.concat(BootstrapSettings.KEYS.stream(), java.util.stream.Stream.of("enabled", "account", "host", "port", "tls", "master_user",
             "master_password", "master_password_file", "master_separator", "users_file", "users_command", "users_refresh",
             "junk_folders", "trash_folders", "trust_store", "trust_store_password", "poll_interval", "idle_refresh",
-            "backoff_initial", "backoff_max", "connect_timeout", "per_user", "spam_header", "result_header", "learn_retries");
+            "backoff_initial", "backoff_max", "connect_timeout", "per_user", "spam_header", "result_header", "learn_retries"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> KNOWN_ACCOUNT = Set.of("host", "port", "tls", "user", "password", "password_file",
             "enabled", "learn_user");
 
@@ -160,7 +162,7 @@ public record WatcherSettings(boolean enabled, List<AccountSettings> accounts, M
                 Duration.ofMillis(s.getMillis("connect_timeout", 15_000)),
                 s.getBoolean("per_user", perUserDefault),
                 s.getString("spam_header", "X-Spam"), s.getString("result_header", "X-Spamd-Result"),
-                (int) s.getLong("learn_retries", 8));
+                (int) s.getLong("learn_retries", 8), BootstrapSettings.from(s));
     }
 
     private static Tls tls(UclObject o, String key, Tls dflt) {

@@ -121,9 +121,19 @@ public final class RawImapClient implements AutoCloseable {
 
     /** APPENDs a message; returns the APPENDUID uid when the server reports it, else -1. */
     public long append(String mailbox, byte[] message) {
+        return append(mailbox, message, null, null);
+    }
+
+    /**
+     * APPENDs a message with flags (e.g. {@code "\\Seen $Junk"}, or null) and an internal date (null: now), as a mail
+     * client or a migration tool files old mail.
+     */
+    public long append(String mailbox, byte[] message, String flags, java.time.ZonedDateTime internalDate) {
         String t = "a" + (++tag);
+        String options = (flags == null ? "" : " (" + flags + ")") + (internalDate == null ? "" : " \""
+                + java.time.format.DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", java.util.Locale.ROOT).format(internalDate) + "\"");
         try {
-            out.write((t + " APPEND " + quote(mailbox) + " {" + message.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write((t + " APPEND " + quote(mailbox) + options + " {" + message.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             String cont = readLine();
             if (!cont.startsWith("+")) {
