@@ -21,6 +21,7 @@ public final class Commands {
                 new ScanCommand(),
                 new LearnCommand(LearnClass.SPAM),
                 new LearnCommand(LearnClass.HAM),
+                new LearnFoldersCommand(),
                 new StatCommand(),
                 new WatcherStatusCommand(),
                 new DeliverCommand(),

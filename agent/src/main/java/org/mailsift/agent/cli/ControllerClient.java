@@ -28,6 +28,13 @@ final class ControllerClient {
         this.password = password;
     }
 
+    /** {@code --local} (never the daemon) and {@code -P/--password}, for the commands that learn through the daemon. */
+    static void addOptions(org.apache.commons.cli.Options o) {
+        o.addOption(org.apache.commons.cli.Option.builder().longOpt("local").desc("do not try the daemon; open the store directly").get());
+        o.addOption(org.apache.commons.cli.Option.builder("P").longOpt("password").hasArg().argName("PASSWORD")
+                .desc("controller password, when the daemon is not on a trusted address").get());
+    }
+
     /** The controller's address from the configuration, or empty when it is disabled or on a unix socket. */
     static Optional<ControllerClient> fromConfig(ConfigSource config, String password) {
         WorkerSettings w;

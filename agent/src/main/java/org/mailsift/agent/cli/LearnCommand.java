@@ -45,9 +45,7 @@ public final class LearnCommand implements CliCommand {
         o.addOption(Option.builder("u").longOpt("user").hasArg().argName("USER")
                 .desc("mailbox owner for per-user statistics (Deliver-To)").get());
         o.addOption(Option.builder().longOpt("bulk").desc("learn even what the classifier is already sure of (Learn-Type: bulk)").get());
-        o.addOption(Option.builder().longOpt("local").desc("do not try the daemon; open the store directly").get());
-        o.addOption(Option.builder("P").longOpt("password").hasArg().argName("PASSWORD")
-                .desc("controller password, when the daemon is not on a trusted address").get());
+        ControllerClient.addOptions(o);
         return o;
     }
 
