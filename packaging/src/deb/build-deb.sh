@@ -124,6 +124,9 @@ printf '%s (%s) unstable; urgency=medium\n\n  * Package built from the mailsift 
 # Plain files 0644, directories and programs 0755 (dpkg-deb keeps what the tree has).
 find "$STAGE" -type d -exec chmod 0755 {} +
 find "$STAGE/etc" "$STAGE/usr/share" "$STAGE/usr/lib/$PKG/lib" "$STAGE/lib" -type f -exec chmod 0644 {} +
+# Passwords live in local.d/ and override.d/: never world-readable, not even between unpacking and postinst (which
+# gives them to group mailsift with dpkg-statoverride; the group does not exist at build time).
+chmod 0750 "$STAGE/etc/$PKG/local.d" "$STAGE/etc/$PKG/override.d"
 # Programs shipped as data (the IMAPSieve learn helper): anything starting with #! (Ant's copy drops the x bit).
 find "$STAGE/usr/share/$PKG" -type f -exec sh -c 'for f; do [ "$(head -c 2 "$f")" = "#!" ] && chmod 0755 "$f"; done; true' sh {} +
 # Dovecot's sieve_pipe_bin_dir (see share/dovecot/2.3/90-mailsift.conf) holds only the learn helper.

@@ -36,6 +36,8 @@ check "contains the agent jar in /usr/lib/mailsift/lib" grep -Eq ' \./usr/lib/ma
 check "ships the Postfix snippet" grep -Eq ' \./usr/share/mailsift/postfix/main\.cf\.mailsift$' "$SCRATCH/contents"
 check "ships the Dovecot 2.3 snippet" grep -Eq ' \./usr/share/mailsift/dovecot/2\.3/90-mailsift\.conf$' "$SCRATCH/contents"
 check "ships Sieve scripts under /usr/share/mailsift" grep -Eq ' \./usr/share/mailsift/.*spam-to-junk\.sieve$' "$SCRATCH/contents"
+check "local.d/ and override.d/ are not world-readable in the archive (drwxr-x---)" bash -c \
+    "[ \"\$(grep -Ec '^drwxr-x--- .* \./etc/mailsift/(local|override)\.d/\$' '$SCRATCH/contents')\" = 2 ]"
 check "every entry is owned by root/root" bash -c "! awk '{print \$2}' '$SCRATCH/contents' | grep -v '^root/root$'"
 
 dpkg-deb --control "$DEB" "$SCRATCH/DEBIAN"
@@ -52,7 +54,9 @@ check "md5sums match the contents" bash -c "cd '$R' && md5sum --quiet -c '$SCRAT
 UNIT=$R/lib/systemd/system/mailsift.service
 for line in 'ExecStart=/usr/bin/mailsift run -c /etc/mailsift --dbdir /var/lib/mailsift' 'ExecReload=/bin/kill -HUP $MAINPID' \
             'Restart=on-failure' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'PrivateTmp=yes' 'ProtectHome=yes' \
-            'User=mailsift' 'ReadWritePaths=/var/lib/mailsift /var/log/mailsift'; do
+            'User=mailsift' 'ReadWritePaths=/var/lib/mailsift /var/log/mailsift /etc/mailsift' 'RuntimeDirectory=mailsift' \
+            'SystemCallFilter=@system-service' 'SystemCallArchitectures=native' 'ProtectProc=invisible' 'PrivateMounts=yes' \
+            'RemoveIPC=yes'; do
     check "unit has $line" grep -qxF "$line" "$UNIT"
 done
 if command -v systemd-analyze >/dev/null 2>&1; then
@@ -118,6 +122,12 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
             check "/var/lib/mailsift belongs to mailsift" test "$(stat -c %U /var/lib/mailsift)" = mailsift
             check "the learn spool is setgid mailsift, group-writable (for Dovecot's mail user)" \
                 test "$(stat -c %a:%G /var/lib/mailsift/spool/new)" = 2770:mailsift
+            for d in local.d override.d; do
+                check "/etc/mailsift/$d is 0750 root:mailsift (passwords: the daemon reads them, other users do not)" \
+                    test "$(stat -c %a:%U:%G /etc/mailsift/$d)" = 750:root:mailsift
+            done
+            check "the daemon user can read local.d, other users cannot" bash -c \
+                "runuser -u mailsift -- ls /etc/mailsift/local.d >/dev/null && ! runuser -u nobody -- ls /etc/mailsift/local.d >/dev/null 2>&1"
             check "installed mailsift --help" /usr/bin/mailsift --help
             check "installed configtest (defaults to /etc/mailsift)" /usr/bin/mailsift configtest
             printf 'From: a@example.org\r\nSubject: hi\r\nMessage-ID: <deb@example.org>\r\n\r\nhello\r\n' > "$SCRATCH/cli.eml"
@@ -129,6 +139,7 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
             if dpkg -i --force-confold "$DEB" >"$SCRATCH/dpkg-upgrade.log" 2>&1; then
                 check "an upgrade keeps an edited conffile and local.d/" bash -c \
                     "grep -q 'edited by the admin' /etc/mailsift/actions.conf && grep -q 'add_header = 7' /etc/mailsift/local.d/actions.conf"
+                check "an upgrade keeps local.d/ 0750 root:mailsift" test "$(stat -c %a:%U:%G /etc/mailsift/local.d)" = 750:root:mailsift
             else
                 fail "reinstall over an edited conffile: $(tail -n 3 "$SCRATCH/dpkg-upgrade.log")"
             fi
@@ -141,6 +152,7 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
         # dpkg leaves files the admin made (our local.d/actions.conf above): only those may remain in /etc/mailsift
         check "purge removed /usr/lib/mailsift, /var/lib/mailsift and every shipped /etc/mailsift file" \
             bash -c '[ ! -e /usr/lib/mailsift ] && [ ! -e /var/lib/mailsift ] && [ "$(find /etc/mailsift -type f 2>/dev/null)" = /etc/mailsift/local.d/actions.conf ]'
+        check "purge removed the statoverrides of local.d/ and override.d/" bash -c "! dpkg-statoverride --list '/etc/mailsift/*' | grep -q ."
         rm -rf /etc/mailsift
         if [ $HAD_USER = 0 ] && getent passwd mailsift >/dev/null; then
             userdel mailsift >/dev/null 2>&1; groupdel mailsift >/dev/null 2>&1 || true
