@@ -21,7 +21,6 @@ import org.mailsift.core.config.UclScalar;
  * @param quarantineOnReject {@code quarantine_on_reject}: QUARANTINE + ACCEPT instead of an SMTP 554
  * @param rejectMessage      {@code reject_message}: text after "554 5.7.1" when the result brings none
  * @param tempfailMessage    {@code tempfail_message}: text after "451 4.7.1" when the result brings none
- * @param spamHeader         {@code spam_header}: the header set to "Yes" for the add header action
  * @param maxSize            {@code max_size}: larger messages are passed unscanned instead of buffered
  * @param fallback           {@code fallback_action}: answer on scan error or timeout
  * @param maxConcurrentScans {@code max_scans}: scans running at once; further messages wait (back-pressure)
@@ -29,7 +28,7 @@ import org.mailsift.core.config.UclScalar;
  */
 public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Duration scanTimeout, Duration readTimeout,
                              boolean discardOnReject, boolean quarantineOnReject, String rejectMessage,
-                             String tempfailMessage, String spamHeader, long maxSize, FallbackAction fallback,
+                             String tempfailMessage, long maxSize, FallbackAction fallback,
                              int maxConcurrentScans, boolean tcpQuickAck) {
 
     public static final String SECTION = "worker-proxy";
@@ -38,8 +37,10 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
 
     /** Options we read. */
     private static final Set<String> KNOWN = Set.of("bind_socket", "milter", "enabled", "timeout", "read_timeout",
-            "discard_on_reject", "quarantine_on_reject", "reject_message", "tempfail_message", "spam_header", "max_size",
+            "discard_on_reject", "quarantine_on_reject", "reject_message", "tempfail_message", "max_size",
             "fallback_action", "max_scans", "tcp_quickack",
+            // read by the scanner (MilterHeadersSettings), which decides every header of a verdict
+            "spam_header",
             // Rspamd proxy options that mean nothing here: the scan always runs in-process (Rspamd's self_scan)
             "upstream", "self_scan", "count", "max_retries", "type", "keypair", "ssl", "ssl_cert", "ssl_key",
             "encryption_key", "mirror", "script", "spam_header_value");
@@ -50,7 +51,7 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
 
     public static MilterSettings defaults() {
         return new MilterSettings(List.of(BindAddress.parse(DEFAULT_BIND)), true, Duration.ofSeconds(20), Duration.ofMinutes(10),
-                false, false, "Spam message rejected", "Try again later", "X-Spam", DEFAULT_MAX_SIZE,
+                false, false, "Spam message rejected", "Try again later", DEFAULT_MAX_SIZE,
                 FallbackAction.ACCEPT, Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
     }
 
@@ -77,14 +78,14 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
                 Duration.ofMillis(section.getMillis("read_timeout", d.readTimeout().toMillis())),
                 section.getBoolean("discard_on_reject", false), section.getBoolean("quarantine_on_reject", false),
                 section.getString("reject_message", d.rejectMessage()), section.getString("tempfail_message", d.tempfailMessage()),
-                section.getString("spam_header", d.spamHeader()), maxSize,
+                maxSize,
                 parse(section, "fallback_action", () -> FallbackAction.parse(section.getString("fallback_action", "accept"))),
                 maxScans, section.getBoolean("tcp_quickack", d.tcpQuickAck()));
     }
 
     public MilterSettings withBindSockets(List<BindAddress> binds) {
         return new MilterSettings(binds, enabled, scanTimeout, readTimeout, discardOnReject, quarantineOnReject, rejectMessage,
-                tempfailMessage, spamHeader, maxSize, fallback, maxConcurrentScans, tcpQuickAck);
+                tempfailMessage, maxSize, fallback, maxConcurrentScans, tcpQuickAck);
     }
 
     private static <T> T parse(UclObject section, String key, java.util.function.Supplier<T> parser) {

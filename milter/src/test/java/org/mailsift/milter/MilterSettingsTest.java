@@ -36,7 +36,6 @@ class MilterSettingsTest {
         assertThat(s.enabled()).isTrue();
         assertThat(s.rejectMessage()).isEqualTo("Spam message rejected");
         assertThat(s.tempfailMessage()).isEqualTo("Try again later");
-        assertThat(s.spamHeader()).isEqualTo("X-Spam");
         assertThat(s.maxSize()).isEqualTo(50L * 1024 * 1024);
         assertThat(s.fallback()).isEqualTo(FallbackAction.ACCEPT);
     }
@@ -56,7 +55,6 @@ class MilterSettingsTest {
         assertThat(s.scanTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(s.quarantineOnReject()).isTrue();
         assertThat(s.rejectMessage()).isEqualTo("No spam here");
-        assertThat(s.spamHeader()).isEqualTo("X-Spam-Flag");
         assertThat(s.maxSize()).isEqualTo(1048576L);
         assertThat(s.fallback()).isEqualTo(FallbackAction.TEMPFAIL);
     }

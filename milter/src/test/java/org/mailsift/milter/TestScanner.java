@@ -87,6 +87,13 @@ public final class TestScanner implements MessageScanner {
         String result = String.format(java.util.Locale.ROOT, "default: %s [%.2f / 15.00];\r\n\t%s(%.2f)",
                 action == Action.REJECT ? "True" : "False", score, symbol, score);
         changes.add(HeaderChange.add("X-Spamd-Result", result));
+        // the engine's list ends with the spam header and the Subject; the milter only translates it
+        if (action.isSpam()) {
+            changes.add(HeaderChange.add("X-Spam", "Yes"));
+        }
+        if (subject != null) {
+            changes.add(HeaderChange.set("Subject", subject));
+        }
         return new ScanResult(score, 15, action, Map.of("reject", 15.0, "add header", 6.0),
                 List.of(new SymbolResult(symbol, score, score, "test", List.of())), "undef", subject, smtp, changes,
                 false, 0.001, null);

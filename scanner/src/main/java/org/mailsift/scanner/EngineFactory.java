@@ -10,6 +10,7 @@ import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.dns.DnsResolver;
 import org.mailsift.core.dns.DnsSettings;
 import org.mailsift.core.message.ParseLimits;
+import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.StandardRules;
 
@@ -28,7 +29,18 @@ public final class EngineFactory {
      * {@code options.inc dns { budget }}.
      */
     public static ScanEngine create(ConfigSource config, List<Rule> extraRules, DnsResolver resolver) {
-        return create(EngineSettings.from(config), extraRules, Clock.systemUTC(), resolver, DnsSettings.from(config).budget());
+        return create(config, extraRules, List.of(), resolver);
+    }
+
+    /**
+     * @param extraRules         rules after the standard ones (Bayes, DNS lists, authentication checks...)
+     * @param headerContributors modules adding their own headers after the verdict's, in this order (see
+     *                           HeaderContributor: Authentication-Results, DKIM-Signature...)
+     */
+    public static ScanEngine create(ConfigSource config, List<Rule> extraRules, List<HeaderContributor> headerContributors,
+                                    DnsResolver resolver) {
+        return create(EngineSettings.from(config), extraRules, headerContributors, Clock.systemUTC(), resolver,
+                DnsSettings.from(config).budget());
     }
 
     public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, Clock clock) {
@@ -37,10 +49,15 @@ public final class EngineFactory {
 
     public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, Clock clock, DnsResolver resolver,
                                     Duration dnsBudget) {
+        return create(settings, extraRules, List.of(), clock, resolver, dnsBudget);
+    }
+
+    public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, List<HeaderContributor> headerContributors,
+                                    Clock clock, DnsResolver resolver, Duration dnsBudget) {
         List<Rule> rules = new ArrayList<>(StandardRules.create(settings.options(), clock));
         rules.addAll(extraRules);
         String host = settings.milterHeaders().hostname() != null ? settings.milterHeaders().hostname() : localHostname();
-        return new ScanEngine(rules, settings, ParseLimits.DEFAULT, host, resolver, dnsBudget);
+        return new ScanEngine(rules, headerContributors, settings, ParseLimits.DEFAULT, host, resolver, dnsBudget);
     }
 
     /** This machine's name, as Rspamd's X-Rspamd-Server (no DNS lookup: the kernel's host name). */

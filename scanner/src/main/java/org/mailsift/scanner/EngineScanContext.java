@@ -10,6 +10,7 @@ import org.mailsift.core.dns.DnsLookups;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.scanner.rules.ScanContext;
 
@@ -33,6 +34,7 @@ final class EngineScanContext implements ScanContext {
     private ScanResult.BayesInfo bayes;
     private final DnsLookups dns;
     String currentRule = "";
+    private final List<HeaderChange> headerChanges = new ArrayList<>();
 
     EngineScanContext(ParsedMessage message, Envelope envelope, boolean local) {
         this(message, envelope, local, DnsLookups.none());
@@ -125,6 +127,15 @@ final class EngineScanContext implements ScanContext {
 
     String smtpMessage() {
         return smtpMessage;
+    }
+
+    @Override
+    public void addHeaderChange(HeaderChange change) {
+        headerChanges.add(java.util.Objects.requireNonNull(change));
+    }
+
+    List<HeaderChange> headerChanges() {
+        return headerChanges;
     }
 
     String forcedBy() {

@@ -21,6 +21,7 @@ import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
 import org.mailsift.core.scan.HeaderChange;
+import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.core.scan.SymbolResult;
@@ -52,17 +53,25 @@ public final class ScanEngine implements MessageScanner {
     private final String hostname;
     private final DnsResolver resolver;
     private final Duration dnsBudget;
+    private final List<HeaderContributor> headerContributors;
 
     public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname) {
         this(rules, settings, limits, hostname, DnsResolver.none(), Duration.ZERO);
     }
 
+    public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname,
+                      DnsResolver resolver, Duration dnsBudget) {
+        this(rules, List.of(), settings, limits, hostname, resolver, dnsBudget);
+    }
+
     /**
+     * @param headerContributors modules adding their own headers after the verdict's, in this order
      * @param resolver  the daemon's resolver (or {@link DnsResolver#none()}: DNS checks stay silent)
      * @param dnsBudget how long all of one message's lookups may take together
      */
-    public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname,
-                      DnsResolver resolver, Duration dnsBudget) {
+    public ScanEngine(List<Rule> rules, List<HeaderContributor> headerContributors, EngineSettings settings,
+                      ParseLimits limits, String hostname, DnsResolver resolver, Duration dnsBudget) {
+        this.headerContributors = List.copyOf(headerContributors);
         this.resolver = resolver;
         this.dnsBudget = dnsBudget;
         this.rules = List.copyOf(rules);
@@ -135,13 +144,25 @@ public final class ScanEngine implements MessageScanner {
         String subject = action == Action.REWRITE_SUBJECT
                 ? settings.actions().rewriteSubject(message.subject().orElse(""), score) : null;
         double required = settings.actions().requiredScore();
-        SpamHeaders.Verdict verdict = new SpamHeaders.Verdict(score, required, action, results, env.queueId(),
+        SpamHeaders.Scoring scoring = new SpamHeaders.Scoring(score, required, action, results, env.queueId(),
                 ctx.forcedAction(), ctx.forcedBy(), ctx.smtpMessage(), subject);
-        List<HeaderChange> headers = SpamHeaders.render(verdict, message, local, env.isAuthenticated(),
-                settings.milterHeaders(), hostname);
+        List<HeaderChange> headers = new ArrayList<>(SpamHeaders.render(scoring, message, local, env.isAuthenticated(),
+                settings.milterHeaders(), hostname));
+        headers.addAll(ctx.headerChanges());
+        ScanResult result = new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
+                message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, false, 0, ctx.bayes());
+        for (HeaderContributor c : headerContributors) {
+            try {
+                headers.addAll(c.headerChanges(rawMessage, message, env, result));
+                result = result.withHeaderChanges(headers);
+            } catch (RuntimeException e) {
+                LOG.warn("header contributor {} failed on message {}; its headers are left out: {}",
+                        c.getClass().getSimpleName(), result.messageId(), e.toString());
+            }
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
-                message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, false, seconds, ctx.bayes());
+        return new ScanResult(score, required, action, result.thresholds(), results, result.messageId(), subject,
+                ctx.smtpMessage(), headers, false, seconds, ctx.bayes());
     }
 
     /**

@@ -10,6 +10,7 @@ import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.scan.Action;
 import org.mailsift.core.scan.HeaderChange;
+import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
@@ -68,7 +69,34 @@ class ScanEngineTest {
         assertThat(r.thresholds()).containsExactly(java.util.Map.entry("reject", 15.0),
                 java.util.Map.entry("add header", 6.0), java.util.Map.entry("greylist", 4.0));
         assertThat(r.messageId()).isEqualTo("undef");
-        assertThat(r.headerChanges()).contains(HeaderChange.set("X-Spam", "Yes"));
+        assertThat(r.headerChanges()).endsWith(HeaderChange.removeAll("X-Spam"), HeaderChange.add("X-Spam", "Yes"));
+    }
+
+    @Test
+    void modulesHeadersFollowTheVerdictHeadersRulesFirstThenContributorsInWiringOrder() {
+        Rule authCheck = new Rule() {
+            @Override
+            public List<SymbolDefinition> symbols() {
+                return List.of(new SymbolDefinition("AUTH_NA", "auth", 0, ""));
+            }
+
+            @Override
+            public void check(ScanContext context) {
+                context.addHeaderChange(HeaderChange.insert("Authentication-Results", "mx.test; spf=none", 0));
+            }
+        };
+        HeaderContributor signer = (raw, message, envelope, verdict) -> List.of(HeaderChange.insert("DKIM-Signature",
+                "v=1; edits-before=" + verdict.headerChanges().size(), 0));
+        HeaderContributor broken = (raw, message, envelope, verdict) -> {
+            throw new IllegalStateException("bug");
+        };
+        ScanEngine engine = new ScanEngine(List.of(authCheck, new Fixed("A", "g", 7.0, 1.0)), List.of(broken, signer),
+                EngineSettings.DEFAULTS, ParseLimits.DEFAULT, "mx.test");
+        List<HeaderChange> edits = engine.scan(MSG, Envelope.EMPTY).headerChanges();
+
+        assertThat(edits).extracting(HeaderChange::name).containsExactly("X-Spamd-Result", "X-Spam", "X-Spam",
+                "Authentication-Results", "DKIM-Signature");
+        assertThat(edits.get(4).value()).isEqualTo("v=1; edits-before=4");
     }
 
     @Test
@@ -91,7 +119,7 @@ class ScanEngineTest {
         ScanResult r = engine(settings, new Fixed("A", "g", 5.5, 1.0)).scan(MSG, Envelope.EMPTY);
         assertThat(r.action()).isEqualTo(Action.REWRITE_SUBJECT);
         assertThat(r.subject()).isEqualTo("[SPAM 5.50] hi 100%");
-        assertThat(r.headerChanges()).contains(HeaderChange.set("Subject", "[SPAM 5.50] hi 100%"));
+        assertThat(r.headerChanges()).containsOnlyOnce(HeaderChange.set("Subject", "[SPAM 5.50] hi 100%"));
     }
 
     @Test

@@ -5,8 +5,9 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mailsift.agent.AgentContext;
 import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.HeaderRewriter;
 import org.mailsift.core.scan.ScanListener;
-import org.mailsift.sieve.deliver.VerdictHeaders;
+import org.mailsift.core.scan.ScanResult;
 
 /**
  * {@code mailsift filter}: message on stdin, the same message with our verdict headers (X-Spam, X-Spamd-Result...)
@@ -36,7 +37,8 @@ public final class FilterCommand implements CliCommand {
         try (AgentContext context = ContextLoader.open(line)) {
             byte[] raw = io.in().readAllBytes();
             Envelope envelope = Envelope.builder().deliverTo(line.getOptionValue("d")).build();
-            io.out().write(VerdictHeaders.filter(raw, context.scanner(ScanListener.ScanSource.DELIVER), envelope));
+            ScanResult result = context.scanner(ScanListener.ScanSource.DELIVER).scan(raw, envelope);
+            io.out().write(HeaderRewriter.apply(raw, result.headerChanges()));
             io.out().flush();
             return 0;
         } catch (Exception e) {

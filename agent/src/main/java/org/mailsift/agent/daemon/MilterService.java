@@ -40,7 +40,7 @@ public final class MilterService implements DaemonService, Reloadable {
         MessageScanner scanner = context.scanner(ScanListener.ScanSource.MILTER);
         try {
             VerdictSeal seal = VerdictSeal.open(context.dataDir());
-            return new SealingScanner(scanner, seal, () -> settings(context).spamHeader(), Clock.systemUTC());
+            return new SealingScanner(scanner, seal, Clock.systemUTC());
         } catch (IOException e) {
             // still a working milter; deliver on this host will scan every message itself
             LOG.warn("verdict seals disabled, cannot read or create {}: {}", VerdictSeal.keyFile(context.dataDir()), e.toString());
@@ -48,7 +48,7 @@ public final class MilterService implements DaemonService, Reloadable {
         }
     }
 
-    /** SIGHUP: the milter's own settings (reply texts, spam header, max_size...) for new connections. */
+    /** SIGHUP: the milter's own settings (reply texts, max_size...) for new connections. */
     @Override
     public void reload(ConfigSource config) {
         MilterSettings fresh = MilterSettings.from(config.section(MilterSettings.SECTION), config::warn);

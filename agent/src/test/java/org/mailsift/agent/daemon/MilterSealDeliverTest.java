@@ -85,7 +85,7 @@ class MilterSealDeliverTest {
                 .addRcpt("alice@example.test").queueId("4ABC123").build();
         ScanResult result = new MilterService().scanner(daemon).scan(raw, envelope);
         assertThat(result.action()).isEqualTo(expected);
-        assertThat(result.headerChanges()).contains(HeaderChange.removeAll(VerdictSeal.HEADER));
+        assertThat(result.headerChanges()).contains(HeaderChange.removeAll(VerdictSeal.HEADER)); // the sender's seal
         return HeaderRewriter.apply(raw, result.headerChanges());
     }
 

@@ -100,7 +100,7 @@ public final class ScanReplyJson {
         g.writeNumberField("time_real", r.scanTimeSeconds());
         if (!r.headerChanges().isEmpty()) {
             g.writeFieldName(milterKey);
-            writeMilterBlock(g, r.headerChanges());
+            writeMilterBlock(g, r);
         }
         if (r.bayes() != null) {
             writeBayes(g, r.bayes());
@@ -108,14 +108,19 @@ public final class ScanReplyJson {
     }
 
     /**
-     * Rspamd's milter block: {@code add_headers {Name: value | {value, order} | [..]}} and
-     * {@code remove_headers {Name: index | [..]}}. A SET is a removal of that instance plus an addition, which is how
-     * Rspamd's own milter_headers plugin replaces its headers.
+     * The verdict's header edits as Rspamd's milter block: {@code add_headers {Name: value | {value, order} | [..]}}
+     * and {@code remove_headers {Name: index | [..]}}. A SET is a removal of that instance plus an addition, which is
+     * how Rspamd's own milter_headers plugin replaces its headers; except the rewritten Subject, which Rspamd's
+     * protocol carries in {@code subject} (its milter client rewrites the Subject from there: sending it twice would
+     * make such a client change it twice).
      */
-    private static void writeMilterBlock(JsonGenerator g, List<HeaderChange> changes) throws IOException {
+    private static void writeMilterBlock(JsonGenerator g, ScanResult r) throws IOException {
         Map<String, List<HeaderChange>> adds = new LinkedHashMap<>();
         Map<String, List<Integer>> removes = new LinkedHashMap<>();
-        for (HeaderChange c : changes) {
+        for (HeaderChange c : r.headerChanges()) {
+            if (isSubjectRewrite(c, r)) {
+                continue;
+            }
             switch (c.kind()) {
                 case ADD -> adds.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(c);
                 case REMOVE -> removes.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(c.index());
@@ -154,6 +159,11 @@ public final class ScanReplyJson {
         }
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private static boolean isSubjectRewrite(HeaderChange c, ScanResult r) {
+        return c.kind() == HeaderChange.Kind.SET && c.index() == 1 && c.name().equalsIgnoreCase("Subject")
+                && r.action() == Action.REWRITE_SUBJECT && c.value().equals(r.subject());
     }
 
     private static void writeAddedHeader(JsonGenerator g, HeaderChange c) throws IOException {

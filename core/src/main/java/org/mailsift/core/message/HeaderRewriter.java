@@ -8,10 +8,11 @@ import java.util.List;
 import org.mailsift.core.scan.HeaderChange;
 
 /**
- * Applies {@link HeaderChange}s to raw message bytes, the way an MTA applies a milter's header actions: REMOVE index 0
- * deletes every instance (n deletes the n-th), SET replaces the n-th instance or appends when there is none, ADD appends
- * at the end of the header block (or inserts at position {@code index} when index &gt;= 0). The body is copied untouched.
- * New values use the message's own line ending (CRLF or LF), including inside folded values.
+ * The one applier of a verdict's {@link HeaderChange}s to raw message bytes, used by every path that writes a verdict
+ * into a message ({@code scan --mime}, {@code filter}, {@code deliver}, the verdict seal); it gives the bytes an MTA
+ * holds after the milter's translation of the same list (see HeaderChange for the index meanings). Untouched fields
+ * keep their exact bytes and the body is copied untouched; new values use the message's own line ending (CRLF or
+ * LF), including inside folded values.
  */
 public final class HeaderRewriter {
     private HeaderRewriter() {
@@ -101,22 +102,23 @@ public final class HeaderRewriter {
     }
 
     private static void remove(List<Field> fields, String name, int index) {
+        if (index == 0) {
+            fields.removeIf(f -> f.name().equalsIgnoreCase(name));
+            return;
+        }
+        int count = (int) fields.stream().filter(f -> f.name().equalsIgnoreCase(name)).count();
+        int want = index > 0 ? index : count + index + 1; // negative counts from the end, -1 = the last
         int seen = 0;
         for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i).name().equalsIgnoreCase(name)) {
-                seen++;
-                if (index == 0) {
-                    fields.remove(i--);
-                } else if (seen == index) {
-                    fields.remove(i);
-                    return;
-                }
+            if (fields.get(i).name().equalsIgnoreCase(name) && ++seen == want) {
+                fields.remove(i);
+                return;
             }
         }
     }
 
     private static void set(List<Field> fields, HeaderChange c, String newline) {
-        int want = Math.max(1, c.index());
+        int want = c.index();
         int seen = 0;
         for (int i = 0; i < fields.size(); i++) {
             if (fields.get(i).name().equalsIgnoreCase(c.name()) && ++seen == want) {

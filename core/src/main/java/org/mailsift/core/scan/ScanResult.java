@@ -14,7 +14,8 @@ import java.util.Map;
  * @param messageId      Message-ID without angle brackets ("undef" when missing, as Rspamd)
  * @param subject        the rewritten subject when action is rewrite subject, else null
  * @param smtpMessage    SMTP reply text forced by a rule (e.g. GTUBE's "Gtube pattern"), else null
- * @param headerChanges  header edits for the MTA (removal of spoofed headers first, then additions), Rspamd's milter block
+ * @param headerChanges  the verdict's one ordered list of header edits (spoofed headers removed, verdict headers, spam
+ *                       header, Subject, then other modules' headers), applied unchanged by every path (see HeaderChange)
  * @param skipped        true when the message was not scanned (too big, skipped sender)
  * @param scanTimeSeconds wall time spent scanning
  * @param bayes          Bayes details (mailsift-only), or null when no classifier is wired
@@ -27,6 +28,12 @@ public record ScanResult(double score, double requiredScore, Action action, Map<
         thresholds = thresholds == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(thresholds));
         symbols = symbols == null ? List.of() : List.copyOf(symbols);
         headerChanges = headerChanges == null ? List.of() : List.copyOf(headerChanges);
+    }
+
+    /** The same verdict with {@code changes} as its header edits (the whole list, in order). */
+    public ScanResult withHeaderChanges(List<HeaderChange> changes) {
+        return new ScanResult(score, requiredScore, action, thresholds, symbols, messageId, subject, smtpMessage, changes,
+                skipped, scanTimeSeconds, bayes);
     }
 
     public boolean hasSymbol(String name) {

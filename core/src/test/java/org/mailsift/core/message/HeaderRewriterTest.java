@@ -27,6 +27,13 @@ class HeaderRewriterTest {
     }
 
     @Test
+    void negativeRemovalCountsFromTheEndAndMissingInstancesAreLeftAlone() {
+        assertThat(apply("A: 1\nA: 2\nA: 3\n\nb\n", HeaderChange.remove("A", -1))).isEqualTo("A: 1\nA: 2\n\nb\n");
+        assertThat(apply("A: 1\nA: 2\n\nb\n", HeaderChange.remove("A", -2))).isEqualTo("A: 2\n\nb\n");
+        assertThat(apply("A: 1\n\nb\n", HeaderChange.remove("A", 3), HeaderChange.remove("A", -2))).isEqualTo("A: 1\n\nb\n");
+    }
+
+    @Test
     void setReplacesTheFirstOrAppendsWhenMissing() {
         assertThat(apply("Subject: old\nSubject: older\n\nb\n", HeaderChange.set("Subject", "new")))
                 .isEqualTo("Subject: new\nSubject: older\n\nb\n");

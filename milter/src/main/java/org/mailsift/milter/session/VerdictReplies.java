@@ -8,15 +8,15 @@ import java.util.Map;
 
 import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.ScanResult;
-import org.mailsift.milter.FallbackAction;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.codec.MilterReply;
 
 /**
- * Turns a scan result into the end-of-message replies, as Rspamd's milter does (reference.md §2.6): the header edits of
- * the result first, then the action's own edits and exactly one final reply.
+ * Turns a scan result into the end-of-message replies, as Rspamd's milter does (reference.md §2.6): the result's
+ * header edits translated one by one into indexed milter replies (the scanner decided every header, X-Spam and the
+ * Subject included; nothing is added here), then exactly one final reply for the action.
  * Header indexes are computed from the headers the MTA sent, updated as edits are emitted, so a header is never
- * deleted twice (the engine's anti-spoofing removal and the X-Spam removal of add header may name the same header).
+ * deleted twice and each edit addresses the instance the core applier (HeaderRewriter) would.
  */
 public final class VerdictReplies {
     static final String REJECT_CODE = "554 5.7.1 ";
@@ -30,7 +30,6 @@ public final class VerdictReplies {
     }
 
     public List<MilterReply> forResult(ScanResult result, Map<String, Integer> headerCounts) {
-        Edits edits = new Edits(headerCounts);
         String forced = blankToNull(result.smtpMessage());
         return switch (result.action()) {
             case REJECT -> {
@@ -38,36 +37,21 @@ public final class VerdictReplies {
                     yield List.of(MilterReply.DISCARD);
                 }
                 if (settings.quarantineOnReject()) {
-                    edits.apply(result.headerChanges());
-                    yield edits.then(new MilterReply.Quarantine(QUARANTINE_REASON), MilterReply.ACCEPT);
+                    yield edits(result, headerCounts, new MilterReply.Quarantine(QUARANTINE_REASON), MilterReply.ACCEPT);
                 }
                 yield List.of(replyCode(REJECT_CODE, forced != null ? forced : settings.rejectMessage()));
             }
             case SOFT_REJECT -> List.of(replyCode(TEMPFAIL_CODE, forced != null ? forced : settings.tempfailMessage()));
             case DISCARD -> List.of(MilterReply.DISCARD);
-            case QUARANTINE -> {
-                edits.apply(result.headerChanges());
-                yield edits.then(new MilterReply.Quarantine(QUARANTINE_REASON), MilterReply.ACCEPT);
-            }
-            case REWRITE_SUBJECT -> {
-                edits.apply(result.headerChanges());
-                if (result.subject() != null) {
-                    edits.set("Subject", result.subject());
-                }
-                yield edits.then(MilterReply.ACCEPT);
-            }
-            case ADD_HEADER -> {
-                edits.apply(result.headerChanges());
-                // Rspamd's proxy: drop every incoming X-Spam so the sender cannot choose the value, then set ours
-                edits.removeAll(settings.spamHeader());
-                edits.set(settings.spamHeader(), "Yes");
-                yield edits.then(MilterReply.ACCEPT);
-            }
-            case NO_ACTION, GREYLIST -> {
-                edits.apply(result.headerChanges());
-                yield edits.then(MilterReply.ACCEPT);
-            }
+            case QUARANTINE -> edits(result, headerCounts, new MilterReply.Quarantine(QUARANTINE_REASON), MilterReply.ACCEPT);
+            case REWRITE_SUBJECT, ADD_HEADER, NO_ACTION, GREYLIST -> edits(result, headerCounts, MilterReply.ACCEPT);
         };
+    }
+
+    private static List<MilterReply> edits(ScanResult result, Map<String, Integer> headerCounts, MilterReply... finals) {
+        Edits edits = new Edits(headerCounts);
+        edits.apply(result.headerChanges());
+        return edits.then(finals);
     }
 
     /** The answer when no result is available (scan failed or timed out). */
@@ -77,10 +61,6 @@ public final class VerdictReplies {
             case TEMPFAIL -> replyCode(TEMPFAIL_CODE, settings.tempfailMessage());
             case REJECT -> replyCode(REJECT_CODE, settings.rejectMessage());
         });
-    }
-
-    public FallbackAction fallbackAction() {
-        return settings.fallback();
     }
 
     static MilterReply.ReplyCode replyCode(String code, String text) {
@@ -107,7 +87,7 @@ public final class VerdictReplies {
                 switch (c.kind()) {
                     case ADD -> add(c.name(), c.value(), c.index());
                     case REMOVE -> remove(c.name(), c.index());
-                    case SET -> set(c.name(), c.value(), Math.max(1, c.index()));
+                    case SET -> set(c.name(), c.value(), c.index());
                 }
             }
         }
@@ -116,10 +96,6 @@ public final class VerdictReplies {
             value = folded(value);
             replies.add(index >= 0 ? new MilterReply.InsertHeader(index, name, value) : new MilterReply.AddHeader(name, value));
             counts.merge(key(name), 1, Integer::sum);
-        }
-
-        void set(String name, String value) {
-            set(name, value, 1);
         }
 
         void set(String name, String value, int index) {

@@ -59,7 +59,7 @@ class PostfixLatencyTest {
     private static MilterSettings settings(boolean quickAck) {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(), d.readTimeout(), false,
-                false, d.rejectMessage(), d.tempfailMessage(), d.spamHeader(), d.maxSize(), d.fallback(), d.maxConcurrentScans(),
+                false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(), d.fallback(), d.maxConcurrentScans(),
                 quickAck);
     }
 

@@ -39,7 +39,7 @@ class PostfixMilterTest {
         metrics = new Metrics();
         MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0)));
         settings = new MilterSettings(settings.bindSockets(), true, settings.scanTimeout(), settings.readTimeout(), false, false,
-                "Spam from the test rejected", "Test says later", "X-Spam", settings.maxSize(), settings.fallback(),
+                "Spam from the test rejected", "Test says later", settings.maxSize(), settings.fallback(),
                 settings.maxConcurrentScans(), true);
         milter = new MilterServer(settings, scanner, metrics);
         int port = ((InetSocketAddress) milter.start().get(0)).getPort();

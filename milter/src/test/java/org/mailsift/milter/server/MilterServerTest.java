@@ -43,7 +43,7 @@ class MilterServerTest {
     private static MilterSettings settings(BindAddress bind, Duration scanTimeout, Duration readTimeout, long maxSize, FallbackAction fallback) {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(bind), true, scanTimeout, readTimeout, false, false, d.rejectMessage(),
-                d.tempfailMessage(), d.spamHeader(), maxSize, fallback, 2, true);
+                d.tempfailMessage(), maxSize, fallback, 2, true);
     }
 
     private static MilterSettings tcp() {
@@ -167,7 +167,7 @@ class MilterServerTest {
             assertThat(mta.reply()).startsWith("O:6");
             mta.send(MilterFrames.frames().connect("localhost", 'L', 0, "/run/postfix.sock").bytes());
             mta.send(message("UNIX", TestScanner.ADD_HEADER_MARKER));
-            assertThat(mta.repliesUntilFinal()).endsWith("m:1:X-Spam|Yes|", "a");
+            assertThat(mta.repliesUntilFinal()).endsWith("h:X-Spam|Yes|", "a");
         }
         assertThat(scanner.envelopes.get(0).clientIp()).isEqualTo("192.0.2.10"); // from {client_addr}, not the unix path
         server.close();

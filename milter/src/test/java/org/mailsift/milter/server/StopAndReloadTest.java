@@ -29,7 +29,7 @@ class StopAndReloadTest {
     void aMessageBeingScannedWhenTheMilterStopsStillGetsItsVerdict() throws Exception {
         MilterSettings d = MilterSettings.defaults();
         MilterSettings settings = new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(),
-                d.readTimeout(), false, false, d.rejectMessage(), d.tempfailMessage(), d.spamHeader(), d.maxSize(),
+                d.readTimeout(), false, false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(),
                 d.fallback(), 2, true);
         MilterServer server = new MilterServer(settings, new TestScanner("Gtube pattern"), new Metrics());
         SocketAddress address = server.start().get(0);
@@ -50,29 +50,29 @@ class StopAndReloadTest {
         }
     }
 
-    private static MilterSettings withSpamHeader(BindAddress bind, String spamHeader) {
+    private static MilterSettings withRejectMessage(BindAddress bind, String rejectMessage) {
         MilterSettings d = MilterSettings.defaults();
-        return new MilterSettings(List.of(bind), true, d.scanTimeout(), d.readTimeout(), false, false, d.rejectMessage(),
-                d.tempfailMessage(), spamHeader, d.maxSize(), d.fallback(), 2, true);
+        return new MilterSettings(List.of(bind), true, d.scanTimeout(), d.readTimeout(), false, false, rejectMessage,
+                d.tempfailMessage(), d.maxSize(), d.fallback(), 2, true);
     }
 
     @Test
-    void aReloadedSpamHeaderNameAppliesToTheNextConnectionOnTheSameSocket() throws Exception {
+    void aReloadedRejectMessageAppliesToTheNextConnectionOnTheSameSocket() throws Exception {
         BindAddress.Tcp bind = new BindAddress.Tcp("127.0.0.1", 0);
-        MilterServer server = new MilterServer(withSpamHeader(bind, "X-Spam"), new TestScanner("Gtube pattern"), new Metrics());
+        MilterServer server = new MilterServer(withRejectMessage(bind, "Go away"), new TestScanner(null), new Metrics());
         SocketAddress address = server.start().get(0);
         try {
-            server.reload(withSpamHeader(bind, "X-Junk"));
+            server.reload(withRejectMessage(bind, "Not here"));
 
             try (RawMilterClient mta = new RawMilterClient(address)) {
                 mta.send(MilterFrames.frames().postfixOptneg().bytes());
                 mta.reply();
                 mta.send(MilterFrames.frames().connect("client.test", '4', 4000, "192.0.2.10").helo("client.test").bytes());
                 mta.send(MilterFrames.frames().postfixMessage("Q1", "carol@sender.test", "alice@example.test", HEADERS,
-                        TestScanner.ADD_HEADER_MARKER).bytes());
-                assertThat(mta.repliesUntilFinal()).contains("m:1:X-Junk|Yes|").doesNotContain("m:1:X-Spam|Yes|");
+                        TestScanner.GTUBE).bytes());
+                assertThat(mta.repliesUntilFinal()).containsExactly("y:554 5.7.1 Not here|");
             }
-            assertThatThrownBy(() -> server.reload(withSpamHeader(new BindAddress.Tcp("127.0.0.1", 1), "X-Spam")))
+            assertThatThrownBy(() -> server.reload(withRejectMessage(new BindAddress.Tcp("127.0.0.1", 1), "Go away")))
                     .hasMessageContaining("bind_socket");
         } finally {
             server.close();

@@ -169,7 +169,7 @@ class MilterSessionTest {
     void aMessageOverMaxSizeIsNotBufferedAndPassesUnscanned() {
         MilterSettings d = MilterSettings.defaults();
         MilterSettings small = new MilterSettings(d.bindSockets(), true, d.scanTimeout(), d.readTimeout(), false, false,
-                d.rejectMessage(), d.tempfailMessage(), d.spamHeader(), 100, d.fallback(), 1, true);
+                d.rejectMessage(), d.tempfailMessage(), 100, d.fallback(), 1, true);
         MilterSession s = negotiated(small);
         MilterCommand.Body first = body("a".repeat(60));
         MilterCommand.Body second = body("b".repeat(60));

@@ -28,7 +28,7 @@ class VerdictRepliesTest {
     private static MilterSettings with(boolean discard, boolean quarantine, FallbackAction fallback) {
         MilterSettings d = DEFAULTS;
         return new MilterSettings(d.bindSockets(), true, d.scanTimeout(), d.readTimeout(), discard, quarantine,
-                "Go away", "Later please", "X-Spam-Flag", d.maxSize(), fallback, 2, true);
+                "Go away", "Later please", d.maxSize(), fallback, 2, true);
     }
 
     @Test
@@ -57,8 +57,8 @@ class VerdictRepliesTest {
 
     @Test
     void indexedAddsAreInsertsAndSetsAndNegativeRemovalsUseTheRightInstance() {
-        List<HeaderChange> changes = List.of(new HeaderChange(HeaderChange.Kind.ADD, "Authentication-Results", "mx; none", 0),
-                new HeaderChange(HeaderChange.Kind.REMOVE, "Received", null, -1),
+        List<HeaderChange> changes = List.of(HeaderChange.insert("Authentication-Results", "mx; none", 0),
+                HeaderChange.remove("Received", -1),
                 HeaderChange.set("X-Rspamd-Action", "no action"));
         List<MilterReply> replies = new VerdictReplies(DEFAULTS).forResult(result(Action.NO_ACTION, null, null, changes),
                 Map.of("received", 3));
@@ -94,24 +94,28 @@ class VerdictRepliesTest {
     }
 
     @Test
-    void rewriteSubjectChangesTheFirstSubject() {
-        assertThat(new VerdictReplies(DEFAULTS).forResult(result(Action.REWRITE_SUBJECT, null, "*** SPAM *** hi", List.of()),
-                Map.of("subject", 1))).containsExactly(new ChangeHeader(1, "Subject", "*** SPAM *** hi"), MilterReply.ACCEPT);
+    void rewriteSubjectSendsTheSubjectEditOfTheListOnceAndNothingElse() {
+        List<HeaderChange> changes = List.of(HeaderChange.add("X-Spam", "Yes"), HeaderChange.set("Subject", "*** SPAM *** hi"));
+        assertThat(new VerdictReplies(DEFAULTS).forResult(result(Action.REWRITE_SUBJECT, null, "*** SPAM *** hi", changes),
+                Map.of("subject", 1))).containsExactly(new AddHeader("X-Spam", "Yes"),
+                new ChangeHeader(1, "Subject", "*** SPAM *** hi"), MilterReply.ACCEPT);
     }
 
     @Test
-    void addHeaderRemovesEveryIncomingSpamHeaderThenSetsYes() {
+    void addHeaderTranslatesTheListWithoutAddingASpamHeaderOfItsOwn() {
+        List<HeaderChange> changes = List.of(HeaderChange.removeAll("X-Spam-Flag"), HeaderChange.add("X-Spam-Flag", "Yes"));
         List<MilterReply> replies = new VerdictReplies(with(false, false, FallbackAction.ACCEPT))
-                .forResult(result(Action.ADD_HEADER, null, null, List.of()), Map.of("x-spam-flag", 2));
+                .forResult(result(Action.ADD_HEADER, null, null, changes), Map.of("x-spam-flag", 2, "x-spam", 1));
         assertThat(replies).containsExactly(new ChangeHeader(2, "X-Spam-Flag", ""), new ChangeHeader(1, "X-Spam-Flag", ""),
-                new ChangeHeader(1, "X-Spam-Flag", "Yes"), MilterReply.ACCEPT);
+                new AddHeader("X-Spam-Flag", "Yes"), MilterReply.ACCEPT);
     }
 
     @Test
-    void addHeaderAfterTheEngineAlreadyRemovedXSpamDoesNotDeleteTwice() {
-        List<MilterReply> replies = new VerdictReplies(DEFAULTS).forResult(
-                result(Action.ADD_HEADER, null, null, List.of(HeaderChange.removeAll("X-Spam"))), Map.of("x-spam", 1));
-        assertThat(replies).containsExactly(new ChangeHeader(1, "X-Spam", ""), new ChangeHeader(1, "X-Spam", "Yes"), MilterReply.ACCEPT);
+    void aRemovalRepeatedInTheListDeletesOnlyOnce() {
+        List<MilterReply> replies = new VerdictReplies(DEFAULTS).forResult(result(Action.ADD_HEADER, null, null,
+                List.of(HeaderChange.removeAll("X-Spam"), HeaderChange.removeAll("X-Spam"), HeaderChange.add("X-Spam", "Yes"))),
+                Map.of("x-spam", 1));
+        assertThat(replies).containsExactly(new ChangeHeader(1, "X-Spam", ""), new AddHeader("X-Spam", "Yes"), MilterReply.ACCEPT);
     }
 
     @Test

@@ -7,21 +7,25 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.mailsift.core.message.ParsedMessage;
+import org.mailsift.core.message.VerdictSeal;
 import org.mailsift.core.scan.Action;
 import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.SymbolResult;
 import org.mailsift.scanner.settings.MilterHeadersSettings;
 
 /**
- * The header edits Rspamd's milter_headers plugin and proxy produce, in that order: removal of headers that only
- * a filter may set (spoofing), X-Spamd-Result, X-Rspamd-Pre-Result for forced actions, X-Rspamd-Queue-Id,
- * X-Rspamd-Server, X-Rspamd-Action, X-Spam-Status, X-Spam-Level, X-Spamd-Bar, then X-Spam: Yes for add header and
- * stronger, and the rewritten Subject.
+ * The verdict's own header edits, the head of the one ordered list every path applies (see HeaderChange), in the
+ * order Rspamd's milter_headers plugin and proxy produce them: removal of headers that only a filter may set
+ * (spoofing, our verdict seal included), X-Spamd-Result, X-Rspamd-Pre-Result for forced actions, X-Rspamd-Queue-Id,
+ * X-Rspamd-Server, X-Rspamd-Action, X-Spam-Status, X-Spam-Level, X-Spamd-Bar, then for add header and stronger the
+ * spam header ({@code spam_header}, X-Spam) replacing every incoming copy, and the rewritten Subject.
+ * Other modules' edits (rules through ScanContext, HeaderContributors) follow these in the engine.
  */
 public final class SpamHeaders {
     /** Headers that only a filter sets; copies arriving from outside are removed. */
     static final List<String> SPOOFABLE = List.of("X-Spam", "X-Spamd-Result", "X-Spam-Status", "X-Spam-Level",
-            "X-Spamd-Bar", "X-Rspamd-Queue-Id", "X-Rspamd-Server", "X-Rspamd-Action", "X-Rspamd-Pre-Result");
+            "X-Spamd-Bar", "X-Rspamd-Queue-Id", "X-Rspamd-Server", "X-Rspamd-Action", "X-Rspamd-Pre-Result",
+            VerdictSeal.HEADER);
 
     private SpamHeaders() {
     }
@@ -33,11 +37,11 @@ public final class SpamHeaders {
      * @param forcedBy     the module that forced it (e.g. GTUBE)
      * @param smtpMessage  the forced action's message
      */
-    public record Verdict(double score, double requiredScore, Action action, List<SymbolResult> symbols, String queueId,
+    public record Scoring(double score, double requiredScore, Action action, List<SymbolResult> symbols, String queueId,
                           Action forcedAction, String forcedBy, String smtpMessage, String rewrittenSubject) {
     }
 
-    public static List<HeaderChange> render(Verdict v, ParsedMessage message, boolean local, boolean authenticated,
+    public static List<HeaderChange> render(Scoring v, ParsedMessage message, boolean local, boolean authenticated,
                                             MilterHeadersSettings settings, String hostname) {
         List<HeaderChange> changes = new ArrayList<>();
         Set<String> present = new LinkedHashSet<>();
@@ -52,9 +56,11 @@ public final class SpamHeaders {
                 present.add(h.name());
             }
         }
+        boolean spamHeaderRemoved = false;
         for (String name : dedupeIgnoreCase(present)) {
             if (!name.equalsIgnoreCase("X-Spam") || settings.removeUpstreamSpamFlag()) {
                 changes.add(HeaderChange.removeAll(name));
+                spamHeaderRemoved |= name.equalsIgnoreCase(settings.spamHeader());
             }
         }
         add(changes, v, settings, local, authenticated, "x-spamd-result", () -> {
@@ -100,7 +106,11 @@ public final class SpamHeaders {
             changes.add(HeaderChange.add("X-Spamd-Bar", bar));
         });
         if (v.action().isSpam()) {
-            changes.add(HeaderChange.set("X-Spam", "Yes"));
+            // Rspamd's proxy: drop every incoming copy so the sender cannot choose the value, then add ours
+            if (!spamHeaderRemoved) {
+                changes.add(HeaderChange.removeAll(settings.spamHeader()));
+            }
+            changes.add(HeaderChange.add(settings.spamHeader(), "Yes"));
         }
         if (v.rewrittenSubject() != null) {
             changes.add(HeaderChange.set("Subject", v.rewrittenSubject()));
@@ -112,7 +122,7 @@ public final class SpamHeaders {
         return (int) Math.min(Math.floor(score), 1000);
     }
 
-    private static void add(List<HeaderChange> changes, Verdict v, MilterHeadersSettings s, boolean local,
+    private static void add(List<HeaderChange> changes, Scoring v, MilterHeadersSettings s, boolean local,
                             boolean authenticated, String routine, Runnable body) {
         if (!s.routines().contains(routine)) {
             return;
@@ -127,7 +137,7 @@ public final class SpamHeaders {
     }
 
     /** "default: False [7.30 / 15.00]; SYM(1.00)[opt]; ..." folded after each ';'. Symbols must be pre-sorted. */
-    public static String spamdResult(Verdict v) {
+    public static String spamdResult(Scoring v) {
         StringBuilder sb = new StringBuilder(64 + v.symbols().size() * 32);
         sb.append("default: ").append(v.action() == Action.REJECT ? "True" : "False")
                 .append(" [").append(two(v.score())).append(" / ").append(two(v.requiredScore())).append(']');

@@ -19,6 +19,12 @@ public interface ScanContext {
         insert(symbol, 1.0, List.of(options));
     }
 
+    /**
+     * Adds a header edit of this module to the verdict (e.g. Authentication-Results from an authentication check).
+     * The engine places rules' edits after its own verdict headers, in rule order; see HeaderChange for the meaning.
+     */
+    void addHeaderChange(org.mailsift.core.scan.HeaderChange change);
+
     /** Forces the action (a pre-result, e.g. GTUBE → reject) with an SMTP message, as Rspamd's passthrough. */
     void forceAction(Action action, String smtpMessage);
 

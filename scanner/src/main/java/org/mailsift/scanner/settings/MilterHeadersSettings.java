@@ -18,10 +18,13 @@ import org.mailsift.core.config.UclObject;
  * @param localHeaders   routines still applied for local senders
  * @param authenticatedHeaders routines still applied for authenticated senders
  * @param hostname X-Rspamd-Server value, or null for this machine's name
+ * @param spamHeader the header set to "Yes" for spam actions: {@code spam_header} of worker-proxy.inc, Rspamd's
+ *                   proxy option (its only owner: the milter no longer decides it)
  */
 public record MilterHeadersSettings(Set<String> routines, boolean skipLocal, boolean skipAuthenticated,
                                     boolean removeUpstreamSpamFlag, Set<String> localHeaders,
-                                    Set<String> authenticatedHeaders, String hostname) {
+                                    Set<String> authenticatedHeaders, String hostname, String spamHeader) {
+    public static final String DEFAULT_SPAM_HEADER = "X-Spam";
     public static final List<String> SUPPORTED_ROUTINES = List.of("x-spamd-result", "x-rspamd-queue-id",
             "x-rspamd-server", "x-rspamd-action", "x-spam-status", "x-spam-level", "x-spamd-bar");
     private static final List<String> EXTENDED = SUPPORTED_ROUTINES;
@@ -29,7 +32,7 @@ public record MilterHeadersSettings(Set<String> routines, boolean skipLocal, boo
             "remove_upstream_spam_flag", "local_headers", "authenticated_headers", "routines", "skip_all");
 
     public static final MilterHeadersSettings DEFAULTS = new MilterHeadersSettings(Set.of("x-spamd-result"), true, true,
-            true, Set.of(), Set.of(), null);
+            true, Set.of(), Set.of(), null, DEFAULT_SPAM_HEADER);
 
     public MilterHeadersSettings {
         routines = Set.copyOf(routines);
@@ -38,7 +41,17 @@ public record MilterHeadersSettings(Set<String> routines, boolean skipLocal, boo
     }
 
     public static MilterHeadersSettings from(ConfigSource config) {
-        return from(config.section("milter_headers"), config);
+        String spamHeader = config.section("worker-proxy").getString("spam_header", DEFAULT_SPAM_HEADER).strip();
+        if (spamHeader.isEmpty() || !spamHeader.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+            throw new org.mailsift.core.config.ConfigException(config.section("worker-proxy").get("spam_header")
+                    .orElseThrow().position(), "spam_header must be a header name");
+        }
+        return from(config.section("milter_headers"), config).withSpamHeader(spamHeader);
+    }
+
+    public MilterHeadersSettings withSpamHeader(String name) {
+        return new MilterHeadersSettings(routines, skipLocal, skipAuthenticated, removeUpstreamSpamFlag, localHeaders,
+                authenticatedHeaders, hostname, name);
     }
 
     public static MilterHeadersSettings from(UclObject section, ConfigSource config) {
@@ -79,6 +92,6 @@ public record MilterHeadersSettings(Set<String> routines, boolean skipLocal, boo
                 section.getBoolean("remove_upstream_spam_flag", true),
                 new LinkedHashSet<>(section.getStringList("local_headers")),
                 new LinkedHashSet<>(section.getStringList("authenticated_headers")),
-                hostname);
+                hostname, DEFAULT_SPAM_HEADER);
     }
 }

@@ -41,6 +41,11 @@ final class RecordingContext implements ScanContext {
     }
 
     @Override
+    public void addHeaderChange(org.mailsift.core.scan.HeaderChange change) {
+        throw new AssertionError("Bayes adds no headers");
+    }
+
+    @Override
     public void forceAction(Action action, String smtpMessage) {
         throw new AssertionError("Bayes never forces an action");
     }

@@ -23,7 +23,7 @@ class SpamHeadersTest {
             new SymbolResult("ARC_NA", 0.0, 0.0, "", List.of()),
             new SymbolResult("FROM_NEQ_ENVFROM", 0.0, 0.0, "", List.of("a@x.org", "b@y.org")),
             new SymbolResult("MIME_GOOD", -0.1, -0.1, "", List.of("text/plain")));
-    private static final SpamHeaders.Verdict VERDICT = new SpamHeaders.Verdict(7.3, 15.0, Action.ADD_HEADER, SYMBOLS,
+    private static final SpamHeaders.Scoring VERDICT = new SpamHeaders.Scoring(7.3, 15.0, Action.ADD_HEADER, SYMBOLS,
             "4XyZ1", null, null, null, null);
     private static final ParsedMessage SPOOFED = MessageParser.parse(("X-Spam: Yes\r\nX-Spamd-Result: default: True\r\n"
             + "X-Rspamd-Score: 99\r\nX-Spam-Status: Yes\r\nFrom: a@x.org\r\n\r\nhi\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -51,13 +51,14 @@ class SpamHeadersTest {
                 HeaderChange.add("X-Spam-Status", "Yes, score=7.30"),
                 HeaderChange.add("X-Spam-Level", "*******"),
                 HeaderChange.add("X-Spamd-Bar", "+++++++"),
-                HeaderChange.set("X-Spam", "Yes"));
+                HeaderChange.add("X-Spam", "Yes"));
     }
 
     @Test
     void localAndAuthenticatedSendersGetNoResultHeadersButSpoofedOnesStillGo() {
         List<HeaderChange> local = SpamHeaders.render(VERDICT, SPOOFED, true, false, MilterHeadersSettings.DEFAULTS, "h");
-        assertThat(local).filteredOn(c -> c.kind() == HeaderChange.Kind.ADD).isEmpty();
+        // the spam flag is not a result header: local spam is still flagged, as before
+        assertThat(local).filteredOn(c -> c.kind() == HeaderChange.Kind.ADD).containsExactly(HeaderChange.add("X-Spam", "Yes"));
         assertThat(local).contains(HeaderChange.removeAll("X-Spamd-Result"));
         MilterHeadersSettings keepForLocal = MilterHeadersSettings.from(obj("skip_local", false), new TestConfig());
         assertThat(SpamHeaders.render(VERDICT, SPOOFED, true, false, keepForLocal, "h"))
@@ -65,12 +66,25 @@ class SpamHeadersTest {
         List<HeaderChange> authed = SpamHeaders.render(VERDICT, SPOOFED, false, true,
                 MilterHeadersSettings.from(obj("authenticated_headers", arr("x-spamd-result")), new TestConfig()), "h");
         assertThat(authed).filteredOn(c -> c.kind() == HeaderChange.Kind.ADD).extracting(HeaderChange::name)
-                .containsExactly("X-Spamd-Result");
+                .containsExactly("X-Spamd-Result", "X-Spam");
+    }
+
+    @Test
+    void theSpamHeaderIsTheConfiguredOneReplacingEveryIncomingCopyAndTheSubjectComesLast() {
+        MilterHeadersSettings s = MilterHeadersSettings.DEFAULTS.withSpamHeader("X-Spam-Flag");
+        SpamHeaders.Scoring rewrite = new SpamHeaders.Scoring(9, 15.0, Action.REWRITE_SUBJECT, List.of(), null, null, null,
+                null, "*** SPAM *** hi");
+        List<HeaderChange> changes = SpamHeaders.render(rewrite,
+                MessageParser.parse("X-Spam-Flag: NO\nX-Mailsift-Seal: forged\nSubject: hi\n\nx\n".getBytes()), false, false, s, "h");
+        assertThat(changes).containsExactly(HeaderChange.removeAll("X-Mailsift-Seal"),
+                HeaderChange.add("X-Spamd-Result", "default: False [9.00 / 15.00]"),
+                HeaderChange.removeAll("X-Spam-Flag"), HeaderChange.add("X-Spam-Flag", "Yes"),
+                HeaderChange.set("Subject", "*** SPAM *** hi"));
     }
 
     @Test
     void hamGetsANeutralBarAndNoSpamFlag() {
-        SpamHeaders.Verdict ham = new SpamHeaders.Verdict(-0.1, 15.0, Action.NO_ACTION, List.of(), null, null, null,
+        SpamHeaders.Scoring ham = new SpamHeaders.Scoring(-0.1, 15.0, Action.NO_ACTION, List.of(), null, null, null,
                 null, null);
         MilterHeadersSettings s = MilterHeadersSettings.from(obj("use", arr("x-spamd-bar", "x-spam-level")), new TestConfig());
         List<HeaderChange> changes = SpamHeaders.render(ham, MessageParser.parse("From: a@b\n\nx\n".getBytes()), false,

@@ -83,7 +83,8 @@ public final class LocalDelivery {
         } else if (scanner != null && settings.scan()) {
             LOG.debug("scanning the message (verdict seal: {})", sealed == null ? "no key" : sealed);
             ScanResult result = scanner.scan(message.raw(), envelope(request));
-            message = VerdictHeaders.apply(message, result);
+            // the verdict's header edits, as our milter would have them applied (reject verdicts too: filed into Junk)
+            message = message.withHeaderChanges(result.headerChanges());
             spamScore = new SpamScore(result.score(), result.requiredScore());
         }
 

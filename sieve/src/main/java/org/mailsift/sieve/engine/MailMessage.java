@@ -1,7 +1,6 @@
 package org.mailsift.sieve.engine;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -18,6 +17,7 @@ import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.mailsift.core.message.HeaderRewriter;
 import org.mailsift.core.scan.HeaderChange;
 
 /**
@@ -220,69 +220,9 @@ public final class MailMessage {
         }
     }
 
-    /**
-     * A copy with header edits applied (the scanner's milter block): REMOVE index 0 deletes every instance,
-     * REMOVE/SET n address the n-th instance, ADD appends at the end of the header (or inserts at index).
-     */
+    /** A copy with header edits applied by the core applier, exactly as every other verdict path applies them. */
     public MailMessage withHeaderChanges(List<HeaderChange> changes) {
-        List<Field> edited = new ArrayList<>(fields);
-        for (HeaderChange c : changes) {
-            switch (c.kind()) {
-                case REMOVE -> remove(edited, c.name(), c.index());
-                case SET -> {
-                    int idx = nth(edited, c.name(), Math.max(1, c.index()));
-                    if (idx >= 0) {
-                        edited.set(idx, new Field(edited.get(idx).name(), c.value(), null));
-                    } else {
-                        edited.add(new Field(c.name(), c.value(), null));
-                    }
-                }
-                case ADD -> {
-                    if (c.index() >= 0 && c.index() <= edited.size()) {
-                        edited.add(c.index(), new Field(c.name(), c.value(), null));
-                    } else {
-                        edited.add(new Field(c.name(), c.value(), null));
-                    }
-                }
-            }
-        }
-        return rebuild(edited);
+        return parse(HeaderRewriter.apply(raw, changes));
     }
 
-    private static void remove(List<Field> fields, String name, int index) {
-        if (index <= 0) {
-            fields.removeIf(f -> f.name().equalsIgnoreCase(name));
-        } else {
-            int idx = nth(fields, name, index);
-            if (idx >= 0) {
-                fields.remove(idx);
-            }
-        }
-    }
-
-    private static int nth(List<Field> fields, String name, int n) {
-        int seen = 0;
-        for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i).name().equalsIgnoreCase(name) && ++seen == n) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Re-serialises the header; untouched fields keep their folding-free value, the body is copied as is. */
-    private MailMessage rebuild(List<Field> edited) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 512);
-        for (Field f : edited) {
-            if (f.original() != null) {
-                out.writeBytes(f.original().getBytes(StandardCharsets.ISO_8859_1));
-                continue;
-            }
-            String value = f.value().replace("\r\n", "\n").replace("\n", lineEnding);
-            out.writeBytes((f.name() + ": " + value + lineEnding).getBytes(StandardCharsets.UTF_8));
-        }
-        out.writeBytes(lineEnding.getBytes(StandardCharsets.US_ASCII));
-        out.write(raw, bodyOffset, raw.length - bodyOffset);
-        return parse(out.toByteArray());
-    }
 }
