@@ -29,6 +29,7 @@ local result = mt.getheader(conn, "X-Spamd-Result", 0)
 if result ~= nil then mt.echo("added X-Spamd-Result: " .. string.gsub(result, "[\r\n]+%s*", " ")) end
 -- NOTE: mt.eom_check(conn, MT_SMTPREPLY, ...) aborts miltertest 1.6.0 (Debian 12); mt.getreply is used instead
 if mt.eom_check(conn, MT_HDRCHANGE, "X-Spam", "Yes") then mt.echo("changed X-Spam: Yes") end
+if mt.eom_check(conn, MT_HDRADD, "X-Spam", "Yes") then mt.echo("added X-Spam: Yes") end
 if mt.eom_check(conn, MT_HDRCHANGE, "X-Spam", "") then mt.echo("deleted X-Spam") end
 if kind == "GTUBE" then
   assert(r == SMFIR_REPLYCODE, "GTUBE not rejected with a reply code")

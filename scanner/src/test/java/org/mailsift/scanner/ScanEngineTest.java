@@ -91,7 +91,7 @@ class ScanEngineTest {
             throw new IllegalStateException("bug");
         };
         ScanEngine engine = new ScanEngine(List.of(authCheck, new Fixed("A", "g", 7.0, 1.0)), List.of(broken, signer),
-                EngineSettings.DEFAULTS, ParseLimits.DEFAULT, "mx.test");
+                EngineSettings.DEFAULTS, ParseLimits.DEFAULT, "mx.test", org.mailsift.core.dns.DnsResolver.none(), java.time.Duration.ZERO);
         List<HeaderChange> edits = engine.scan(MSG, Envelope.EMPTY).headerChanges();
 
         assertThat(edits).extracting(HeaderChange::name).containsExactly("X-Spamd-Result", "X-Spam", "X-Spam",
