@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Autolearn from scan results (classifier-bayes {@code autolearn}): spam when the score reaches the spam threshold,
- * ham when it is at or below the ham threshold. Never from authenticated or local senders (their mail says nothing
- * about what strangers send), nor from scans without a client address, nor from `mailsift scan` (an admin trying things out), nor when Bayes already
+ * ham when it is at or below the ham threshold. Never by these thresholds from authenticated or local senders (their
+ * mail says nothing about what strangers send); their clean mail is learned as ham by {@link OutboundHam} instead,
+ * into the sender's statistics when per_user is on. Never nor from scans without a client address, nor from `mailsift scan` (an admin trying things out), nor when Bayes already
  * put the message in that class (Rspamd: "symbol already added"), nor for skipped scans. Learns run on one
  * background thread so the MTA never waits; failures are only logged, as in Rspamd.
  */
@@ -30,6 +31,7 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
 
     private final Learner learner;
     private final BayesSettings.Autolearn thresholds;
+    private final OutboundHam outbound;
     private final Metrics metrics;
     private final ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(MAX_PENDING), r -> {
@@ -39,10 +41,16 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
             });
 
     public BayesAutolearn(Learner learner, BayesSettings.Autolearn thresholds, Metrics metrics) {
+        this(learner, thresholds, OutboundHam.OFF, metrics);
+    }
+
+    /** @param thresholds the score-based autolearn for strangers' mail, or null when off */
+    public BayesAutolearn(Learner learner, BayesSettings.Autolearn thresholds, OutboundHam outbound, Metrics metrics) {
         this.learner = learner;
         this.thresholds = thresholds;
+        this.outbound = outbound;
         this.metrics = metrics;
-        metrics.describe("mailsift_bayes_autolearn_total", "autolearn decisions by class");
+        metrics.describe("mailsift_bayes_autolearn_total", "autolearned messages by class and source (autolearn, autolearn-outbound)");
     }
 
     @Override
@@ -54,11 +62,17 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
         if (c == null) {
             return;
         }
+        boolean outgoing = isOutbound(envelope);
+        // the sender's own statistics for their outgoing mail (its recipients are mostly not our users)
+        String owner = outgoing ? envelope.authUser() : envelope.statisticsOwner();
+        String learnSource = outgoing ? "autolearn-outbound" : "autolearn";
         try {
             executor.execute(() -> {
                 try {
-                    learner.learn(rawMessage, new LearnRequest(c, envelope.statisticsOwner(), false, "autolearn"));
-                    metrics.increment("mailsift_bayes_autolearn_total", "class", c.label());
+                    learner.learn(rawMessage, new LearnRequest(c, owner, false, learnSource));
+                    metrics.increment("mailsift_bayes_autolearn_total", "class", c.label(), "source", learnSource);
+                    log.debug("{} as {}: {} from {}", learnSource, c.label(), result.messageId(),
+                            outgoing && envelope.isAuthenticated() ? envelope.authUser() : envelope.clientIp());
                 } catch (RuntimeException e) {
                     log.info("autolearn as {} failed: {}", c.label(), e.toString());
                 }
@@ -70,7 +84,13 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
 
     /** The class to learn, or null when this scan must not be autolearned. */
     LearnClass decide(Envelope envelope, ScanResult result) {
-        if (thresholds == null || result.skipped() || envelope.isAuthenticated() || isLocal(envelope.clientIp())) {
+        if (result.skipped()) {
+            return null;
+        }
+        if (isOutbound(envelope)) {
+            return outbound.enabled() && clean(result) && !result.hasSymbol(BayesRule.HAM_SYMBOL) ? LearnClass.HAM : null;
+        }
+        if (thresholds == null || isLocal(envelope.clientIp())) {
             return null;
         }
         LearnClass c = result.score() >= thresholds.spamThreshold() ? LearnClass.SPAM
@@ -80,6 +100,22 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
         }
         String already = c == LearnClass.SPAM ? BayesRule.SPAM_SYMBOL : BayesRule.HAM_SYMBOL;
         return result.hasSymbol(already) ? null : c;
+    }
+
+    /** The site's own users' mail: a login, or (with outbound_ham_local) a local client address. */
+    private boolean isOutbound(Envelope envelope) {
+        if (envelope.isAuthenticated()) {
+            return true;
+        }
+        return outbound.local() && envelope.clientIp() != null && !envelope.clientIp().isBlank() && isLocal(envelope.clientIp());
+    }
+
+    /** Nothing wrong with it: no action at all (or below outbound_ham_max_score when one is set). */
+    private boolean clean(ScanResult result) {
+        if (outbound.maxScore() != null) {
+            return result.score() < outbound.maxScore() && !result.action().isSpam();
+        }
+        return result.action() == org.mailsift.core.scan.Action.NO_ACTION;
     }
 
     static boolean isLocal(String ip) {

@@ -45,7 +45,7 @@ public final class BayesModule implements AutoCloseable {
     private final LearnQueue queue;
     private final ScheduledExecutorService replayer;
 
-    private BayesModule(BayesStore store, BayesSettings settings, Path dataDir, Metrics metrics,
+    private BayesModule(BayesStore store, BayesSettings settings, OutboundHam outbound, Path dataDir, Metrics metrics,
                         Function<byte[], ParsedMessage> parser) {
         this.store = store;
         this.engine = new BayesEngine(new Tokenizer(TokenizerSettings.defaults()),
@@ -53,7 +53,8 @@ public final class BayesModule implements AutoCloseable {
         this.queue = store.kind().equals("embedded") ? null : new LearnQueue(dataDir.resolve("bayes-queue"));
         this.learner = new BayesLearner(engine, parser, queue, metrics);
         this.rule = new BayesRule(engine, metrics);
-        this.autolearn = settings.autolearn() == null ? null : new BayesAutolearn(learner, settings.autolearn(), metrics);
+        this.autolearn = settings.autolearn() == null && !outbound.enabled() ? null
+                : new BayesAutolearn(learner, settings.autolearn(), outbound, metrics);
         if (queue != null) {
             replayer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bayes-queue-replay");
@@ -73,10 +74,11 @@ public final class BayesModule implements AutoCloseable {
 
     public static BayesModule open(ConfigSource config, Path dataDir, Metrics metrics, Function<byte[], ParsedMessage> parser) {
         BayesSettings settings = settings(config);
+        OutboundHam outbound = OutboundHam.from(config.section("classifier-bayes"));
         BayesStore store = openStore(settings, dataDir);
-        log.info("Bayes: {} store, min_learns {}, per_user {}, autolearn {}", store.kind(), settings.minLearns(),
-                settings.perUser(), settings.autolearn() == null ? "off" : settings.autolearn());
-        return new BayesModule(store, settings, dataDir, metrics, parser);
+        log.info("Bayes: {} store, min_learns {}, per_user {}, autolearn {}, outbound ham {}", store.kind(), settings.minLearns(),
+                settings.perUser(), settings.autolearn() == null ? "off" : settings.autolearn(), outbound.enabled() ? outbound : "off");
+        return new BayesModule(store, settings, outbound, dataDir, metrics, parser);
     }
 
     /** Reads classifier-bayes.conf (reporting unknown options as config warnings). */

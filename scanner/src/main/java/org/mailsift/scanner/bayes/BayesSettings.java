@@ -43,7 +43,9 @@ public record BayesSettings(int minLearns, int minTokens, boolean perUser, Autol
             "sentinel_watch_time", "sentinel_master_maxerrors", "cluster",
             // Rspamd options accepted for compatibility; mailsift's tokenizer and cache are fixed
             "tokenizer", "statfile", "name", "new_schema", "cache", "signatures", "store_tokens", "learn_condition",
-            "max_tokens", "min_prob_strength", "min_token_hits", "lazy", "per_language", "classify_headers");
+            "max_tokens", "min_prob_strength", "min_token_hits", "lazy", "per_language", "classify_headers",
+            // OutboundHam's options
+            "outbound_ham", "outbound_ham_max_score", "outbound_ham_local");
 
     /**
      * Autolearn thresholds on the scan score: spam at or above {@code spamThreshold}, ham at or below

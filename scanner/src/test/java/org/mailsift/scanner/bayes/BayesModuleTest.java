@@ -114,7 +114,39 @@ class BayesModuleTest {
                 .as("Bayes already put it there").isNull();
     }
 
+    @Test
+    void outboundHamLearnsTheCleanMailOfAuthenticatedSendersOnly() {
+        BayesAutolearn al = new BayesAutolearn(null, null, new OutboundHam(true, null, false), new Metrics());
+        Envelope authenticated = Envelope.builder().clientIp("203.0.113.9").authUser("alice").build();
+        Envelope stranger = Envelope.builder().clientIp("203.0.113.9").build();
+        Envelope webmail = Envelope.builder().clientIp("127.0.0.1").build();
+
+        assertThat(al.decide(authenticated, result(1.5, List.of()))).isEqualTo(LearnClass.HAM);
+        assertThat(al.decide(authenticated, result(5, Action.GREYLIST, List.of()))).as("not clean").isNull();
+        assertThat(al.decide(authenticated, result(16, Action.REJECT, List.of()))).as("a hijacked account").isNull();
+        assertThat(al.decide(authenticated, result(-3, List.of(new SymbolResult("BAYES_HAM", -3, -3, "", List.of())))))
+                .as("Bayes already put it there").isNull();
+        assertThat(al.decide(stranger, result(-3, List.of()))).as("score-based autolearn is off").isNull();
+        assertThat(al.decide(webmail, result(0, List.of()))).as("outbound_ham_local is off").isNull();
+
+        BayesAutolearn withLocal = new BayesAutolearn(null, null, new OutboundHam(true, 2.0, true), new Metrics());
+        assertThat(withLocal.decide(webmail, result(1.5, List.of()))).isEqualTo(LearnClass.HAM);
+        assertThat(withLocal.decide(webmail, result(2.5, List.of()))).as("over outbound_ham_max_score").isNull();
+        assertThat(withLocal.decide(Envelope.EMPTY, result(0, List.of()))).as("no client address at all").isNull();
+    }
+
+    @Test
+    void outboundHamIsReadFromClassifierBayes() {
+        assertThat(OutboundHam.from(obj())).isEqualTo(OutboundHam.OFF);
+        assertThat(OutboundHam.from(obj("outbound_ham", true, "outbound_ham_max_score", 3.0)))
+                .isEqualTo(new OutboundHam(true, 3.0, false));
+    }
+
     private static ScanResult result(double score, List<SymbolResult> symbols) {
-        return new ScanResult(score, 15, Action.NO_ACTION, null, symbols, "id", null, null, null, false, 0, null);
+        return result(score, Action.NO_ACTION, symbols);
+    }
+
+    private static ScanResult result(double score, Action action, List<SymbolResult> symbols) {
+        return new ScanResult(score, 15, action, null, symbols, "id", null, null, null, false, 0, null);
     }
 }
