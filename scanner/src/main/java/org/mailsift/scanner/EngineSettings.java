@@ -1,7 +1,7 @@
 package org.mailsift.scanner;
 
 import org.mailsift.core.config.ConfigSource;
-import org.mailsift.scanner.settings.ActionsSettings;
+import org.mailsift.core.scan.ActionsSettings;
 import org.mailsift.scanner.settings.GroupsSettings;
 import org.mailsift.scanner.settings.MilterHeadersSettings;
 import org.mailsift.scanner.settings.OptionsSettings;

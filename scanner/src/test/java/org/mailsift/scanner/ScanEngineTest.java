@@ -15,7 +15,7 @@ import org.mailsift.core.scan.ScanResult;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
-import org.mailsift.scanner.settings.ActionsSettings;
+import org.mailsift.core.scan.ActionsSettings;
 import org.mailsift.scanner.settings.GroupsSettings;
 import org.mailsift.scanner.settings.MilterHeadersSettings;
 import org.mailsift.scanner.settings.OptionsSettings;

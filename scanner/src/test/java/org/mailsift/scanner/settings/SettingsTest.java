@@ -6,6 +6,7 @@ import static org.mailsift.scanner.TestConfig.obj;
 
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.ActionsSettings;
 import org.mailsift.scanner.TestConfig;
 
 class SettingsTest {
@@ -24,7 +25,7 @@ class SettingsTest {
     @Test
     void nullDisablesAnActionAndUnknownKeysAreReported() {
         TestConfig config = new TestConfig();
-        ActionsSettings a = ActionsSettings.from(obj("greylist", null, "reject", 20, "rejct", 3), config);
+        ActionsSettings a = ActionsSettings.from(obj("greylist", null, "reject", 20, "rejct", 3), config::warn);
         assertThat(a.actionFor(5)).isEqualTo(Action.NO_ACTION);
         assertThat(a.requiredScore()).isEqualTo(20.0);
         assertThat(config.warnings()).singleElement().asString().contains("test.conf:1:1", "unknown option 'rejct'");
@@ -32,7 +33,7 @@ class SettingsTest {
 
     @Test
     void actionsWrappedInASectionAreReadToo() {
-        ActionsSettings a = ActionsSettings.from(obj("actions", obj("add_header", 3)), new TestConfig());
+        ActionsSettings a = ActionsSettings.from(obj("actions", obj("add_header", 3)), w -> { });
         assertThat(a.actionFor(3.5)).isEqualTo(Action.ADD_HEADER);
     }
 

@@ -1,4 +1,4 @@
-package org.mailsift.scanner.settings;
+package org.mailsift.core.scan;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -12,10 +12,12 @@ import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
-import org.mailsift.core.scan.Action;
 
 /**
- * actions.conf: score thresholds per action ({@code null} disables one) and the rewrite-subject template.
+ * actions.conf, the one reading of it for every module (the engine's verdicts, the controller's /actions and
+ * /saveactions, configtest): score thresholds per action and the rewrite-subject template, in every form Rspamd
+ * accepts: {@code reject = 15;}, {@code reject = null;} (disabled), {@code reject { score = 15; }}, the whole file
+ * wrapped in {@code actions { ... }}, and any subset (an action not mentioned keeps its default).
  * Defaults as Rspamd: reject 15, add_header 6, greylist 4, rewrite_subject disabled.
  */
 public record ActionsSettings(Map<Action, Double> thresholds, String subjectTemplate) {
@@ -38,13 +40,18 @@ public record ActionsSettings(Map<Action, Double> thresholds, String subjectTemp
         return m;
     }
 
+    public static final String SECTION = "actions";
+
     public static ActionsSettings from(ConfigSource config) {
-        return from(Sections.read(config, "actions"), config);
+        return from(config.section(SECTION), config::warn);
     }
 
-    public static ActionsSettings from(UclObject section, ConfigSource config) {
-        section = Sections.unwrap(section, "actions");
-        section.warnUnknown("actions", KNOWN, config::warn);
+    /** Reads the section; unknown options go to {@code warnings}, bad values throw {@link ConfigException}. */
+    public static ActionsSettings from(UclObject section, java.util.function.Consumer<String> warnings) {
+        if (section.keys().size() == 1 && section.has(SECTION)) {
+            section = section.getObject(SECTION).orElse(section); // the file may wrap itself in actions { ... }
+        }
+        section.warnUnknown(SECTION, KNOWN, warnings);
         Map<Action, Double> thresholds = new EnumMap<>(Action.class);
         thresholds.putAll(defaults());
         for (Action a : Action.values()) {
@@ -55,12 +62,12 @@ public record ActionsSettings(Map<Action, Double> thresholds, String subjectTemp
             if (v instanceof UclScalar s && s.isNull()) {
                 thresholds.remove(a);
             } else if (v instanceof UclScalar s) {
-                thresholds.put(a, s.asDouble());
+                thresholds.put(a, number(s, a));
             } else if (v instanceof UclObject o) {
                 // Rspamd also accepts { score = 15; }
                 Optional<UclScalar> score = o.getScalar("score");
                 if (score.isPresent() && !score.get().isNull()) {
-                    thresholds.put(a, score.get().asDouble());
+                    thresholds.put(a, number(score.get(), a));
                 } else {
                     thresholds.remove(a);
                 }
@@ -70,6 +77,33 @@ public record ActionsSettings(Map<Action, Double> thresholds, String subjectTemp
         }
         String subject = section.getScalar("subject").map(UclScalar::asString).orElse(DEFAULT_SUBJECT);
         return new ActionsSettings(thresholds, subject == null ? DEFAULT_SUBJECT : subject);
+    }
+
+    private static double number(UclScalar s, Action a) {
+        double d;
+        try {
+            d = s.asDouble();
+        } catch (RuntimeException e) {
+            throw new ConfigException(s.position(), "\"" + a.configKey() + "\" must be a number or null");
+        }
+        if (!Double.isFinite(d)) {
+            throw new ConfigException(s.position(), "\"" + a.configKey() + "\" must be a finite number");
+        }
+        return d;
+    }
+
+    /** A copy with {@code changed} thresholds (a null value disables that action), the others kept. */
+    public ActionsSettings with(Map<Action, Double> changed) {
+        Map<Action, Double> t = new EnumMap<>(Action.class);
+        t.putAll(thresholds);
+        changed.forEach((a, v) -> {
+            if (v == null) {
+                t.remove(a);
+            } else {
+                t.put(a, v);
+            }
+        });
+        return new ActionsSettings(t, subjectTemplate);
     }
 
     /** The reject threshold (Rspamd's required_score); NaN when reject is disabled. */
