@@ -3,6 +3,7 @@ package org.mailsift.agent;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.mailsift.agent.logging.LogLevels;
@@ -33,6 +34,7 @@ public final class AgentContext implements AutoCloseable {
     private volatile EngineWiring engine;
     private volatile LogLevels messageLogs;
     private volatile Supplier<List<WatchedAccount>> watchedAccounts = List::of;
+    private volatile BooleanSupplier reloader;
     private DnsResolver dnsResolver;
     private DnsSettings dnsSettings;
 
@@ -109,6 +111,17 @@ public final class AgentContext implements AutoCloseable {
         if (engine != null) {
             engine.reload(fresh);
         }
+    }
+
+    /** Set by {@code mailsift run}: how the daemon re-reads its configuration (SIGHUP and the controller's /reload). */
+    public void reloader(BooleanSupplier reload) {
+        this.reloader = reload;
+    }
+
+    /** Re-reads the configuration as SIGHUP does; false when it did not load (or this process is no daemon). */
+    public boolean reload() {
+        BooleanSupplier r = reloader;
+        return r != null && r.getAsBoolean();
     }
 
     /** SIGHUP: the configuration services read from now on (after {@link #reloadEngine} accepted it). */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.netty.channel.EventLoopGroup;
@@ -15,6 +16,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 
 import org.mailsift.controller.api.ActionsEndpoints;
+import org.mailsift.controller.api.ApiRequest;
 import org.mailsift.controller.api.ApiResponse;
 import org.mailsift.controller.api.HistoryEndpoints;
 import org.mailsift.controller.api.LearnEndpoints;
@@ -51,6 +53,7 @@ public final class ControllerServer implements AutoCloseable {
     private final HttpWorker controllerWorker;
     private final Router controllerRouter;
     private final FailureThrottle controllerThrottle = new FailureThrottle(10, 0.5);
+    private volatile BooleanSupplier reloader;
 
     public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics) {
         this(settings, scanner, learner, metrics, List::of);
@@ -95,6 +98,7 @@ public final class ControllerServer implements AutoCloseable {
                 .add(Level.ENABLE, actions::saveActions, "saveactions")
                 .add(Level.READ, hist::history, "history")
                 .add(Level.ENABLE, hist::historyReset, "historyreset")
+                .add(Level.ENABLE, this::reload, "reload")
                 .add(Level.READ, hist::errors, "errors")
                 .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
                 .add(Level.READ, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
@@ -103,6 +107,28 @@ public final class ControllerServer implements AutoCloseable {
         this.controllerRouter = controller;
         this.normalWorker = new HttpWorker(settings.normal(), normal, executor, group, () -> statistics.connectionAccepted(false));
         this.controllerWorker = new HttpWorker(c, controller, executor, group, () -> statistics.connectionAccepted(true));
+    }
+
+    /**
+     * What {@code POST /reload} (and {@code mailsift reload}) runs: re-reads the configuration, returning whether the
+     * new one is in use. The daemon sets it; the other path besides SIGHUP, which a process started with SIGHUP
+     * ignored (nohup) never receives.
+     */
+    public ControllerServer onReload(BooleanSupplier reloader) {
+        this.reloader = reloader;
+        return this;
+    }
+
+    private ApiResponse reload(ApiRequest request) {
+        if (!"POST".equals(request.method())) {
+            return ApiResponse.error(405, "Use POST for /reload");
+        }
+        BooleanSupplier r = reloader;
+        if (r == null) {
+            return ApiResponse.error(501, "This process cannot reload its configuration");
+        }
+        return r.getAsBoolean() ? ApiResponse.success()
+                : ApiResponse.error(500, "Reload failed, the running configuration stays; the daemon's log says why");
     }
 
     /** Binds both workers (a worker with no bind_socket stays off). */

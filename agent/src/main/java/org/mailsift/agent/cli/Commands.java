@@ -18,6 +18,7 @@ public final class Commands {
         return List.of(
                 // registrations: keep one per line, in the order `mailsift --help` shows them
                 new RunCommand(),
+                new ReloadCommand(),
                 new ScanCommand(),
                 new LearnCommand(LearnClass.SPAM),
                 new LearnCommand(LearnClass.HAM),

@@ -60,6 +60,11 @@ final class ControllerClient {
     record Reply(int status, String body) {
     }
 
+    /** POSTs an empty body to a command (e.g. "reload"); empty when nothing listens there. */
+    Optional<Reply> post(String command) throws IOException, InterruptedException {
+        return send(command, new byte[0], null, false);
+    }
+
     /** Sends a request; empty when nothing listens there (no daemon running). */
     Optional<Reply> send(String command, byte[] body, String user, boolean bulk) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(command)).timeout(Duration.ofSeconds(60));

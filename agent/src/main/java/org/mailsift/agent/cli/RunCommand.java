@@ -28,7 +28,7 @@ public final class RunCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "run the daemon (milter, HTTP workers, IMAP watcher...) until SIGTERM; SIGHUP reloads the configuration";
+        return "run the daemon (milter, HTTP workers, IMAP watcher...) until SIGTERM; SIGHUP or `mailsift reload` reloads the configuration";
     }
 
     @Override
@@ -48,7 +48,9 @@ public final class RunCommand implements CliCommand {
             Runtime.getRuntime().addShutdownHook(hook);
             // before the services start: with Type=simple, systemd may send a reload's SIGHUP that early, and the
             // JVM's default action for it is to exit
-            ReloadSignal.install(new ConfigReload(context, services::running, () -> ContextLoader.config(line))::reload);
+            ConfigReload reload = new ConfigReload(context, services::running, () -> ContextLoader.config(line));
+            context.reloader(reload::reload); // `mailsift reload` (the controller's /reload)
+            ReloadSignal.install(reload::reload);
             services.start(STOP_BOUND);
             context.config().warnings().forEach(w -> log.warn("{}", w));
             log.info("mailsift running with {} service(s); stop with SIGTERM", services.startedCount());

@@ -30,6 +30,7 @@ public final class ControllerService implements DaemonService, Reloadable {
         ControllerServer s = new ControllerServer(settings, context.scanner(ScanListener.ScanSource.HTTP),
                 context.learner(), context.metrics(), context::watchedAccounts);
         s.scanListeners().forEach(context::addScanListener);
+        s.onReload(context::reload);
         server = s.start();
     }
 

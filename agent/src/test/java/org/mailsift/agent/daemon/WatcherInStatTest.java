@@ -65,6 +65,26 @@ class WatcherInStatTest {
         }
     }
 
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** Repeats {@code check} until it passes; past {@code within}, fails with what it last saw. */
+    private static void untilAsserted(Duration within, Check check) throws Exception {
+        long end = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > end) {
+                    throw notYet;
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static JsonNode account(String stat, String name) throws IOException {
         for (JsonNode a : JSON.readTree(stat).path("imap_watcher").path("accounts")) {
             if (name.equals(a.path("account").asText())) {
@@ -82,7 +102,7 @@ class WatcherInStatTest {
             controller.start(context); // started first: /stat asks for the watcher's accounts at each request
             watcher.start(context);
             int port = ((InetSocketAddress) controller.server().controllerAddresses().get(0)).getPort();
-            await(Duration.ofSeconds(10), () -> "idle".equals(account(get(port, "/stat"), "alice").path("state").asText()));
+            await(Duration.ofSeconds(30), () -> "idle".equals(account(get(port, "/stat"), "alice").path("state").asText()));
 
             String id = "<stat-" + System.nanoTime() + "@mailsift.test>";
             try (RawImapClient c = RawImapClient.login(dovecot.server(), "alice", "alice-pw")) {
@@ -91,22 +111,23 @@ class WatcherInStatTest {
                 c.select("INBOX");
                 c.move(id, "Junk");
             }
-            await(Duration.ofSeconds(10), () -> account(get(port, "/stat"), "alice").path("learned_spam").asLong() == 1);
-
-            JsonNode alice = account(get(port, "/stat"), "alice");
-            assertThat(alice.path("learned_ham").asLong()).isZero();
-            assertThat(alice.path("last_event").asText()).contains("learned spam").contains(id);
-            assertThat(alice.path("last_event_at").asText()).isNotBlank();
-            JsonNode bob = account(get(port, "/stat"), "bob");
-            assertThat(bob.path("state").asText()).isEqualTo("auth_failed");
-            assertThat(bob.path("last_error").asText()).contains("authentication failed for bob");
-
-            await(Duration.ofSeconds(3), () -> get(port, "/metrics").contains("mailsift_imap_watcher_account_errors{account=\"bob\"}"));
-            assertThat(get(port, "/metrics"))
-                    .contains("mailsift_imap_watcher_learns_total{account=\"alice\",class=\"spam\",outcome=\"learned\"} 1")
-                    .containsPattern("mailsift_imap_watcher_last_event_timestamp_seconds\\{account=\"alice\"} [1-9]")
-                    .containsPattern("mailsift_imap_watcher_last_error_timestamp_seconds\\{account=\"bob\"} [1-9]")
-                    .containsPattern("mailsift_imap_watcher_account_errors\\{account=\"bob\"} [1-9]");
+            // each account is written by its own watcher thread, and a count, its last event and the metrics are
+            // separate updates: wait until everything asserted holds, never for one of them only
+            untilAsserted(Duration.ofSeconds(20), () -> {
+                JsonNode alice = account(get(port, "/stat"), "alice");
+                assertThat(alice.path("learned_spam").asLong()).isEqualTo(1);
+                assertThat(alice.path("learned_ham").asLong()).isZero();
+                assertThat(alice.path("last_event").asText()).contains("learned spam").contains(id);
+                assertThat(alice.path("last_event_at").asText()).isNotBlank();
+                JsonNode bob = account(get(port, "/stat"), "bob");
+                assertThat(bob.path("state").asText()).isEqualTo("auth_failed");
+                assertThat(bob.path("last_error").asText()).contains("authentication failed for bob");
+                assertThat(get(port, "/metrics"))
+                        .contains("mailsift_imap_watcher_learns_total{account=\"alice\",class=\"spam\",outcome=\"learned\"} 1")
+                        .containsPattern("mailsift_imap_watcher_last_event_timestamp_seconds\\{account=\"alice\"} [1-9]")
+                        .containsPattern("mailsift_imap_watcher_last_error_timestamp_seconds\\{account=\"bob\"} [1-9]")
+                        .containsPattern("mailsift_imap_watcher_account_errors\\{account=\"bob\"} [1-9]");
+            });
         }
     }
 }
