@@ -10,6 +10,7 @@ import org.mailsift.agent.logging.LogLevels;
 import org.mailsift.agent.logging.LoggingLearner;
 import org.mailsift.agent.logging.ScanLogListener;
 import org.mailsift.agent.wiring.EngineWiring;
+import org.mailsift.core.config.ConfigDirectory;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.dns.DnsResolver;
 import org.mailsift.core.dns.DnsSettings;
@@ -37,6 +38,13 @@ public final class AgentContext implements AutoCloseable {
     private volatile BooleanSupplier reloader;
     private DnsResolver dnsResolver;
     private DnsSettings dnsSettings;
+    private volatile ConfigApplier configApplier = this::reloadFromDirectory;
+
+    /** Re-reads the configuration directory and applies it, or throws with the reason it does not load. */
+    @FunctionalInterface
+    public interface ConfigApplier {
+        void apply() throws Exception;
+    }
 
     public AgentContext(ConfigSource config, Path dataDir) {
         this.config = config;
@@ -122,6 +130,22 @@ public final class AgentContext implements AutoCloseable {
     public boolean reload() {
         BooleanSupplier r = reloader;
         return r != null && r.getAsBoolean();
+    }
+
+    /** `mailsift run` applies changed configuration files as SIGHUP does (every reloadable service, not just the engine). */
+    public void configApplier(ConfigApplier applier) {
+        this.configApplier = applier;
+    }
+
+    /** Applies the configuration files as they are now (the web interface calls this after writing local.d/). */
+    public void applyConfiguration() throws Exception {
+        configApplier.apply();
+    }
+
+    private void reloadFromDirectory() {
+        ConfigDirectory fresh = ConfigDirectory.open(config.directory());
+        reloadEngine(fresh);
+        replaceConfig(fresh);
     }
 
     /** SIGHUP: the configuration services read from now on (after {@link #reloadEngine} accepted it). */

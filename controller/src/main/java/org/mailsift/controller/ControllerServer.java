@@ -30,6 +30,7 @@ import org.mailsift.controller.security.FailureThrottle;
 import org.mailsift.controller.stats.RecentErrors;
 import org.mailsift.controller.stats.ScanHistory;
 import org.mailsift.controller.stats.ScanStatistics;
+import org.mailsift.controller.webui.WebUi;
 import org.mailsift.core.learn.Learner;
 import org.mailsift.core.metrics.Metrics;
 import org.mailsift.core.metrics.WatchedAccount;
@@ -54,6 +55,7 @@ public final class ControllerServer implements AutoCloseable {
     private final Router controllerRouter;
     private final FailureThrottle controllerThrottle = new FailureThrottle(10, 0.5);
     private volatile BooleanSupplier reloader;
+    private final WebUi webUi;
 
     public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics) {
         this(settings, scanner, learner, metrics, List::of);
@@ -62,6 +64,12 @@ public final class ControllerServer implements AutoCloseable {
     /** @param watchedAccounts the IMAP watcher's accounts for /stat (empty when no watcher runs in this process) */
     public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics,
                             Supplier<List<WatchedAccount>> watchedAccounts) {
+        this(settings, scanner, learner, metrics, watchedAccounts, WebUi.Hooks.NONE);
+    }
+
+    /** @param webUi what the web interface needs from the daemon (data and configuration directories, live config) */
+    public ControllerServer(ControllerSettings settings, MessageScanner scanner, Learner learner, Metrics metrics,
+                            Supplier<List<WatchedAccount>> watchedAccounts, WebUi.Hooks webUi) {
         this.settings = settings;
         this.statistics = new ScanStatistics(metrics);
         this.history = new ScanHistory(settings.controller().historyRows());
@@ -103,6 +111,8 @@ public final class ControllerServer implements AutoCloseable {
                 .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
                 .add(Level.READ, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",
                         metrics.renderPrometheus().getBytes(StandardCharsets.UTF_8)), "metrics");
+        this.webUi = new WebUi(webUi, statistics);
+        this.webUi.register(controller, status::auth, actions::saveActions, settings.actionsFile(), c.maxBodyBytes());
 
         this.controllerRouter = controller;
         this.normalWorker = new HttpWorker(settings.normal(), normal, executor, group, () -> statistics.connectionAccepted(false));
@@ -154,7 +164,7 @@ public final class ControllerServer implements AutoCloseable {
 
     /** Register these with every scan path (agent: {@code context.addScanListener}). */
     public List<ScanListener> scanListeners() {
-        return List.of(statistics, history);
+        return List.of(statistics, history, webUi.scanListener());
     }
 
     public List<SocketAddress> normalAddresses() {
@@ -187,5 +197,6 @@ public final class ControllerServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        webUi.close();
     }
 }

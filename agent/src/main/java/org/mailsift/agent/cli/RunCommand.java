@@ -51,6 +51,7 @@ public final class RunCommand implements CliCommand {
             ConfigReload reload = new ConfigReload(context, services::running, () -> ContextLoader.config(line));
             context.reloader(reload::reload); // `mailsift reload` (the controller's /reload)
             ReloadSignal.install(reload::reload);
+            context.configApplier(reload::apply); // the web interface's saved settings apply as a SIGHUP does
             services.start(STOP_BOUND);
             context.config().warnings().forEach(w -> log.warn("{}", w));
             log.info("mailsift running with {} service(s); stop with SIGTERM", services.startedCount());

@@ -35,16 +35,24 @@ public final class ConfigReload {
 
     /** Returns true when the new configuration is in use; serialised, so two quick SIGHUPs apply one after another. */
     public synchronized boolean reload() {
-        ConfigSource fresh;
-        List<String> applied = new ArrayList<>();
         try {
-            fresh = parsedFully(reader.get());
-            context.reloadEngine(fresh);
-            applied.add("scan engine");
+            apply();
+            return true;
         } catch (Exception e) {
             log.error("reload failed, keeping the running configuration: {}", message(e));
             return false;
         }
+    }
+
+    /**
+     * Reloads, or throws with the reason (file and line) when the new configuration does not load, keeping the
+     * running one (the web interface shows that reason and puts back the file it wrote).
+     */
+    public synchronized void apply() throws Exception {
+        ConfigSource fresh = parsedFully(reader.get());
+        context.reloadEngine(fresh);
+        List<String> applied = new ArrayList<>();
+        applied.add("scan engine");
         context.replaceConfig(fresh);
         for (DaemonService service : running.get()) {
             if (service instanceof Reloadable r) {
@@ -58,7 +66,6 @@ public final class ConfigReload {
         }
         fresh.warnings().forEach(w -> log.warn("{}", w));
         log.info("configuration reloaded from {} ({})", fresh.directory(), String.join(", ", applied));
-        return true;
     }
 
     /** Every file and section parsed now (as configtest does), so a syntax error anywhere refuses the whole reload. */

@@ -3,6 +3,7 @@ package org.mailsift.agent.daemon;
 import org.mailsift.agent.AgentContext;
 import org.mailsift.controller.ControllerServer;
 import org.mailsift.controller.ControllerSettings;
+import org.mailsift.controller.webui.WebUi;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.scan.ScanListener;
 
@@ -27,8 +28,9 @@ public final class ControllerService implements DaemonService, Reloadable {
     @Override
     public void start(AgentContext context) throws Exception {
         ControllerSettings settings = ControllerSettings.fromConfig(context.config());
+        WebUi.Hooks webUi = new WebUi.Hooks(context.dataDir(), context.config().directory(), new DaemonConfigAccess(context));
         ControllerServer s = new ControllerServer(settings, context.scanner(ScanListener.ScanSource.HTTP),
-                context.learner(), context.metrics(), context::watchedAccounts);
+                context.learner(), context.metrics(), context::watchedAccounts, webUi);
         s.scanListeners().forEach(context::addScanListener);
         s.onReload(context::reload);
         server = s.start();

@@ -64,12 +64,13 @@ public final class ActionsEndpoints {
         Map<Action, Double> updated = new EnumMap<>(Action.class);
         for (int i = 0; i < 4; i++) {
             JsonNode n = body.get(i);
-            if (n.isNumber()) {
+            if (n.isNumber() && Double.isFinite(n.asDouble())) {
                 updated.put(SAVE_ORDER[i], n.asDouble());
             } else if (!n.isNull()) {
                 throw new ApiException(400, "Element " + i + " must be a number or null");
             }
         }
+        requireAscending(updated);
         if (actionsFile == null) {
             throw new ApiException(503, "Saving actions needs a configuration directory");
         }
@@ -80,8 +81,25 @@ public final class ActionsEndpoints {
             }
             thresholds.putAll(updated);
         }
-        LOG.info("saved action thresholds {} to {}; they apply at the next start", updated, actionsFile);
+        LOG.info("saved action thresholds {} to {}", updated, actionsFile);
         return ApiResponse.success();
+    }
+
+    /** Enabled thresholds must not fall as the action gets stronger: greylist <= add header <= rewrite subject <= reject. */
+    static void requireAscending(Map<Action, Double> t) {
+        Action[] weakToStrong = {Action.GREYLIST, Action.ADD_HEADER, Action.REWRITE_SUBJECT, Action.REJECT};
+        Action lower = null;
+        for (Action a : weakToStrong) {
+            Double v = t.get(a);
+            if (v == null) {
+                continue;
+            }
+            if (lower != null && v < t.get(lower)) {
+                throw new ApiException(400, "Thresholds out of order: " + a.wireName() + " (" + v + ") is below "
+                        + lower.wireName() + " (" + t.get(lower) + ")");
+            }
+            lower = a;
+        }
     }
 
     private void persist(Map<Action, Double> updated) throws IOException {

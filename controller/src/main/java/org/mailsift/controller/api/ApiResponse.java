@@ -1,6 +1,8 @@
 package org.mailsift.controller.api;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
@@ -12,9 +14,25 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
  * @param reason      reason phrase
  * @param contentType content type, or null with no body
  * @param body        body bytes (empty for none)
+ * @param headers     extra response headers (ETag, Cache-Control, Content-Security-Policy...)
  */
-public record ApiResponse(int status, String reason, String contentType, byte[] body) {
+public record ApiResponse(int status, String reason, String contentType, byte[] body, Map<String, String> headers) {
     public static final String JSON = "application/json";
+
+    public ApiResponse {
+        headers = Map.copyOf(headers);
+    }
+
+    public ApiResponse(int status, String reason, String contentType, byte[] body) {
+        this(status, reason, contentType, body, Map.of());
+    }
+
+    /** This reply with one more header (replacing one of the same name). */
+    public ApiResponse withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new ApiResponse(status, reason, contentType, body, h);
+    }
 
     public static ApiResponse json(String json) {
         return new ApiResponse(200, "OK", JSON, json.getBytes(StandardCharsets.UTF_8));

@@ -35,6 +35,11 @@ public final class Router {
         this.guard = newGuard;
     }
 
+    /** The access rules in force now. */
+    public AccessGuard guard() {
+        return guard;
+    }
+
     public Router add(AccessGuard.Level level, Endpoint endpoint, String... paths) {
         for (String p : paths) {
             routes.put(p, new Route(level, endpoint));
@@ -60,7 +65,9 @@ public final class Router {
             }
             case THROTTLED -> {
                 LOG.info("{}: throttled /{} from {} after repeated authentication failures", workerName, request.path(), peerText(request));
-                return ApiResponse.error(429, "Too many authentication failures");
+                long wait = Math.max(1, guard.retryAfterSeconds(request.peer()));
+                return ApiResponse.error(429, "Too many authentication failures; retry in " + wait + " s")
+                        .withHeader("Retry-After", Long.toString(wait));
             }
             case ALLOW -> { }
         }

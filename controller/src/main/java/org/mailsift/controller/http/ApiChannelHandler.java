@@ -92,7 +92,8 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
         resp.headers().set(HttpHeaderNames.SERVER, "mailsift");
-        if (r.status() != 204) {
+        r.headers().forEach((name, value) -> resp.headers().set(name, value));
+        if (r.status() != 204 && r.status() != 304) {
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         }
         boolean keep = keepAlive && r.status() < 500;

@@ -45,10 +45,26 @@ public final class AccessGuard {
             return Decision.THROTTLED;
         }
         boolean ok = passwordAdmits(level, candidate);
-        if (!ok) {
+        if (!ok && candidate != null) { // no password is no guess: the WebUI asks without one first, as Rspamd's does
             throttle.failed(client);
         }
         return ok ? Decision.ALLOW : Decision.DENY;
+    }
+
+    /**
+     * Whether this request would be admitted to privileged commands, without counting a failure (the WebUI's
+     * /auth tells a read-only login from an enable one, as Rspamd's read_only does).
+     */
+    public boolean admitsEnable(InetAddress peer, boolean forwarded, String candidate) {
+        if (!forwarded && (peer == null || isSecure(peer))) {
+            return true;
+        }
+        return passwordAdmits(Level.ENABLE, candidate);
+    }
+
+    /** Seconds a throttled client must wait (Retry-After). */
+    public long retryAfterSeconds(InetAddress peer) {
+        return throttle.secondsUntilAllowed(peer == null ? "unix" : peer.getHostAddress());
     }
 
     private boolean passwordAdmits(Level level, String candidate) {

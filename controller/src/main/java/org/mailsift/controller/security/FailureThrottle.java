@@ -30,6 +30,16 @@ public final class FailureThrottle {
         return b != null && b.level(nanoClock.getAsLong(), leakPerSecond) >= burst;
     }
 
+    /** Whole seconds until a throttled client may try again (0 when it is not throttled). */
+    public long secondsUntilAllowed(String client) {
+        Bucket b = buckets.get(client);
+        if (b == null) {
+            return 0;
+        }
+        double excess = b.level(nanoClock.getAsLong(), leakPerSecond) - burst;
+        return excess < 0 ? 0 : (long) Math.ceil((excess + 0.01) / leakPerSecond);
+    }
+
     public void failed(String client) {
         long now = nanoClock.getAsLong();
         buckets.compute(client, (k, b) -> {
