@@ -7,8 +7,8 @@ import org.mailsift.agent.AgentContext;
 import org.mailsift.controller.webui.ConfigAccess;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.ActionsSettings;
 import org.mailsift.scanner.ScanEngine;
-import org.mailsift.scanner.settings.ActionsSettings;
 
 /** The web interface's view of the running daemon: its configuration, the scan engine's symbols and thresholds. */
 final class DaemonConfigAccess implements ConfigAccess {
