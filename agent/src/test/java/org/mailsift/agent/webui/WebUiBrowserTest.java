@@ -73,25 +73,20 @@ class WebUiBrowserTest {
     private WebDriver browser;
     private WebDriverWait wait;
     private String base;
+    private Path etc;
+    private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void startDaemonAndBrowser() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "chromium / chromium-driver not installed (scripts/install-test-deps.sh installs them)");
-        Path etc = StockConfiguration.copyTo(dir.resolve("etc"));
+        etc = StockConfiguration.copyTo(dir.resolve("etc"));
         Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
-        // loopback is trusted by default: trust another address so the browser must log in
-        Files.writeString(etc.resolve("override.d/worker-controller.inc"), "bind_socket = \"127.0.0.1:0\";\n"
-                + "password = \"" + READ + "\";\nenable_password = \"" + ENABLE + "\";\nsecure_ip = \"192.0.2.1\";\n"
-                + "max_message = 200000;\n");
+        writeControllerConfig(0, READ, ENABLE);
         context = new AgentContext(ConfigDirectory.open(etc), dir.resolve("data"));
-        services = new ServiceGroup(context, List.of(new ControllerService()));
-        context.configApplier(new ConfigReload(context, services::running, () -> ConfigDirectory.open(etc))::apply);
-        services.start(Duration.ofSeconds(10));
-        ControllerService controller = (ControllerService) services.running().get(0);
-        int port = ((InetSocketAddress) controller.server().controllerAddresses().get(0)).getPort();
-        base = "http://127.0.0.1:" + port;
+        context.configApplier(new ConfigReload(context, () -> services.running(), () -> ConfigDirectory.open(etc))::apply);
+        startServices();
 
         ChromeDriverService driverService = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
@@ -105,6 +100,21 @@ class WebUiBrowserTest {
         browser = new ChromeDriver(driverService, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         Files.createDirectories(SHOTS);
+    }
+
+    /** Loopback is trusted by default: trust another address so the browser must log in. */
+    private void writeControllerConfig(int controllerPort, String read, String enable) throws IOException {
+        Files.writeString(etc.resolve("override.d/worker-controller.inc"), "bind_socket = \"127.0.0.1:" + controllerPort + "\";\n"
+                + "password = \"" + read + "\";\nenable_password = \"" + enable + "\";\nsecure_ip = \"192.0.2.1\";\n"
+                + "max_message = 200000;\n");
+    }
+
+    private void startServices() throws Exception {
+        services = new ServiceGroup(context, List.of(new ControllerService()));
+        services.start(Duration.ofSeconds(10));
+        ControllerService controller = (ControllerService) services.running().get(0);
+        port = ((InetSocketAddress) controller.server().controllerAddresses().get(0)).getPort();
+        base = "http://127.0.0.1:" + port;
     }
 
     @AfterEach
@@ -216,6 +226,15 @@ class WebUiBrowserTest {
         assertThat(text("#r-score")).endsWith("/ " + String.format(java.util.Locale.ROOT, "%.2f", newReject));
         assertThat(browser.findElements(By.cssSelector("#r-symbols tbody tr"))).isNotEmpty();
         shot("scan");
+        Path big = dir.resolve("big.eml");
+        Files.writeString(big, "From: a@example.org\r\nSubject: big\r\n\r\n" + "x".repeat(250_000));
+        file.clear();
+        file.sendKeys(big.toAbsolutePath().toString());
+        browser.findElement(By.id("scan-submit")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("scan-message"), java.util.regex.Pattern.compile("accepts at most 200,000 bytes")));
+        Object unlabelled = ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
+                + "'input, select, textarea')).filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id);");
+        assertThat((List<?>) unlabelled).as("every field has a label").isEmpty();
         file.clear();
         file.sendKeys(SHOTS.resolve("status.png").toAbsolutePath().toString());
         browser.findElement(By.id("scan-submit")).click();
@@ -255,6 +274,46 @@ class WebUiBrowserTest {
                 .filter(e -> e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Uncaught"))
                 .toList();
         assertThat(problems).as("no CSP violation or script error in the console").isEmpty();
+    }
+
+    @Test
+    void anOpenPageRidesOutARestartAndAChangedPasswordEndsTheSession() throws Exception {
+        browser.get(base + "/");
+        WebElement password = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-password")));
+        password.sendKeys(READ);
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "read-only"));
+        assertThat(browser.findElement(By.id("history-reset")).isDisplayed()).as("no write buttons when read-only").isFalse();
+
+        // the controller stops: the page says so and keeps trying; it comes back on the same port
+        services.stop(Duration.ofSeconds(10));
+        browser.findElement(By.cssSelector("[data-nav=history]")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("banner"), java.util.regex.Pattern.compile("Cannot reach")));
+        shot("restart-banner");
+        writeControllerConfig(port, READ, ENABLE);
+        context.replaceConfig(ConfigDirectory.open(etc));
+        startServices();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
+        wait.until(ExpectedConditions.textMatches(By.id("history-count"), java.util.regex.Pattern.compile("0 of 0")));
+
+        // the admin changes the passwords (applied as SIGHUP does): the open page goes back to the login
+        writeControllerConfig(port, "new-read", "new-enable");
+        context.applyConfiguration();
+        browser.findElement(By.id("history-refresh")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("login-error"), java.util.regex.Pattern.compile("no longer valid")));
+
+        // guessing is throttled, and the page says how long to wait
+        WebElement again = browser.findElement(By.id("login-password"));
+        for (int i = 0; i < 40 && !browser.findElement(By.id("login-error")).getText().contains("Wait"); i++) {
+            again.clear();
+            again.sendKeys("guess-" + i);
+            browser.findElement(By.id("login-submit")).click();
+            final int attempt = i;
+            wait.until(d -> !d.findElement(By.id("login-submit")).getDomProperty("disabled").equals("true")
+                    && attempt >= 0);
+        }
+        assertThat(browser.findElement(By.id("login-error")).getText()).matches("Too many failed password attempts.*Wait \\d+ seconds.*");
+        shot("login-throttled");
     }
 
     private static List<Path> corpus(String cls, int n) throws IOException {
