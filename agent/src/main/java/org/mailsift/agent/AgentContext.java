@@ -36,6 +36,7 @@ public final class AgentContext implements AutoCloseable {
     private volatile LogLevels messageLogs;
     private volatile Supplier<List<WatchedAccount>> watchedAccounts = List::of;
     private volatile BooleanSupplier reloader;
+    private volatile boolean scansOnly;
     private DnsResolver dnsResolver;
     private DnsSettings dnsSettings;
     private volatile ConfigApplier configApplier = this::reloadFromDirectory;
@@ -119,6 +120,18 @@ public final class AgentContext implements AutoCloseable {
         if (engine != null) {
             engine.reload(fresh);
         }
+    }
+
+    /**
+     * For commands that only scan (deliver, filter, scan): when the daemon holds the embedded Bayes store, read it
+     * read-only instead of scanning without Bayes. Call before the first scan.
+     */
+    public void scansOnly(boolean only) {
+        this.scansOnly = only;
+    }
+
+    public boolean scansOnly() {
+        return scansOnly;
     }
 
     /** Set by {@code mailsift run}: how the daemon re-reads its configuration (SIGHUP and the controller's /reload). */

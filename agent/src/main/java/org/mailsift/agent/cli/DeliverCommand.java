@@ -64,6 +64,7 @@ public final class DeliverCommand implements CliCommand {
             return EX_USAGE;
         }
         try (AgentContext context = ContextLoader.open(line)) {
+            context.scansOnly(true); // while the daemon holds the embedded store: read it, do not scan without Bayes
             byte[] message = io.in().readAllBytes();
             DeliverSettings settings = DeliverSettings.from(context.config().section("deliver"), context.dataDir(), context.config()::warn);
             MessageScanner scanner = (raw, envelope) -> context.scanner(ScanListener.ScanSource.DELIVER).scan(raw, envelope);

@@ -35,6 +35,7 @@ public final class FilterCommand implements CliCommand {
     @Override
     public int run(CommandLine line, Io io) {
         try (AgentContext context = ContextLoader.open(line)) {
+            context.scansOnly(true); // while the daemon holds the embedded store: read it, do not scan without Bayes
             byte[] raw = io.in().readAllBytes();
             Envelope envelope = Envelope.builder().deliverTo(line.getOptionValue("d")).build();
             ScanResult result = context.scanner(ScanListener.ScanSource.DELIVER).scan(raw, envelope);

@@ -65,6 +65,7 @@ public final class ScanCommand implements CliCommand {
         Envelope envelope = EnvelopeOptions.from(line);
         int failures = 0;
         try (AgentContext context = ContextLoader.open(line)) {
+            context.scansOnly(true); // while the daemon holds the embedded store: read it, do not scan without Bayes
             MessageScanner scanner = context.scanner(ScanListener.ScanSource.CLI);
             for (String arg : args) {
                 for (Input input : expand(arg, io)) {

@@ -41,7 +41,8 @@ public final class EngineWiring implements AutoCloseable {
     public static EngineWiring open(AgentContext context) {
         BayesModule bayes;
         try {
-            bayes = BayesModule.open(context.config(), context.dataDir(), context.metrics());
+            bayes = context.scansOnly() ? BayesModule.openForScanning(context.config(), context.dataDir(), context.metrics())
+                    : BayesModule.open(context.config(), context.dataDir(), context.metrics());
         } catch (RuntimeException e) {
             LOG.warn("Bayes is not available, scanning without it: {}", e.getMessage());
             MessageScanner engine = EngineFactory.create(context.config(), List.of(), context.dnsResolver());

@@ -47,13 +47,19 @@ public final class BayesModule implements AutoCloseable {
 
     private BayesModule(BayesStore store, BayesSettings settings, OutboundHam outbound, Path dataDir, Metrics metrics,
                         Function<byte[], ParsedMessage> parser) {
+        this(store, settings, outbound, dataDir, metrics, parser, true);
+    }
+
+    /** @param writable false for a read-only view of the store: no learn queue, no autolearn */
+    private BayesModule(BayesStore store, BayesSettings settings, OutboundHam outbound, Path dataDir, Metrics metrics,
+                        Function<byte[], ParsedMessage> parser, boolean writable) {
         this.store = store;
         this.engine = new BayesEngine(new Tokenizer(TokenizerSettings.defaults()),
                 new BayesClassifier(ClassifierSettings.defaults()), store, settings);
-        this.queue = store.kind().equals("embedded") ? null : new LearnQueue(dataDir.resolve("bayes-queue"));
+        this.queue = !writable || store.kind().equals("embedded") ? null : new LearnQueue(dataDir.resolve("bayes-queue"));
         this.learner = new BayesLearner(engine, parser, queue, metrics);
         this.rule = new BayesRule(engine, metrics);
-        this.autolearn = settings.autolearn() == null && !outbound.enabled() ? null
+        this.autolearn = !writable || settings.autolearn() == null && !outbound.enabled() ? null
                 : new BayesAutolearn(learner, settings.autolearn(), outbound, metrics);
         if (queue != null) {
             replayer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,6 +85,21 @@ public final class BayesModule implements AutoCloseable {
         log.info("Bayes: {} store, min_learns {}, per_user {}, autolearn {}, outbound ham {}", store.kind(), settings.minLearns(),
                 settings.perUser(), settings.autolearn() == null ? "off" : settings.autolearn(), outbound.enabled() ? outbound : "off");
         return new BayesModule(store, settings, outbound, dataDir, metrics, parser);
+    }
+
+    /**
+     * For scans outside the daemon (deliver, filter, scan): like {@link #open}, but when the daemon holds the embedded
+     * store, a read-only view of it (so those scans still use Bayes), without autolearn and without a learn queue.
+     */
+    public static BayesModule openForScanning(ConfigSource config, Path dataDir, Metrics metrics) {
+        try {
+            return open(config, dataDir, metrics);
+        } catch (EmbeddedBayesStore.InUseException inUse) {
+            BayesStore store = EmbeddedBayesStore.openReadOnly(dataDir.resolve("bayes"));
+            log.info("Bayes: the embedded store is held by the daemon; scanning with a read-only view of it");
+            return new BayesModule(store, settings(config), OutboundHam.from(config.section("classifier-bayes")), dataDir,
+                    metrics, MessageParser::parse, false);
+        }
     }
 
     /** Reads classifier-bayes.conf (reporting unknown options as config warnings). */

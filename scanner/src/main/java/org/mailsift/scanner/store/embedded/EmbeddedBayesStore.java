@@ -45,21 +45,41 @@ public final class EmbeddedBayesStore implements BayesStore {
     private long generation;
     private Journal journal;
     private boolean closed;
+    private final boolean readOnly;
+
+    /** Thrown by {@link #open} when another process (the daemon) holds the store. */
+    public static final class InUseException extends UncheckedIOException {
+        InUseException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A read-only view: the snapshot and the journal as they are now, no lock, no writes. */
+    private EmbeddedBayesStore(Path dir) throws IOException {
+        this.dir = dir;
+        this.journalLimit = Long.MAX_VALUE;
+        this.lockChannel = null;
+        this.fileLock = null;
+        this.readOnly = true;
+        generation = Snapshot.read(dir.resolve(SNAPSHOT), tables);
+        Journal.replayReadOnly(journalPath(generation), tables::learn);
+    }
 
     private EmbeddedBayesStore(Path dir, long journalLimit) throws IOException {
         this.dir = dir;
         this.journalLimit = journalLimit;
+        this.readOnly = false;
         Files.createDirectories(dir);
         lockChannel = FileChannel.open(dir.resolve("bayes.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             fileLock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
             lockChannel.close();
-            throw new IOException(dir + " is already open in this process", e);
+            throw new StoreInUse(dir + " is already open in this process");
         }
         if (fileLock == null) {
             lockChannel.close();
-            throw new IOException(dir + " is in use by another process (the daemon?); stop it or use its controller");
+            throw new StoreInUse(dir + " is in use by another process (the daemon?); stop it or use its controller");
         }
         Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
         generation = Snapshot.read(dir.resolve(SNAPSHOT), tables);
@@ -75,8 +95,33 @@ public final class EmbeddedBayesStore implements BayesStore {
     public static EmbeddedBayesStore open(Path dir, long journalLimit) {
         try {
             return new EmbeddedBayesStore(dir, journalLimit);
+        } catch (StoreInUse e) {
+            throw new InUseException("cannot open the Bayes store in " + dir + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the Bayes store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A read-only view of a store another process holds (deliver and scan while the daemon runs): the counts of the
+     * snapshot plus every learn its journal has now, read without the lock and without writing a byte. Learning
+     * through it fails. Later learns of the holder are not seen: open a new view per scan run.
+     */
+    public static EmbeddedBayesStore openReadOnly(Path dir) {
+        try {
+            return new EmbeddedBayesStore(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Bayes store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    private static final class StoreInUse extends IOException {
+        StoreInUse(String message) {
+            super(message);
         }
     }
 
@@ -91,6 +136,7 @@ public final class EmbeddedBayesStore implements BayesStore {
         Journal written;
         long position;
         Applied applied;
+        ensureWritable();
         lock.writeLock().lock();
         try {
             ensureOpen();
@@ -176,6 +222,7 @@ public final class EmbeddedBayesStore implements BayesStore {
     /** Imports, then snapshots at once, so the import is durable without journaling millions of records. */
     @Override
     public void importFrom(InputStream in) throws IOException {
+        ensureWritable();
         lock.writeLock().lock();
         try {
             ensureOpen();
@@ -215,6 +262,13 @@ public final class EmbeddedBayesStore implements BayesStore {
         }
     }
 
+    private void ensureWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("the Bayes store in " + dir + " is held by another process (the daemon) and"
+                    + " open read-only here; learn through the daemon's controller");
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the Bayes store in " + dir + " is closed");
@@ -223,6 +277,10 @@ public final class EmbeddedBayesStore implements BayesStore {
 
     @Override
     public void close() {
+        if (readOnly) {
+            closed = true;
+            return;
+        }
         lock.writeLock().lock();
         try {
             if (closed) {

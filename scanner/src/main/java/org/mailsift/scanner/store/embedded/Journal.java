@@ -52,6 +52,18 @@ final class Journal implements AutoCloseable {
         return new Journal(path, ch);
     }
 
+    /**
+     * Replays the complete records of a journal another process may be appending to, without writing anything (a
+     * torn tail is only skipped); a missing journal has none.
+     */
+    static void replayReadOnly(Path path, Replay replay) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            replayAll(ch, replay);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // folded into a newer snapshot meanwhile, or never written
+        }
+    }
+
     private static long replayAll(FileChannel ch, Replay replay) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(8);
         long pos = 0;
