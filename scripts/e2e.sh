@@ -314,6 +314,9 @@ repoint_postfix() { # milter port
     sleep 1
 }
 
+# scripts/soak.sh sources this file for the set-up above (servers, daemons, ports, clean-up) and runs its own flow
+[ "${E2E_LIB_ONLY:-0}" = 1 ] && return 0
+
 # ==================================================================================================================
 cd "$ROOT" || exit 1
 echo "e2e: work directory $W; distribution $DIST"
