@@ -22,7 +22,20 @@ public sealed interface BindAddress {
         }
     }
 
-    record Unix(Path path) implements BindAddress {
+    /** @param mode the socket file's permission bits ({@code mode=0660} after the path; 0660 when not given) */
+    record Unix(Path path, int mode) implements BindAddress {
+        public static final int DEFAULT_MODE = 0660;
+
+        public Unix {
+            if (mode < 0 || mode > 0777) {
+                throw new IllegalArgumentException("socket mode " + Integer.toOctalString(mode) + " is not between 0 and 0777");
+            }
+        }
+
+        public Unix(Path path) {
+            this(path, DEFAULT_MODE);
+        }
+
         @Override
         public SocketAddress socketAddress() {
             return UnixDomainSocketAddress.of(path);
@@ -36,19 +49,28 @@ public sealed interface BindAddress {
 
     /**
      * Parses "127.0.0.1:11332", "localhost:11332", "*:11332", "[::1]:11332", "/run/x.sock", "unix:/run/x.sock".
-     * Rspamd's socket options after the path ("/run/x.sock mode=0660") are ignored.
+     * After a socket path, Rspamd's {@code mode=0660} sets the socket's permissions (default 0660: the MTA's group
+     * may connect, other local users may not); Rspamd's {@code owner=} and {@code group=} are left to the directory.
      */
     static BindAddress parse(String text) {
         String s = text.trim();
-        int space = s.indexOf(' ');
-        if (space > 0) {
-            s = s.substring(0, space);
-        }
+        String[] words = s.split("\\s+");
+        s = words[0];
         if (s.startsWith("unix:")) {
             s = s.substring(5);
         }
         if (s.startsWith("/") || s.startsWith("./")) {
-            return new Unix(Path.of(s));
+            int mode = Unix.DEFAULT_MODE;
+            for (int i = 1; i < words.length; i++) {
+                if (words[i].startsWith("mode=")) {
+                    try {
+                        mode = Integer.parseInt(words[i].substring(5), 8);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("bad socket mode in \"" + text + "\" (expected octal, e.g. mode=0660)");
+                    }
+                }
+            }
+            return new Unix(Path.of(s), mode);
         }
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {

@@ -25,11 +25,12 @@ import org.mailsift.core.config.UclScalar;
  * @param fallback           {@code fallback_action}: answer on scan error or timeout
  * @param maxConcurrentScans {@code max_scans}: scans running at once; further messages wait (back-pressure)
  * @param tcpQuickAck        {@code tcp_quickack}: acknowledge the MTA's packets at once (see MilterServer)
+ * @param limits             caps on what one connection may make us hold, and on connections
  */
 public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Duration scanTimeout, Duration readTimeout,
                              boolean discardOnReject, boolean quarantineOnReject, String rejectMessage,
                              String tempfailMessage, long maxSize, FallbackAction fallback,
-                             int maxConcurrentScans, boolean tcpQuickAck) {
+                             int maxConcurrentScans, boolean tcpQuickAck, MilterLimits limits) {
 
     public static final String SECTION = "worker-proxy";
     public static final String DEFAULT_BIND = "127.0.0.1:11332";
@@ -38,7 +39,8 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
     /** Options we read. */
     private static final Set<String> KNOWN = Set.of("bind_socket", "milter", "enabled", "timeout", "read_timeout",
             "discard_on_reject", "quarantine_on_reject", "reject_message", "tempfail_message", "max_size",
-            "fallback_action", "max_scans", "tcp_quickack",
+            "fallback_action", "max_scans", "tcp_quickack", "max_headers", "max_recipients", "max_macro_size",
+            "max_connections", "max_connections_per_ip", "packet_timeout",
             // read by the scanner (MilterHeadersSettings), which decides every header of a verdict
             "spam_header",
             // Rspamd proxy options that mean nothing here: the scan always runs in-process (Rspamd's self_scan)
@@ -52,7 +54,7 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
     public static MilterSettings defaults() {
         return new MilterSettings(List.of(BindAddress.parse(DEFAULT_BIND)), true, Duration.ofSeconds(20), Duration.ofMinutes(10),
                 false, false, "Spam message rejected", "Try again later", DEFAULT_MAX_SIZE,
-                FallbackAction.ACCEPT, Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
+                FallbackAction.ACCEPT, Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true, MilterLimits.defaults());
     }
 
     /** Reads the section; unknown options go to {@code warnings}, bad values throw {@link ConfigException}. */
@@ -80,12 +82,37 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
                 section.getString("reject_message", d.rejectMessage()), section.getString("tempfail_message", d.tempfailMessage()),
                 maxSize,
                 parse(section, "fallback_action", () -> FallbackAction.parse(section.getString("fallback_action", "accept"))),
-                maxScans, section.getBoolean("tcp_quickack", d.tcpQuickAck()));
+                maxScans, section.getBoolean("tcp_quickack", d.tcpQuickAck()), limits(section, d.limits()));
+    }
+
+    private static MilterLimits limits(UclObject section, MilterLimits d) {
+        return parse(section, "max_headers", () -> new MilterLimits(
+                positiveInt(section, "max_headers", d.maxHeaders()),
+                positiveInt(section, "max_recipients", d.maxRecipients()),
+                d.maxAddressBytes(),
+                positiveInt(section, "max_macro_size", d.maxMacroBytes()),
+                positiveInt(section, "max_connections", d.maxConnections()),
+                positiveInt(section, "max_connections_per_ip", d.maxConnectionsPerIp()),
+                Duration.ofMillis(section.getMillis("packet_timeout", d.packetTimeout().toMillis()))));
+    }
+
+    private static int positiveInt(UclObject section, String key, int fallback) {
+        long v = section.getLong(key, fallback);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new ConfigException(section.getScalar(key).map(UclScalar::position).orElse(section.position()),
+                    key + " must be between 1 and " + Integer.MAX_VALUE);
+        }
+        return (int) v;
     }
 
     public MilterSettings withBindSockets(List<BindAddress> binds) {
         return new MilterSettings(binds, enabled, scanTimeout, readTimeout, discardOnReject, quarantineOnReject, rejectMessage,
-                tempfailMessage, maxSize, fallback, maxConcurrentScans, tcpQuickAck);
+                tempfailMessage, maxSize, fallback, maxConcurrentScans, tcpQuickAck, limits);
+    }
+
+    public MilterSettings withLimits(MilterLimits newLimits) {
+        return new MilterSettings(bindSockets, enabled, scanTimeout, readTimeout, discardOnReject, quarantineOnReject, rejectMessage,
+                tempfailMessage, maxSize, fallback, maxConcurrentScans, tcpQuickAck, newLimits);
     }
 
     private static <T> T parse(UclObject section, String key, java.util.function.Supplier<T> parser) {

@@ -36,7 +36,7 @@ public final class MilterFrameDecoder extends ByteToMessageDecoder {
             if (length < 1 || length > maxPacketSize) {
                 broken = true;
                 MilterProtocolException e = new MilterProtocolException(
-                        "milter packet length " + length + " outside 1.." + maxPacketSize, in);
+                        "milter packet length " + length + " outside 1.." + maxPacketSize);
                 in.skipBytes(in.readableBytes());
                 throw e;
             }

@@ -1,32 +1,34 @@
 package org.mailsift.milter.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.DecoderException;
 
 /**
- * A packet that breaks the milter protocol. The message quotes the offending bytes (hex, truncated) so one log line is
- * enough to reproduce the problem. Extends DecoderException so netty does not wrap it a second time.
+ * A packet that breaks the milter protocol. The message names the command and the packet's length, never its bytes:
+ * those can be message content (a header, a body chunk), which must not reach the logs. Extends DecoderException so
+ * netty does not wrap it a second time.
  */
 public final class MilterProtocolException extends DecoderException {
     private static final long serialVersionUID = 1L;
-
-    /** How many bytes of the offending packet a message quotes. */
-    static final int QUOTED_BYTES = 48;
 
     public MilterProtocolException(String problem) {
         super(problem);
     }
 
-    public MilterProtocolException(String problem, ByteBuf offending) {
-        super(problem + " [" + hex(offending) + "]");
+    /** @param packet the offending packet from its command byte on (its reader index is not moved) */
+    public MilterProtocolException(String problem, ByteBuf packet) {
+        super(problem + " (" + describe(packet) + ")");
     }
 
-    /** Hex of the readable bytes of {@code buf} from its reader index, at most {@value #QUOTED_BYTES} of them. */
-    static String hex(ByteBuf buf) {
-        int n = Math.min(buf.readableBytes(), QUOTED_BYTES);
-        String dump = ByteBufUtil.hexDump(buf, buf.readerIndex(), n);
-        int more = buf.readableBytes() - n;
-        return more > 0 ? dump + "... (+" + more + " bytes)" : dump;
+    /** "command 'H' (0x48), 1234 bytes": what a log may say about a packet. */
+    static String describe(ByteBuf packet) {
+        int n = packet.readableBytes();
+        if (n == 0) {
+            return "empty packet";
+        }
+        byte command = packet.getByte(packet.readerIndex());
+        String name = command >= 0x21 && command < 0x7f ? "'" + (char) command + "' (0x" + Integer.toHexString(command & 0xff) + ")"
+                : "0x" + Integer.toHexString(command & 0xff);
+        return "command " + name + ", " + n + " bytes";
     }
 }

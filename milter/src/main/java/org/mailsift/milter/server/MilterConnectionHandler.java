@@ -15,6 +15,7 @@ import org.mailsift.milter.codec.MilterCommand;
 import org.mailsift.milter.codec.MilterReply;
 import org.mailsift.milter.session.MessageToScan;
 import org.mailsift.milter.session.MilterSession;
+import org.mailsift.milter.session.SessionLimitException;
 import org.mailsift.milter.session.SessionStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,6 +197,10 @@ final class MilterConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("milter connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else if (cause instanceof SessionLimitException) {
+            metrics.error("limit");
+            log.warn("closing milter connection from {}: {}; the MTA applies its milter_default_action",
+                    ctx.channel().remoteAddress(), cause.getMessage());
         } else {
             metrics.error("protocol");
             log.warn("closing milter connection from {}: {}", ctx.channel().remoteAddress(), cause.getMessage() != null

@@ -124,10 +124,18 @@ public final class MilterServer implements AutoCloseable {
             throw new IOException("cannot listen on " + address + ": " + future.cause().getMessage(), future.cause());
         }
         if (address instanceof BindAddress.Unix unix) {
-            // the MTA runs as another user; access control is the directory's job, as with Rspamd's sockets
-            Files.setPosixFilePermissions(unix.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
+            // the MTA runs as another user in the daemon's group (Debian: postfix in group mailsift); others may not connect
+            Files.setPosixFilePermissions(unix.path(), permissions(unix.mode()));
         }
         return future.channel();
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        StringBuilder rwx = new StringBuilder(9);
+        for (int bit = 8; bit >= 0; bit--) {
+            rwx.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
+        }
+        return PosixFilePermissions.fromString(rwx.toString());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.mailsift.core.message.Envelope;
+import org.mailsift.milter.MilterLimits;
 import org.mailsift.milter.codec.MilterCommand;
 import org.mailsift.milter.codec.MilterProtocol;
 
@@ -14,6 +15,8 @@ import org.mailsift.milter.codec.MilterProtocol;
  * macros), turned into an {@link Envelope} the way Rspamd's milter maps macros to its HTTP headers.
  */
 final class EnvelopeFacts {
+    private final MilterLimits limits;
+
     // connection facts
     private MilterCommand.Connect connect;
     private String helo;
@@ -23,6 +26,12 @@ final class EnvelopeFacts {
     private String mailFrom;
     private final List<String> rcpts = new ArrayList<>();
     private final Map<String, String> messageMacros = new HashMap<>();
+    private long connectionMacroBytes;
+    private long messageMacroBytes;
+
+    EnvelopeFacts(MilterLimits limits) {
+        this.limits = limits;
+    }
 
     void connect(MilterCommand.Connect c) {
         connect = c;
@@ -33,31 +42,66 @@ final class EnvelopeFacts {
     }
 
     void mail(String address) {
-        mailFrom = stripBrackets(address);
+        mailFrom = stripBrackets(checkedAddress("MAIL", address));
         rcpts.clear();
     }
 
     void rcpt(String address) {
-        rcpts.add(stripBrackets(address));
+        if (rcpts.size() >= limits.maxRecipients()) {
+            throw new SessionLimitException("more than " + limits.maxRecipients() + " recipients (max_recipients)");
+        }
+        rcpts.add(stripBrackets(checkedAddress("RCPT", address)));
+    }
+
+    private String checkedAddress(String command, String address) {
+        if (address.length() > limits.maxAddressBytes()) {
+            throw new SessionLimitException(command + " address of " + address.length() + " characters (at most "
+                    + limits.maxAddressBytes() + ")");
+        }
+        return address;
     }
 
     void macros(MilterCommand.Macro m) {
         // macros sent for CONNECT and HELO describe the connection; the others belong to the current message
-        Map<String, String> target = m.forCommand() == MilterProtocol.CMD_CONNECT || m.forCommand() == MilterProtocol.CMD_HELO
-                ? connectionMacros : messageMacros;
-        m.macros().forEach((k, v) -> target.put(bare(k), v));
+        boolean connection = m.forCommand() == MilterProtocol.CMD_CONNECT || m.forCommand() == MilterProtocol.CMD_HELO;
+        Map<String, String> target = connection ? connectionMacros : messageMacros;
+        long delta = 0;
+        for (Map.Entry<String, String> e : m.macros().entrySet()) {
+            String name = bare(e.getKey());
+            String old = target.put(name, e.getValue());
+            delta += name.length() + e.getValue().length() - (old == null ? 0 : name.length() + old.length());
+        }
+        if (connection) {
+            connectionMacroBytes += delta;
+        } else {
+            messageMacroBytes += delta;
+        }
+        if (connectionMacroBytes + messageMacroBytes > limits.maxMacroBytes()) {
+            throw new SessionLimitException("macros of more than " + limits.maxMacroBytes() + " bytes (max_macro_size)");
+        }
+    }
+
+    /** Characters held for macros and recipients, for tests and diagnostics. */
+    long retainedChars() {
+        long n = connectionMacroBytes + messageMacroBytes;
+        for (String r : rcpts) {
+            n += r.length();
+        }
+        return n;
     }
 
     void resetMessage() {
         mailFrom = null;
         rcpts.clear();
         messageMacros.clear();
+        messageMacroBytes = 0;
     }
 
     void resetConnection() {
         connect = null;
         helo = null;
         connectionMacros.clear();
+        connectionMacroBytes = 0;
     }
 
     /** {i} queue id, {auth_authen}, {daemon_name} or j, {client_addr} or the CONNECT address, {tls_version}, {cipher}. */

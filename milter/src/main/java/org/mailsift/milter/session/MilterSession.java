@@ -29,11 +29,10 @@ public final class MilterSession implements AutoCloseable {
     private final VerdictReplies verdicts;
     private final int noReplyWanted;
 
-    private boolean negotiated;
+    private SessionState state = SessionState.AWAITING_OPTNEG;
     private int protocol;
-    private boolean awaitingVerdict;
 
-    private final EnvelopeFacts facts = new EnvelopeFacts();
+    private final EnvelopeFacts facts;
     private final ReceivedHeaders headers = new ReceivedHeaders();
     private CompositeByteBuf body;
     private long bodyBytes;
@@ -48,19 +47,22 @@ public final class MilterSession implements AutoCloseable {
         this.settings = settings;
         this.verdicts = new VerdictReplies(settings);
         this.noReplyWanted = noReplyWanted & MilterProtocol.PROTO_ALL_NO_REPLY;
+        this.facts = new EnvelopeFacts(settings.limits());
     }
 
-    /** Consumes one command; a Body's buffer becomes the session's (released by it). */
+    /**
+     * Consumes one command; a Body's buffer becomes the session's (released by it). A command the state table does not
+     * allow now throws {@link MilterProtocolException}; one that goes over a limit throws {@link SessionLimitException}.
+     * Either way the caller closes the connection.
+     */
     public SessionStep handle(MilterCommand command) {
-        if (!negotiated && !(command instanceof MilterCommand.OptNeg)) {
+        SessionState.Command kind = SessionState.Command.of(command);
+        SessionState next = state.next(kind).orElse(null);
+        if (next == null) {
             release(command);
-            throw new MilterProtocolException(name(command) + " before option negotiation");
+            throw new MilterProtocolException(kind + " is out of order in state " + state);
         }
-        if (awaitingVerdict && !(command instanceof MilterCommand.Abort || command instanceof MilterCommand.Quit
-                || command instanceof MilterCommand.QuitNc)) {
-            release(command);
-            throw new MilterProtocolException(name(command) + " while the end-of-message reply is pending");
-        }
+        state = next;
         return switch (command) {
             case MilterCommand.OptNeg o -> negotiate(o);
             case MilterCommand.Macro m -> {
@@ -85,8 +87,7 @@ public final class MilterSession implements AutoCloseable {
             }
             case MilterCommand.Data d -> continueUnless(MilterProtocol.PROTO_NR_DATA);
             case MilterCommand.Header h -> {
-                headers.add(h.name(), h.value());
-                checkSize();
+                addHeader(h);
                 yield continueUnless(MilterProtocol.PROTO_NR_HDR);
             }
             case MilterCommand.Eoh e -> continueUnless(MilterProtocol.PROTO_NR_EOH);
@@ -111,24 +112,44 @@ public final class MilterSession implements AutoCloseable {
 
     /** The end-of-message replies for a finished scan; the session is then ready for the next message. */
     public List<MilterReply> verdict(MessageToScan message, ScanResult result) {
-        awaitingVerdict = false;
+        verdictSent();
         return verdicts.forResult(result, message.headerCounts());
     }
 
     /** The end-of-message replies when the scan failed or timed out, or the message was not scanned. */
     public List<MilterReply> fallbackVerdict() {
-        awaitingVerdict = false;
+        verdictSent();
         return verdicts.fallback();
     }
 
     /** Accept unscanned (too big to buffer), keeping the session ready for the next message. */
     public List<MilterReply> passUnscanned() {
-        awaitingVerdict = false;
+        verdictSent();
         return List.of(MilterReply.ACCEPT);
     }
 
     public boolean awaitingVerdict() {
-        return awaitingVerdict;
+        return state == SessionState.AWAITING_VERDICT;
+    }
+
+    /** Where the conversation stands. */
+    public SessionState state() {
+        return state;
+    }
+
+    /**
+     * What this connection makes us hold for its message and connection: header text, body bytes, macros and
+     * recipients. Bounded by max_size plus the macro and recipient caps, whatever the MTA sends.
+     */
+    public long retainedBytes() {
+        return headers.keptChars() + (body == null ? 0 : body.readableBytes()) + facts.retainedChars();
+    }
+
+    private void verdictSent() {
+        if (state != SessionState.AWAITING_VERDICT) {
+            throw new IllegalStateException("no verdict is pending in state " + state);
+        }
+        state = SessionState.BETWEEN_MESSAGES;
     }
 
     private SessionStep negotiate(MilterCommand.OptNeg offer) {
@@ -138,7 +159,6 @@ public final class MilterSession implements AutoCloseable {
             return new SessionStep.Close("MTA offered milter protocol version " + offer.version());
         }
         protocol = offer.protocol() & noReplyWanted;
-        negotiated = true;
         int actions = offer.actions() & ACTIONS_USED;
         if (actions != ACTIONS_USED) {
             log.warn("the MTA does not allow every action the milter uses (offered 0x{}, wanted 0x{}): some verdicts "
@@ -165,10 +185,23 @@ public final class MilterSession implements AutoCloseable {
         checkSize();
     }
 
+    private void addHeader(MilterCommand.Header h) {
+        if (headers.count() >= settings.limits().maxHeaders()) {
+            throw new SessionLimitException("more than " + settings.limits().maxHeaders() + " headers (max_headers)");
+        }
+        if (oversized) {
+            headers.countOnly(h.name(), h.value()); // the message passes unscanned: its headers are not kept
+        } else {
+            headers.add(h.name(), h.value());
+            checkSize();
+        }
+    }
+
     private void checkSize() {
         if (!oversized && headers.bytes() + bodyBytes > settings.maxSize()) {
             oversized = true;
             releaseBody();
+            headers.forgetText();
         }
     }
 
@@ -186,12 +219,10 @@ public final class MilterSession implements AutoCloseable {
         }
         MessageToScan message = new MessageToScan(raw, facts.envelope(), headers.countsByName(), size);
         resetMessage();
-        awaitingVerdict = true; // until the handler asks for the verdict replies
-        return new SessionStep.Scan(message);
+        return new SessionStep.Scan(message); // the state stays AWAITING_VERDICT until the handler asks for the replies
     }
 
     private void resetMessage() {
-        awaitingVerdict = false;
         facts.resetMessage();
         headers.clear();
         releaseBody();

@@ -15,15 +15,42 @@ import java.util.Map;
 public final class ReceivedHeaders {
     private final List<String[]> headers = new ArrayList<>();
     private long bytes;
+    private int count;
 
     void add(String name, String value) {
         headers.add(new String[] {name, value});
+        countOnly(name, value);
+    }
+
+    /** A header of a message too big to scan: its size and number matter, its text is not kept. */
+    void countOnly(String name, String value) {
         bytes += name.length() + value.length() + 4L;
+        count++;
+    }
+
+    /** Characters of header text held in memory (names and values kept), for tests and diagnostics. */
+    long keptChars() {
+        long n = 0;
+        for (String[] h : headers) {
+            n += h[0].length() + h[1].length();
+        }
+        return n;
+    }
+
+    /** Drops the kept text (the message became too big to scan); sizes and the count stay. */
+    void forgetText() {
+        headers.clear();
+    }
+
+    /** Headers seen for the current message, kept or only counted. */
+    int count() {
+        return count;
     }
 
     void clear() {
         headers.clear();
         bytes = 0;
+        count = 0;
     }
 
     /** The size these headers take in the rebuilt message. */

@@ -142,12 +142,13 @@ class MilterCommandDecoderTest {
     }
 
     @Test
-    void unterminatedStringIsAProtocolErrorQuotingThePacket() {
+    void unterminatedStringIsAProtocolErrorNamingCommandAndLengthButNoContent() {
         EmbeddedChannel ch = channel();
         assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(MilterFrames.frames()
-                .packet((byte) 'H', "no-nul".getBytes(StandardCharsets.US_ASCII)).bytes())))
+                .packet((byte) 'H', "secret-body-text".getBytes(StandardCharsets.US_ASCII)).bytes())))
                 .isInstanceOf(MilterProtocolException.class)
-                .hasMessage("string not terminated by NUL [486e6f2d6e756c]");
+                .hasMessage("string not terminated by NUL (command 'H' (0x48), 17 bytes)")
+                .message().doesNotContain("secret").doesNotContain("7365637265");
         assertFalse(ch.finish());
     }
 

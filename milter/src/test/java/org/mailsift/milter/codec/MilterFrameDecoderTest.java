@@ -60,8 +60,7 @@ class MilterFrameDecoderTest {
         // only the length field of a 2 GiB packet: refused without waiting for (or allocating) the data
         assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff})))
                 .isInstanceOf(MilterProtocolException.class)
-                .hasMessageContaining("length 2147483647 outside 1..1024")
-                .hasMessageContaining("[7fffffff]");
+                .hasMessage("milter packet length 2147483647 outside 1..1024");
         assertFalse(ch.finish());
     }
 
@@ -70,17 +69,16 @@ class MilterFrameDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(new MilterFrameDecoder(1024));
         assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 'A'})))
                 .isInstanceOf(MilterProtocolException.class)
-                .hasMessageContaining("[000000000000000141]");
+                .hasMessage("milter packet length 0 outside 1..1024");
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 'A'}));
         assertThat(ch.<Object>readInbound()).isNull();
         assertFalse(ch.finish());
     }
 
     @Test
-    void longOffendingDataIsQuotedTruncated() {
-        byte[] junk = new byte[200];
-        junk[0] = (byte) 0xff;
-        MilterProtocolException e = new MilterProtocolException("bad", Unpooled.wrappedBuffer(junk));
-        assertThat(e.getMessage()).endsWith("... (+152 bytes)]").contains("ff0000");
+    void aProtocolErrorNamesCommandAndLengthNeverThePacketBytes() {
+        byte[] packet = ("Hsecret content of a message" + "x".repeat(200)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        MilterProtocolException e = new MilterProtocolException("bad", Unpooled.wrappedBuffer(packet));
+        assertThat(e.getMessage()).isEqualTo("bad (command 'H' (0x48), 228 bytes)");
     }
 }

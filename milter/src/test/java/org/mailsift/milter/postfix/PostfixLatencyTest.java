@@ -60,7 +60,7 @@ class PostfixLatencyTest {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(), d.readTimeout(), false,
                 false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(), d.fallback(), d.maxConcurrentScans(),
-                quickAck);
+                quickAck, org.mailsift.milter.MilterLimits.defaults());
     }
 
     private static double measure(MilterSettings settings) throws Exception {

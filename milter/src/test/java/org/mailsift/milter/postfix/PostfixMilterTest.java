@@ -40,7 +40,7 @@ class PostfixMilterTest {
         MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0)));
         settings = new MilterSettings(settings.bindSockets(), true, settings.scanTimeout(), settings.readTimeout(), false, false,
                 "Spam from the test rejected", "Test says later", settings.maxSize(), settings.fallback(),
-                settings.maxConcurrentScans(), true);
+                settings.maxConcurrentScans(), true, org.mailsift.milter.MilterLimits.defaults());
         milter = new MilterServer(settings, scanner, metrics);
         int port = ((InetSocketAddress) milter.start().get(0)).getPort();
         postfix = PostfixServer.start(PostfixServer.options().milters("inet:127.0.0.1:" + port).milterDefaultAction("tempfail"));

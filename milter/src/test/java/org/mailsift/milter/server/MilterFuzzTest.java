@@ -49,7 +49,7 @@ class MilterFuzzTest {
                         .abort().quit().bytes(),
                 MilterFrames.frames().optneg(6, 0x3f, 0).connect("h", '6', 1, "IPv6:2001:db8::1").helo("h")
                         .mail("<x@y>").rcpt("<z@w>", "NOTIFY=NEVER").data().header("Subject", "s\n\tfolded").eoh()
-                        .body("a".repeat(3000)).body("b").eob().quitNc().postfixOptneg().connect("u", 'U', 0, null).quit().bytes(),
+                        .body("a".repeat(3000)).body("b").eob().quitNc().connect("u", 'U', 0, null).quit().bytes(),
                 MilterFrames.frames().postfixOptneg().connect("l", 'L', 0, "/sock").packet((byte) 'U', "NOOP\0".getBytes())
                         .postfixMessage("Q3", "", "c@d.test", headers, "").bytes());
     }

@@ -43,7 +43,7 @@ class MilterServerTest {
     private static MilterSettings settings(BindAddress bind, Duration scanTimeout, Duration readTimeout, long maxSize, FallbackAction fallback) {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(bind), true, scanTimeout, readTimeout, false, false, d.rejectMessage(),
-                d.tempfailMessage(), maxSize, fallback, 2, true);
+                d.tempfailMessage(), maxSize, fallback, 2, true, org.mailsift.milter.MilterLimits.defaults());
     }
 
     private static MilterSettings tcp() {
@@ -84,7 +84,7 @@ class MilterServerTest {
     void garbageClosesOnlyThatConnection() throws Exception {
         SocketAddress address = start(tcp());
         try (RawMilterClient good = new RawMilterClient(address); RawMilterClient bad = new RawMilterClient(address)) {
-            good.send(MilterFrames.frames().postfixOptneg().bytes());
+            good.send(MilterFrames.frames().postfixOptneg().connect("client.test", '4', 4000, "192.0.2.10").bytes());
             assertThat(good.reply()).startsWith("O:6");
             bad.send("GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(bad.closedByServer()).isTrue();
@@ -100,7 +100,7 @@ class MilterServerTest {
         SocketAddress address = start(settings(new BindAddress.Tcp("127.0.0.1", 0), Duration.ofMillis(300), d.readTimeout(),
                 d.maxSize(), FallbackAction.TEMPFAIL));
         try (RawMilterClient mta = new RawMilterClient(address)) {
-            mta.send(MilterFrames.frames().postfixOptneg().bytes());
+            mta.send(MilterFrames.frames().postfixOptneg().connect("client.test", '4', 4000, "192.0.2.10").bytes());
             mta.reply();
             long t0 = System.nanoTime();
             mta.send(message("SLOW", TestScanner.SLOW_MARKER));
@@ -115,7 +115,7 @@ class MilterServerTest {
     @Test
     void aFailingScannerGivesTheFallbackAnswer() throws Exception {
         try (RawMilterClient mta = new RawMilterClient(start(tcp()))) {
-            mta.send(MilterFrames.frames().postfixOptneg().bytes());
+            mta.send(MilterFrames.frames().postfixOptneg().connect("client.test", '4', 4000, "192.0.2.10").bytes());
             mta.reply();
             mta.send(message("BROKEN", TestScanner.FAIL_MARKER));
             assertThat(mta.repliesUntilFinal()).containsExactly("a");
@@ -148,7 +148,7 @@ class MilterServerTest {
         MilterSettings d = MilterSettings.defaults();
         SocketAddress address = start(settings(new BindAddress.Tcp("127.0.0.1", 0), d.scanTimeout(), d.readTimeout(), 1000, d.fallback()));
         try (RawMilterClient mta = new RawMilterClient(address)) {
-            mta.send(MilterFrames.frames().postfixOptneg().bytes());
+            mta.send(MilterFrames.frames().postfixOptneg().connect("client.test", '4', 4000, "192.0.2.10").bytes());
             mta.reply();
             mta.send(message("BIG", TestScanner.GTUBE + "x".repeat(2000)));
             assertThat(mta.repliesUntilFinal()).containsExactly("a");

@@ -30,7 +30,7 @@ class StopAndReloadTest {
         MilterSettings d = MilterSettings.defaults();
         MilterSettings settings = new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(),
                 d.readTimeout(), false, false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(),
-                d.fallback(), 2, true);
+                d.fallback(), 2, true, org.mailsift.milter.MilterLimits.defaults());
         MilterServer server = new MilterServer(settings, new TestScanner("Gtube pattern"), new Metrics());
         SocketAddress address = server.start().get(0);
         try (RawMilterClient mta = new RawMilterClient(address)) {
@@ -53,7 +53,7 @@ class StopAndReloadTest {
     private static MilterSettings withRejectMessage(BindAddress bind, String rejectMessage) {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(bind), true, d.scanTimeout(), d.readTimeout(), false, false, rejectMessage,
-                d.tempfailMessage(), d.maxSize(), d.fallback(), 2, true);
+                d.tempfailMessage(), d.maxSize(), d.fallback(), 2, true, org.mailsift.milter.MilterLimits.defaults());
     }
 
     @Test
