@@ -28,7 +28,7 @@ class VerdictRepliesTest {
     private static MilterSettings with(boolean discard, boolean quarantine, FallbackAction fallback) {
         MilterSettings d = DEFAULTS;
         return new MilterSettings(d.bindSockets(), true, d.scanTimeout(), d.readTimeout(), discard, quarantine,
-                "Go away", "Later please", "X-Spam-Flag", d.maxSize(), fallback, 2, true, org.mailsift.milter.MilterLimits.defaults());
+                "Go away", "Later please", d.maxSize(), fallback, 2, true, org.mailsift.milter.MilterLimits.defaults());
     }
 
     @Test
