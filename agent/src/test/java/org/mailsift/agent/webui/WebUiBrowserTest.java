@@ -252,6 +252,10 @@ class WebUiBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("history-details")));
         assertThat(browser.findElements(By.cssSelector("#details-symbols tbody tr"))).isNotEmpty();
         shot("history-details");
+        browser.findElement(By.id("history-reset")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textMatches(By.id("history-count"), java.util.regex.Pattern.compile("History reset\\. 0 of 0")));
+        assertThat(JSON.readTree(get("/history").body()).size()).isZero();
 
         // phone width: the status page still fits without sideways scrolling
         browser.manage().window().setSize(new Dimension(390, 844));

@@ -813,6 +813,15 @@
     ev.preventDefault();
     submitMessage('scan');
   });
+  // one source at a time: typing drops a chosen file, choosing a file says it is the one sent
+  $('#scan-text').addEventListener('input', () => {
+    $('#scan-file').value = '';
+  });
+  $('#scan-file').addEventListener('change', () => {
+    const f = $('#scan-file').files[0];
+    $('#scan-message').className = '';
+    $('#scan-message').textContent = f ? 'The file "' + f.name + '" will be sent (not the text above).' : '';
+  });
   $('#learn-spam').addEventListener('click', () => submitMessage('spam'));
   $('#learn-ham').addEventListener('click', () => submitMessage('ham'));
 
