@@ -38,6 +38,7 @@ import org.mailsift.core.config.ConfigDirectory;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -248,7 +249,7 @@ class WebUiBrowserTest {
         WebElement row = browser.findElement(By.cssSelector("#history-table tbody tr.clickable"));
         assertThat(row.getText()).contains("reject");
         shot("history");
-        row.click();
+        row.sendKeys(Keys.ENTER); // rows open from the keyboard too
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("history-details")));
         assertThat(browser.findElements(By.cssSelector("#details-symbols tbody tr"))).isNotEmpty();
         shot("history-details");
@@ -284,9 +285,16 @@ class WebUiBrowserTest {
     void anOpenPageRidesOutARestartAndAChangedPasswordEndsTheSession() throws Exception {
         browser.get(base + "/");
         WebElement password = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-password")));
-        password.sendKeys(READ);
-        browser.findElement(By.id("login-submit")).click();
+        password.sendKeys(READ, Keys.ENTER);
         wait.until(ExpectedConditions.textToBe(By.id("who"), "read-only"));
+        // keyboard only: Tab from the skip link reaches the navigation, Enter follows a link
+        WebElement skip = browser.findElement(By.cssSelector("a.skip"));
+        skip.sendKeys(Keys.TAB);
+        WebElement focused = browser.switchTo().activeElement();
+        assertThat(focused.getText()).isEqualTo("Status");
+        focused.sendKeys(Keys.TAB);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-nav=throughput]"), "aria-current", "page"));
         assertThat(browser.findElement(By.id("history-reset")).isDisplayed()).as("no write buttons when read-only").isFalse();
 
         // the controller stops: the page says so and keeps trying; it comes back on the same port
