@@ -88,4 +88,27 @@ class WatcherSettingsTest {
         assertThatThrownBy(() -> WatcherSettings.from(config("account \"a\" { host = \"x\"; tls = \"sometimes\"; password = \"p\"; }\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("imap_watcher.conf:1");
     }
+
+    @Test
+    void bootstrapOptionsHaveSensibleDefaultsAndABadBalanceNamesItsLine() throws Exception {
+        BootstrapSettings d = WatcherSettings.from(config("enabled = true;\n")).bootstrap();
+        assertThat(d).isEqualTo(BootstrapSettings.defaults());
+        assertThat(d.enabled()).isFalse();
+        assertThat(d.minAge()).isEqualTo(Duration.ofDays(14));
+        assertThat(d.hamFolders()).containsExactly("INBOX", "Archive", "Archives");
+
+        ConfigDirectory c = config("""
+                bootstrap = true;
+                bootstrap_ham_folders = ["INBOX", "Done"];
+                bootstrap_min_age = 30d; bootstrap_max_per_class = 250; bootstrap_balance = 1.5; bootstrap_max_size = 2mb;
+                """);
+        BootstrapSettings b = WatcherSettings.from(c).bootstrap();
+        assertThat(b).isEqualTo(new BootstrapSettings(true, java.util.List.of("INBOX", "Done"), Duration.ofDays(30), 250, 1.5,
+                2L << 20));
+        assertThat(c.warnings()).isEmpty();
+
+        assertThatThrownBy(() -> WatcherSettings.from(config("enabled = true;\nbootstrap_balance = 0.5;\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("imap_watcher.conf:2")
+                .hasMessageContaining("bootstrap_balance must be 1 or more");
+    }
 }
