@@ -1,9 +1,5 @@
 package org.mailsift.controller;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +8,7 @@ import java.util.function.Consumer;
 
 import org.mailsift.controller.security.Cidr;
 import org.mailsift.controller.security.Secret;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.core.config.ConfigException;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclValue;
@@ -20,7 +17,7 @@ import org.mailsift.core.config.UclValue;
  * One HTTP worker's options, in Rspamd's names ({@code worker-normal.inc} / {@code worker-controller.inc}).
  *
  * @param name           "normal" or "controller", for logs
- * @param binds          where to listen (TCP or unix socket)
+ * @param binds          where to listen ({@code bind_socket}, read by core's BindSocket)
  * @param password       read password (controller only)
  * @param enablePassword privileged-command password (controller only)
  * @param secureIps      peers trusted without a password (controller only)
@@ -28,7 +25,7 @@ import org.mailsift.core.config.UclValue;
  * @param idleTimeoutMillis a connection with no traffic for this long is closed
  * @param historyRows    how many scans /history keeps
  */
-public record WorkerSettings(String name, List<Bind> binds, Optional<Secret> password, Optional<Secret> enablePassword,
+public record WorkerSettings(String name, List<BindSocket> binds, Optional<Secret> password, Optional<Secret> enablePassword,
                              List<Cidr> secureIps, long maxBodyBytes, long idleTimeoutMillis, int historyRows) {
 
     public static final long DEFAULT_MAX_BODY = 50L * 1024 * 1024;
@@ -40,26 +37,13 @@ public record WorkerSettings(String name, List<Bind> binds, Optional<Secret> pas
             "count", "keypair", "static_dir", "task_timeout", "mime", "max_tasks", "spf", "dkim", "stats_path",
             ".include");
 
-    /**
-     * A listening address: TCP, or a unix socket path with an optional mode.
-     *
-     * @param address  the socket address
-     * @param text     as written in the configuration
-     * @param unixMode permission bits for a unix socket (e.g. 0660), or -1
-     */
-    public record Bind(SocketAddress address, String text, int unixMode) {
-        public boolean isUnix() {
-            return address instanceof UnixDomainSocketAddress;
-        }
-    }
-
     public static WorkerSettings normalDefaults() {
-        return new WorkerSettings("normal", List.of(tcp("127.0.0.1", 11333, "127.0.0.1:11333")), Optional.empty(),
+        return new WorkerSettings("normal", List.of(BindSocket.tcp("127.0.0.1", 11333)), Optional.empty(),
                 Optional.empty(), List.of(), DEFAULT_MAX_BODY, DEFAULT_IDLE_MILLIS, 200);
     }
 
     public static WorkerSettings controllerDefaults() {
-        return new WorkerSettings("controller", List.of(tcp("127.0.0.1", 11334, "127.0.0.1:11334")), Optional.empty(),
+        return new WorkerSettings("controller", List.of(BindSocket.tcp("127.0.0.1", 11334)), Optional.empty(),
                 Optional.empty(), List.of(Cidr.parse("127.0.0.1"), Cidr.parse("::1")), DEFAULT_MAX_BODY,
                 DEFAULT_IDLE_MILLIS, 200);
     }
@@ -78,18 +62,7 @@ public record WorkerSettings(String name, List<Bind> binds, Optional<Secret> pas
             return new WorkerSettings(defaults.name(), List.of(), Optional.empty(), Optional.empty(), List.of(),
                     defaults.maxBodyBytes(), defaults.idleTimeoutMillis(), defaults.historyRows());
         }
-        List<Bind> binds = defaults.binds();
-        if (section.has("bind_socket")) {
-            binds = new ArrayList<>();
-            for (UclValue v : section.getList("bind_socket")) {
-                String text = scalarText(v);
-                try {
-                    binds.addAll(parseBind(text));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(v.position(), e.getMessage());
-                }
-            }
-        }
+        List<BindSocket> binds = BindSocket.read(section, defaults.binds());
         Optional<Secret> password = secret(section, "password", warnings).or(defaults::password);
         Optional<Secret> enable = secret(section, "enable_password", warnings).or(defaults::enablePassword);
         List<Cidr> secure = defaults.secureIps();
@@ -136,52 +109,8 @@ public record WorkerSettings(String name, List<Bind> binds, Optional<Secret> pas
         throw new ConfigException(v.position(), "expected a string");
     }
 
-    /**
-     * Rspamd's bind_socket forms: "127.0.0.1:11334", "[::1]:11334", "localhost:11334" (both loopbacks),
-     * "*:11334" (every address), "/run/mailsift/controller.sock mode=0660".
-     */
-    public static List<Bind> parseBind(String text) {
-        String t = text.trim();
-        if (t.startsWith("/")) {
-            String[] words = t.split("\\s+");
-            int mode = -1;
-            for (int i = 1; i < words.length; i++) {
-                if (words[i].startsWith("mode=")) {
-                    mode = Integer.parseInt(words[i].substring(5), 8);
-                }
-            }
-            return List.of(new Bind(UnixDomainSocketAddress.of(Path.of(words[0])), t, mode));
-        }
-        if (t.startsWith("systemd:")) {
-            throw new IllegalArgumentException("bind_socket \"" + t + "\": systemd socket activation is not supported");
-        }
-        int colon = t.lastIndexOf(':');
-        if (colon < 0 || (t.startsWith("[") && !t.contains("]:"))) {
-            throw new IllegalArgumentException("bind_socket \"" + t + "\" needs host:port");
-        }
-        String host = t.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(t.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bind_socket \"" + t + "\": bad port");
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return switch (host) {
-            case "*", "" -> List.of(new Bind(new InetSocketAddress(port), t, -1));
-            case "localhost" -> List.of(tcp("127.0.0.1", port, t), tcp("::1", port, t));
-            default -> List.of(tcp(host, port, t));
-        };
-    }
-
-    private static Bind tcp(String host, int port, String text) {
-        return new Bind(new InetSocketAddress(host, port), text, -1);
-    }
-
     /** For tests and the agent: the same settings listening elsewhere. */
-    public WorkerSettings withBinds(List<Bind> newBinds) {
+    public WorkerSettings withBinds(List<BindSocket> newBinds) {
         return new WorkerSettings(name, List.copyOf(newBinds), password, enablePassword, secureIps, maxBodyBytes, idleTimeoutMillis, historyRows);
     }
 

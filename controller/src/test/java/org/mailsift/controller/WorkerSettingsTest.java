@@ -1,5 +1,6 @@
 package org.mailsift.controller;
 
+import org.mailsift.core.config.BindSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class WorkerSettingsTest {
     void defaultsBindLoopbackAndTrustLoopbackOnTheController() throws Exception {
         WorkerSettings c = WorkerSettings.fromConfig(section(), WorkerSettings.controllerDefaults(), w -> { });
 
-        assertThat(c.binds()).extracting(WorkerSettings.Bind::address).containsExactly(new InetSocketAddress("127.0.0.1", 11334));
+        assertThat(c.binds()).extracting(BindSocket::address).containsExactly(new InetSocketAddress("127.0.0.1", 11334));
         assertThat(c.secureIps()).extracting(Object::toString).containsExactly("127.0.0.1", "::1");
         assertThat(c.maxBodyBytes()).isEqualTo(50L * 1024 * 1024);
         assertThat(WorkerSettings.normalDefaults().binds().get(0).address()).isEqualTo(new InetSocketAddress("127.0.0.1", 11333));
@@ -57,15 +58,6 @@ class WorkerSettingsTest {
         assertThat(warnings).anyMatch(w -> w.contains("unknown option 'frobnicate'"))
                 .anyMatch(w -> w.contains("enable_password is stored in plaintext"))
                 .noneMatch(w -> w.contains("'count'"));
-    }
-
-    @Test
-    void bindFormsFollowRspamd() throws Exception {
-        assertThat(WorkerSettings.parseBind("localhost:11334")).extracting(b -> ((InetSocketAddress) b.address()).getAddress())
-                .containsExactly(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"));
-        assertThat(((InetSocketAddress) WorkerSettings.parseBind("*:11333").get(0).address()).getAddress().isAnyLocalAddress()).isTrue();
-        assertThat(((InetSocketAddress) WorkerSettings.parseBind("[::1]:11333").get(0).address()).getPort()).isEqualTo(11333);
-        assertThatThrownBy(() -> WorkerSettings.parseBind("11333")).hasMessageContaining("needs host:port");
     }
 
     @Test

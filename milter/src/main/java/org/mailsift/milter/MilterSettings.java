@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.core.config.ConfigException;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
@@ -27,7 +28,7 @@ import org.mailsift.core.config.UclScalar;
  * @param tcpQuickAck        {@code tcp_quickack}: acknowledge the MTA's packets at once (see MilterServer)
  * @param limits             caps on what one connection may make us hold, and on connections
  */
-public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Duration scanTimeout, Duration readTimeout,
+public record MilterSettings(List<BindSocket> bindSockets, boolean enabled, Duration scanTimeout, Duration readTimeout,
                              boolean discardOnReject, boolean quarantineOnReject, String rejectMessage,
                              String tempfailMessage, long maxSize, FallbackAction fallback,
                              int maxConcurrentScans, boolean tcpQuickAck, MilterLimits limits) {
@@ -52,7 +53,7 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
     }
 
     public static MilterSettings defaults() {
-        return new MilterSettings(List.of(BindAddress.parse(DEFAULT_BIND)), true, Duration.ofSeconds(20), Duration.ofMinutes(10),
+        return new MilterSettings(BindSocket.parse(DEFAULT_BIND), true, Duration.ofSeconds(20), Duration.ofMinutes(10),
                 false, false, "Spam message rejected", "Try again later", DEFAULT_MAX_SIZE,
                 FallbackAction.ACCEPT, Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true, MilterLimits.defaults());
     }
@@ -61,10 +62,7 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
     public static MilterSettings from(UclObject section, Consumer<String> warnings) {
         section.warnUnknown(SECTION, KNOWN, warnings);
         MilterSettings d = defaults();
-        List<BindAddress> binds = new ArrayList<>();
-        for (String s : section.getStringList("bind_socket")) {
-            binds.add(parse(section, "bind_socket", () -> BindAddress.parse(s)));
-        }
+        List<BindSocket> binds = BindSocket.read(section, d.bindSockets());
         long maxSize = section.getLong("max_size", d.maxSize());
         if (maxSize <= 0) {
             throw new ConfigException(section.getScalar("max_size").map(UclScalar::position).orElse(section.position()),
@@ -74,7 +72,7 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
         if (maxScans < 1) {
             throw new ConfigException(section.position(), "max_scans must be at least 1");
         }
-        return new MilterSettings(binds.isEmpty() ? d.bindSockets() : binds,
+        return new MilterSettings(binds,
                 section.getBoolean("enabled", true) && section.getBoolean("milter", true),
                 Duration.ofMillis(section.getMillis("timeout", d.scanTimeout().toMillis())),
                 Duration.ofMillis(section.getMillis("read_timeout", d.readTimeout().toMillis())),
@@ -105,7 +103,7 @@ public record MilterSettings(List<BindAddress> bindSockets, boolean enabled, Dur
         return (int) v;
     }
 
-    public MilterSettings withBindSockets(List<BindAddress> binds) {
+    public MilterSettings withBindSockets(List<BindSocket> binds) {
         return new MilterSettings(binds, enabled, scanTimeout, readTimeout, discardOnReject, quarantineOnReject, rejectMessage,
                 tempfailMessage, maxSize, fallback, maxConcurrentScans, tcpQuickAck, limits);
     }

@@ -43,7 +43,7 @@ final class ControllerClient {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        for (WorkerSettings.Bind b : w.binds()) {
+        for (org.mailsift.core.config.BindSocket b : w.binds()) {
             if (b.address() instanceof InetSocketAddress a) {
                 String host = a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "127.0.0.1"
                         : a.getAddress().getHostAddress();

@@ -38,6 +38,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import org.mailsift.controller.WorkerSettings;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.controller.api.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class HttpWorker implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
-        for (WorkerSettings.Bind b : settings.binds()) {
+        for (BindSocket b : settings.binds()) {
             try {
                 bind(b);
             } catch (Exception e) {
@@ -77,10 +78,10 @@ public final class HttpWorker implements AutoCloseable {
         }
     }
 
-    private void bind(WorkerSettings.Bind b) throws IOException, InterruptedException {
+    private void bind(BindSocket b) throws IOException, InterruptedException {
         Class<? extends ServerChannel> type = b.isUnix() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
         if (b.isUnix()) {
-            Files.deleteIfExists(((UnixDomainSocketAddress) b.address()).getPath());
+            Files.deleteIfExists(b.path());
         }
         ServerBootstrap sb = new ServerBootstrap().group(group).channel(type)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -101,7 +102,7 @@ public final class HttpWorker implements AutoCloseable {
         }
         Channel ch = sb.bind(b.address()).sync().channel();
         if (b.isUnix() && b.unixMode() >= 0) {
-            Files.setPosixFilePermissions(((UnixDomainSocketAddress) b.address()).getPath(), permissions(b.unixMode()));
+            Files.setPosixFilePermissions(b.path(), b.permissions().orElseThrow());
         }
         channels.add(ch);
         bound.add(ch.localAddress());
@@ -127,20 +128,6 @@ public final class HttpWorker implements AutoCloseable {
         }
         channels.clear();
         drain.drain(java.time.Duration.ofSeconds(5)); // requests already accepted get their answer (SIGTERM)
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < order.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                out.add(order[i]);
-            }
-        }
-        return out;
     }
 
     /** The aggregator's 413, with Rspamd's JSON error body instead of an empty one. */

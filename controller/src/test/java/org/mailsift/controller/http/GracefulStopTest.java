@@ -1,5 +1,6 @@
 package org.mailsift.controller.http;
 
+import org.mailsift.core.config.BindSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,7 +49,7 @@ class GracefulStopTest {
             return new ScanResult(0.5, 15, Action.NO_ACTION, Map.of("reject", 15.0), List.of(), "slow@example.org",
                     null, null, List.of(), false, 0.001, null);
         };
-        List<WorkerSettings.Bind> free = WorkerSettings.parseBind("127.0.0.1:0");
+        List<BindSocket> free = BindSocket.parse("127.0.0.1:0");
         ControllerSettings s = ControllerSettings.defaults();
         ControllerServer server = new ControllerServer(s.with(s.normal().withBinds(free), s.controller().withBinds(free)),
                 slowScanner, new InMemoryLearner(), new Metrics()).start();
@@ -73,7 +74,7 @@ class GracefulStopTest {
 
     @Test
     void aRequestStillArrivingWhenTheServerStopsIsReadToTheEndAndAnswered() throws Exception {
-        List<WorkerSettings.Bind> free = WorkerSettings.parseBind("127.0.0.1:0");
+        List<BindSocket> free = BindSocket.parse("127.0.0.1:0");
         ControllerSettings s = ControllerSettings.defaults();
         MessageScanner quick = (raw, envelope) -> new ScanResult(0.5, 15, Action.NO_ACTION, Map.of("reject", 15.0),
                 List.of(), "slow@example.org", null, null, List.of(), false, 0.001, null);

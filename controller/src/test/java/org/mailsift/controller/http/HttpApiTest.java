@@ -153,7 +153,7 @@ class HttpApiTest {
 
     private static org.mailsift.controller.ControllerSettings withSmallBodies() {
         var s = org.mailsift.controller.ControllerSettings.defaults();
-        var free = org.mailsift.controller.WorkerSettings.parseBind("127.0.0.1:0");
+        var free = org.mailsift.core.config.BindSocket.parse("127.0.0.1:0");
         return s.with(s.normal().withBinds(free).withLimits(1024, 60_000), s.controller().withBinds(free).withLimits(1024, 300));
     }
 
@@ -261,7 +261,7 @@ class HttpApiTest {
     @Test
     void saveActionsWritesLocalActionsConfButNeverOverAHandWrittenOne(@org.junit.jupiter.api.io.TempDir Path etc) throws Exception {
         var d = org.mailsift.controller.ControllerSettings.defaults();
-        var free = org.mailsift.controller.WorkerSettings.parseBind("127.0.0.1:0");
+        var free = org.mailsift.core.config.BindSocket.parse("127.0.0.1:0");
         Path actionsConf = etc.resolve("local.d/actions.conf");
         c = RunningController.startWith(new org.mailsift.controller.ControllerSettings(d.normal().withBinds(free),
                 d.controller().withBinds(free), d.thresholds(), actionsConf));

@@ -1,5 +1,6 @@
 package org.mailsift.controller.rspamc;
 
+import org.mailsift.core.config.BindSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class RspamcTrustedPeerTest {
         Path socket = dir.resolve("controller.sock");
         try (RunningController c = RunningController.start(w -> w.withSecureIps(List.of())
                 .withPasswords(Secret.of("read"), Secret.of("enable"))
-                .withBinds(WorkerSettings.parseBind(socket + " mode=0660")))) {
+                .withBinds(BindSocket.parse(socket + " mode=0660")))) {
             Rspamc.Result r = Rspamc.run("-h", socket.toString(), "learn_ham", RspamcScanTest.message("ham.eml"));
 
             assertThat(r.output()).contains("success = true;");

@@ -25,7 +25,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import jdk.net.ExtendedSocketOptions;
 import org.mailsift.core.metrics.Metrics;
 import org.mailsift.core.scan.MessageScanner;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.codec.MilterCommandDecoder;
 import org.mailsift.milter.codec.MilterFrameDecoder;
@@ -79,11 +79,11 @@ public final class MilterServer implements AutoCloseable {
     public synchronized List<SocketAddress> start() throws IOException, InterruptedException {
         group = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
         try {
-            for (BindAddress address : settings.bindSockets()) {
+            for (BindSocket address : settings.bindSockets()) {
                 Channel ch = bind(address);
                 listeners.add(ch);
                 bound.add(ch.localAddress());
-                log.info("milter listening on {}", address instanceof BindAddress.Unix ? address : ch.localAddress());
+                log.info("milter listening on {}", address.isUnix() ? address : ch.localAddress());
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
@@ -97,7 +97,11 @@ public final class MilterServer implements AutoCloseable {
         return List.copyOf(bound);
     }
 
-    private Channel bind(BindAddress address) throws IOException, InterruptedException {
+    /** A milter socket without mode=: 0660, the MTA's group may connect, other local users may not. */
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> DEFAULT_SOCKET_PERMISSIONS =
+            PosixFilePermissions.fromString("rw-rw----");
+
+    private Channel bind(BindSocket address) throws IOException, InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -111,31 +115,24 @@ public final class MilterServer implements AutoCloseable {
                         new MilterConnectionHandler(settings, scans, metrics, noReplyWanted, afterRead));
             }
         });
-        if (address instanceof BindAddress.Unix unix) {
-            Files.deleteIfExists(unix.path()); // a stale socket from a previous run would make bind fail
+        if (address.isUnix()) {
+            Files.deleteIfExists(address.path()); // a stale socket from a previous run would make bind fail
             b.channel(NioServerDomainSocketChannel.class);
         } else {
             b.channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true);
         }
-        var future = b.bind(address.socketAddress()).await();
+        var future = b.bind(address.address()).await();
         if (!future.isSuccess()) {
             throw new IOException("cannot listen on " + address + ": " + future.cause().getMessage(), future.cause());
         }
-        if (address instanceof BindAddress.Unix unix) {
-            // the MTA runs as another user in the daemon's group (Debian: postfix in group mailsift); others may not connect
-            Files.setPosixFilePermissions(unix.path(), permissions(unix.mode()));
+        if (address.isUnix()) {
+            // the MTA runs as another user in the daemon's group (Debian: postfix in group mailsift); others may not
+            // connect unless bind_socket's mode= says so
+            Files.setPosixFilePermissions(address.path(), address.permissions().orElse(DEFAULT_SOCKET_PERMISSIONS));
         }
         return future.channel();
-    }
-
-    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
-        StringBuilder rwx = new StringBuilder(9);
-        for (int bit = 8; bit >= 0; bit--) {
-            rwx.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
-        }
-        return PosixFilePermissions.fromString(rwx.toString());
     }
 
     /**
@@ -186,12 +183,12 @@ public final class MilterServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly();
         }
-        for (BindAddress address : settings.bindSockets()) {
-            if (address instanceof BindAddress.Unix unix) {
+        for (BindSocket address : settings.bindSockets()) {
+            if (address.isUnix()) {
                 try {
-                    Files.deleteIfExists(unix.path());
+                    Files.deleteIfExists(address.path());
                 } catch (IOException e) {
-                    log.debug("cannot remove {}: {}", unix.path(), e.toString());
+                    log.debug("cannot remove {}: {}", address.path(), e.toString());
                 }
             }
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.TestScanner;
 import org.mailsift.milter.server.MilterServer;
@@ -38,7 +38,7 @@ class MiltertestClientTest {
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(MILTERTEST), "miltertest not installed");
-        server = new MilterServer(MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0))), SCANNER,
+        server = new MilterServer(MilterSettings.defaults().withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0))), SCANNER,
                 new Metrics());
         port = ((InetSocketAddress) server.start().get(0)).getPort();
     }

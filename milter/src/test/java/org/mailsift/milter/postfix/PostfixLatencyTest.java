@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.TestScanner;
 import org.mailsift.milter.codec.MilterProtocol;
@@ -58,7 +58,7 @@ class PostfixLatencyTest {
 
     private static MilterSettings settings(boolean quickAck) {
         MilterSettings d = MilterSettings.defaults();
-        return new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(), d.readTimeout(), false,
+        return new MilterSettings(List.of(BindSocket.tcp("127.0.0.1", 0)), true, d.scanTimeout(), d.readTimeout(), false,
                 false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(), d.fallback(), d.maxConcurrentScans(),
                 quickAck, org.mailsift.milter.MilterLimits.defaults());
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.TestScanner;
 import org.mailsift.milter.server.MilterServer;
@@ -29,7 +29,7 @@ class PostfixMilterDownTest {
     static void start() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(PostfixServer.available(), "no private Postfix here");
         MilterSettings d = MilterSettings.defaults();
-        MilterServer milter = new MilterServer(d.withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0))),
+        MilterServer milter = new MilterServer(d.withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0))),
                 new TestScanner(null), new Metrics());
         port = ((InetSocketAddress) milter.start().get(0)).getPort();
         postfix = PostfixServer.start(PostfixServer.options().milters("inet:127.0.0.1:" + port).milterDefaultAction("accept"));

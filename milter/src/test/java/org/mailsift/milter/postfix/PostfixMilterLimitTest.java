@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterLimits;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.TestScanner;
@@ -34,7 +34,7 @@ class PostfixMilterLimitTest {
     static void start() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(PostfixServer.available(), "no private Postfix here");
         MilterLimits d = MilterLimits.defaults();
-        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0)))
+        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0)))
                 .withLimits(new MilterLimits(d.maxHeaders(), 1, d.maxAddressBytes(), d.maxMacroBytes(), d.maxConnections(),
                         d.maxConnectionsPerIp(), d.packetTimeout()));
         milter = new MilterServer(settings, new TestScanner(null), new Metrics());

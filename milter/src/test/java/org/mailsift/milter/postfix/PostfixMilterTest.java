@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.TestScanner;
 import org.mailsift.milter.server.MilterServer;
@@ -37,7 +37,7 @@ class PostfixMilterTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(PostfixServer.available(), "no private Postfix here");
         scanner = new TestScanner(null);
         metrics = new Metrics();
-        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0)));
+        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0)));
         settings = new MilterSettings(settings.bindSockets(), true, settings.scanTimeout(), settings.readTimeout(), false, false,
                 "Spam from the test rejected", "Test says later", settings.maxSize(), settings.fallback(),
                 settings.maxConcurrentScans(), true, org.mailsift.milter.MilterLimits.defaults());

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.FallbackAction;
 import org.mailsift.milter.MilterFrames;
 import org.mailsift.milter.MilterSettings;
@@ -40,7 +40,7 @@ class MilterServerTest {
         return server.start().get(0);
     }
 
-    private static MilterSettings settings(BindAddress bind, Duration scanTimeout, Duration readTimeout, long maxSize, FallbackAction fallback) {
+    private static MilterSettings settings(BindSocket bind, Duration scanTimeout, Duration readTimeout, long maxSize, FallbackAction fallback) {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(bind), true, scanTimeout, readTimeout, false, false, d.rejectMessage(),
                 d.tempfailMessage(), maxSize, fallback, 2, true, org.mailsift.milter.MilterLimits.defaults());
@@ -48,7 +48,7 @@ class MilterServerTest {
 
     private static MilterSettings tcp() {
         MilterSettings d = MilterSettings.defaults();
-        return settings(new BindAddress.Tcp("127.0.0.1", 0), d.scanTimeout(), d.readTimeout(), d.maxSize(), d.fallback());
+        return settings(BindSocket.tcp("127.0.0.1", 0), d.scanTimeout(), d.readTimeout(), d.maxSize(), d.fallback());
     }
 
     private static byte[] message(String queueId, String body) {
@@ -97,7 +97,7 @@ class MilterServerTest {
     @Test
     void aSlowScanTimesOutIntoTheFallbackAndTheConnectionCarriesOn() throws Exception {
         MilterSettings d = MilterSettings.defaults();
-        SocketAddress address = start(settings(new BindAddress.Tcp("127.0.0.1", 0), Duration.ofMillis(300), d.readTimeout(),
+        SocketAddress address = start(settings(BindSocket.tcp("127.0.0.1", 0), Duration.ofMillis(300), d.readTimeout(),
                 d.maxSize(), FallbackAction.TEMPFAIL));
         try (RawMilterClient mta = new RawMilterClient(address)) {
             mta.send(MilterFrames.frames().postfixOptneg().connect("client.test", '4', 4000, "192.0.2.10").bytes());
@@ -134,7 +134,7 @@ class MilterServerTest {
     @Test
     void anIdleConnectionIsClosedAfterTheReadTimeout() throws Exception {
         MilterSettings d = MilterSettings.defaults();
-        SocketAddress address = start(settings(new BindAddress.Tcp("127.0.0.1", 0), d.scanTimeout(), Duration.ofMillis(200),
+        SocketAddress address = start(settings(BindSocket.tcp("127.0.0.1", 0), d.scanTimeout(), Duration.ofMillis(200),
                 d.maxSize(), d.fallback()));
         try (RawMilterClient mta = new RawMilterClient(address)) {
             mta.send(MilterFrames.frames().postfixOptneg().bytes());
@@ -146,7 +146,7 @@ class MilterServerTest {
     @Test
     void aMessageOverMaxSizeIsAcceptedWithoutScanning() throws Exception {
         MilterSettings d = MilterSettings.defaults();
-        SocketAddress address = start(settings(new BindAddress.Tcp("127.0.0.1", 0), d.scanTimeout(), d.readTimeout(), 1000, d.fallback()));
+        SocketAddress address = start(settings(BindSocket.tcp("127.0.0.1", 0), d.scanTimeout(), d.readTimeout(), 1000, d.fallback()));
         try (RawMilterClient mta = new RawMilterClient(address)) {
             mta.send(MilterFrames.frames().postfixOptneg().connect("client.test", '4', 4000, "192.0.2.10").bytes());
             mta.reply();
@@ -161,7 +161,7 @@ class MilterServerTest {
     void listensOnAUnixSocket(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("milter.sock");
         MilterSettings d = MilterSettings.defaults();
-        SocketAddress address = start(settings(new BindAddress.Unix(socket), d.scanTimeout(), d.readTimeout(), d.maxSize(), d.fallback()));
+        SocketAddress address = start(settings(BindSocket.unix(socket), d.scanTimeout(), d.readTimeout(), d.maxSize(), d.fallback()));
         try (RawMilterClient mta = new RawMilterClient(address)) {
             mta.send(MilterFrames.frames().postfixOptneg().bytes());
             assertThat(mta.reply()).startsWith("O:6");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterFrames;
 import org.mailsift.milter.MilterLimits;
 import org.mailsift.milter.MilterSettings;
@@ -50,7 +50,7 @@ class MilterStateTranscriptTest {
     }
 
     private SocketAddress start(MilterLimits limits) throws Exception {
-        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0))).withLimits(limits);
+        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0))).withLimits(limits);
         server = new MilterServer(settings, new TestScanner(null), metrics);
         return server.start().get(0);
     }

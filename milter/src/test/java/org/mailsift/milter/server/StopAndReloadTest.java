@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterFrames;
 import org.mailsift.milter.MilterSettings;
 import org.mailsift.milter.RawMilterClient;
@@ -28,7 +28,7 @@ class StopAndReloadTest {
     @Test
     void aMessageBeingScannedWhenTheMilterStopsStillGetsItsVerdict() throws Exception {
         MilterSettings d = MilterSettings.defaults();
-        MilterSettings settings = new MilterSettings(List.of(new BindAddress.Tcp("127.0.0.1", 0)), true, d.scanTimeout(),
+        MilterSettings settings = new MilterSettings(List.of(BindSocket.tcp("127.0.0.1", 0)), true, d.scanTimeout(),
                 d.readTimeout(), false, false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(),
                 d.fallback(), 2, true, org.mailsift.milter.MilterLimits.defaults());
         MilterServer server = new MilterServer(settings, new TestScanner("Gtube pattern"), new Metrics());
@@ -50,7 +50,7 @@ class StopAndReloadTest {
         }
     }
 
-    private static MilterSettings withRejectMessage(BindAddress bind, String rejectMessage) {
+    private static MilterSettings withRejectMessage(BindSocket bind, String rejectMessage) {
         MilterSettings d = MilterSettings.defaults();
         return new MilterSettings(List.of(bind), true, d.scanTimeout(), d.readTimeout(), false, false, rejectMessage,
                 d.tempfailMessage(), d.maxSize(), d.fallback(), 2, true, org.mailsift.milter.MilterLimits.defaults());
@@ -58,7 +58,7 @@ class StopAndReloadTest {
 
     @Test
     void aReloadedRejectMessageAppliesToTheNextConnectionOnTheSameSocket() throws Exception {
-        BindAddress.Tcp bind = new BindAddress.Tcp("127.0.0.1", 0);
+        BindSocket bind = BindSocket.tcp("127.0.0.1", 0);
         MilterServer server = new MilterServer(withRejectMessage(bind, "Go away"), new TestScanner(null), new Metrics());
         SocketAddress address = server.start().get(0);
         try {
@@ -72,7 +72,7 @@ class StopAndReloadTest {
                         TestScanner.GTUBE).bytes());
                 assertThat(mta.repliesUntilFinal()).containsExactly("y:554 5.7.1 Not here|");
             }
-            assertThatThrownBy(() -> server.reload(withRejectMessage(new BindAddress.Tcp("127.0.0.1", 1), "Go away")))
+            assertThatThrownBy(() -> server.reload(withRejectMessage(BindSocket.tcp("127.0.0.1", 1), "Go away")))
                     .hasMessageContaining("bind_socket");
         } finally {
             server.close();
