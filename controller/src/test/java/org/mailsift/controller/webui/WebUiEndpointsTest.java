@@ -108,7 +108,7 @@ class WebUiEndpointsTest {
         Files.writeString(etc.resolve("groups.conf"), "group \"url\" { max_score = 9; }\n");
         Files.writeString(etc.resolve("redis.conf"), "servers = \"127.0.0.1\";\npassword = \"redis-secret\";\n");
         config = new DirectoryConfig(etc);
-        List<WorkerSettings.Bind> free = WorkerSettings.parseBind("127.0.0.1:0");
+        List<org.mailsift.core.config.BindSocket> free = org.mailsift.core.config.BindSocket.parse("127.0.0.1:0");
         ControllerSettings d = ControllerSettings.defaults();
         WorkerSettings controller = d.controller().withBinds(free).withSecureIps(List.of())
                 .withPasswords(Secret.of("read"), Secret.of("enable"));
