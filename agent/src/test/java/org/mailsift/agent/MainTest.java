@@ -123,6 +123,25 @@ class MainTest {
     }
 
     @Test
+    void configtestBuildsEveryModulesSettingsSoABadListenerFailsHereNotAtRun() throws IOException {
+        Path proxy = write("local.d/worker-proxy.inc", "milter = yes;\nbind_socket = \"127.0.0.1:99999\";\n");
+        assertThat(mailsift("configtest", "-c", dir.toString())).isEqualTo(1);
+        assertThat(err()).startsWith("mailsift: " + proxy.toAbsolutePath() + ":2:").contains("port out of range");
+
+        write("local.d/worker-proxy.inc", "max_scans = 4;\n");
+        Path controller = write("local.d/worker-controller.inc", "secure_ip = \"not-an-address\";\n");
+        assertThat(mailsift("configtest", "-c", dir.toString())).isEqualTo(1);
+        assertThat(err()).contains(controller.toAbsolutePath() + ":1:");
+    }
+
+    @Test
+    void configtestReportsUnknownOptionsOfTheMilterToo() throws IOException {
+        Path proxy = write("local.d/worker-proxy.inc", "max_scanz = 4;\n");
+        assertThat(mailsift("configtest", "-c", dir.toString())).isZero();
+        assertThat(err()).contains("warning: " + proxy.toAbsolutePath() + ":1:").contains("max_scanz");
+    }
+
+    @Test
     void configdumpPrintsTheMergedSectionsAsUcl() throws IOException {
         write("actions.conf", "reject = 15;\nadd_header = 6;\n");
         write("local.d/actions.conf", "reject = 20;\n");

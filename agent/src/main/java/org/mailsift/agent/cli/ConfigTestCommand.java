@@ -6,13 +6,22 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.mailsift.core.config.ConfigDirectory;
+import org.mailsift.agent.logging.LogLevels;
+import org.mailsift.controller.ControllerSettings;
+import org.mailsift.core.dns.DnsSettings;
+import org.mailsift.imapwatcher.WatcherSettings;
+import org.mailsift.milter.MilterSettings;
 import org.mailsift.scanner.EngineFactory;
+import org.mailsift.scanner.bayes.BayesModule;
+import org.mailsift.scanner.bayes.OutboundHam;
+import org.mailsift.sieve.deliver.DeliverSettings;
 
 /**
  * {@code mailsift configtest}: parses every *.conf / *.inc of the configuration directory, local.d and override.d
- * (with their includes), merges every section, builds the scan engine from it (so that bad values fail and unknown
- * options are reported), prints the warnings, then "syntax OK". A syntax error is reported
- * by Main as {@code mailsift: file:line:column: message} with exit 1.
+ * (with their includes), merges every section, then builds every module's settings exactly as {@code run} will
+ * (the scan engine, Bayes, the milter, both HTTP workers, the IMAP watcher, deliver, DNS, logging), so that a bad
+ * value fails here rather than at start, and unknown options are reported; prints the warnings, then "syntax OK".
+ * An error is reported by Main as {@code mailsift: file:line:column: message} with exit 1.
  */
 public final class ConfigTestCommand implements CliCommand {
     @Override
@@ -39,14 +48,28 @@ public final class ConfigTestCommand implements CliCommand {
         for (String section : config.sectionNames()) {
             config.section(section);
         }
-        ContextLoader.dataDirectory(line, config);
-        // the scan engine reads actions, groups, milter_headers and options: bad values fail here, unknown
-        // options become warnings (Bayes is left out: opening its store is not a syntax check)
-        EngineFactory.create(config, List.of());
+        Path dataDir = ContextLoader.dataDirectory(line, config);
+        checkEveryModule(config, dataDir);
         for (String warning : config.warnings()) {
             io.err().println("warning: " + warning);
         }
         io.out().println("syntax OK");
         return 0;
+    }
+
+    /**
+     * Each module's settings, read the way the daemon reads them: a bad value throws a ConfigException naming file
+     * and line; unknown options become warnings. Nothing is opened or bound (Bayes' store, sockets, IMAP).
+     */
+    static void checkEveryModule(ConfigDirectory config, Path dataDir) {
+        EngineFactory.create(config, List.of()); // actions, groups, scores, milter_headers, options, spam_header
+        BayesModule.settings(config);
+        OutboundHam.from(config.section("classifier-bayes"));
+        MilterSettings.from(config.section(MilterSettings.SECTION), config::warn);
+        ControllerSettings.fromConfig(config); // worker-normal, worker-controller
+        WatcherSettings.from(config);
+        DeliverSettings.from(config.section("deliver"), dataDir, config::warn);
+        DnsSettings.from(config);
+        LogLevels.from(config);
     }
 }
