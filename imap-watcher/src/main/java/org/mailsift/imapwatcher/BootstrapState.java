@@ -87,6 +87,14 @@ final class BootstrapState implements AutoCloseable {
     }
 
     private void read(String line) {
+        try {
+            parse(line);
+        } catch (RuntimeException malformed) {
+            // a record a crash cut short (terminated when the file was next opened): its message is simply done again
+        }
+    }
+
+    private void parse(String line) {
         String[] p = line.split("\t", -1);
         switch (p[0]) {
             case "learned" -> {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
@@ -60,15 +60,16 @@ public final class FolderBootstrap {
     private final ImapSessions sessions;
     private final Learner learner;
     private final Path stateDir;
-    private final Consumer<String> progress;
+    private final BiConsumer<String, String> progress;
     private final Clock clock;
     private volatile boolean stopped;
 
     /**
-     * @param progress receives the survey, a progress line every two seconds per account, and each account's result
+     * @param progress receives (account, line): the plan, a progress line every two seconds and the result of each
+     *                 account; each line starts with the account's name
      */
     public FolderBootstrap(WatcherSettings settings, BootstrapSettings bootstrap, Learner learner, Path dataDir,
-                           Consumer<String> progress, Clock clock) {
+                           BiConsumer<String, String> progress, Clock clock) {
         this.settings = settings;
         this.bootstrap = bootstrap;
         this.sessions = new ImapSessions(settings);
@@ -121,7 +122,11 @@ public final class FolderBootstrap {
     /** The survey of one account. */
     private static final class Survey {
         final AccountSettings account;
-        final BootstrapState state;
+        final long earlierSpam;
+        final long earlierHam;
+        final boolean complete;
+        /** The account's state while a phase works on it (locked); null in between, so no run holds a file per account. */
+        BootstrapState state;
         final List<Candidate> spam = new ArrayList<>();
         final List<Candidate> ham = new ArrayList<>();
         int huge;
@@ -131,11 +136,17 @@ public final class FolderBootstrap {
 
         Survey(AccountSettings account, BootstrapState state) {
             this.account = account;
-            this.state = state;
+            this.earlierSpam = state.learned(LearnClass.SPAM);
+            this.earlierHam = state.learned(LearnClass.HAM);
+            this.complete = state.complete();
         }
 
         List<Candidate> of(LearnClass c) {
             return c == LearnClass.SPAM ? spam : ham;
+        }
+
+        long earlier(LearnClass c) {
+            return c == LearnClass.SPAM ? earlierSpam : earlierHam;
         }
     }
 
@@ -154,73 +165,88 @@ public final class FolderBootstrap {
     public List<AccountReport> run(List<AccountSettings> accounts, boolean dryRun, boolean skipComplete) {
         List<Survey> surveys = new ArrayList<>();
         List<AccountReport> reports = new ArrayList<>();
-        try {
-            for (AccountSettings a : accounts) {
-                if (stopped) {
-                    break;
-                }
-                if (!a.enabled()) {
-                    continue;
-                }
-                if (a.problem() != null) {
-                    reports.add(failed(a, null, a.problem()));
-                    continue;
-                }
-                BootstrapState state;
-                try {
-                    state = BootstrapState.open(BootstrapState.fileFor(stateDir, a.name()));
-                } catch (IOException | RuntimeException e) {
-                    reports.add(failed(a, null, "cannot open the bootstrap state: " + e.getMessage()));
-                    continue;
-                }
-                if (state == null) {
-                    reports.add(failed(a, null, "another mailsift process is bootstrapping this account"));
-                    continue;
-                }
+        for (AccountSettings a : accounts) {
+            if (stopped) {
+                break;
+            }
+            if (!a.enabled()) {
+                continue;
+            }
+            if (a.problem() != null) {
+                reports.add(failed(a, a.problem()));
+                continue;
+            }
+            try (BootstrapState state = lock(a)) {
                 Survey s = new Survey(a, state);
                 surveys.add(s);
-                if (skipComplete && state.complete()) {
+                if (skipComplete && s.complete) {
                     continue;
                 }
+                s.state = state;
                 try {
                     survey(s);
                 } catch (MessagingException | RuntimeException e) {
                     s.error = "survey failed: " + describe(e);
+                } finally {
+                    s.state = null;
                 }
+            } catch (IOException e) {
+                reports.add(failed(a, e.getMessage()));
             }
-            plan(surveys);
+        }
+        plan(surveys);
+        for (Survey s : surveys) {
+            if (skipComplete && s.complete && s.error == null && s.spam.isEmpty() && s.ham.isEmpty()) {
+                continue;
+            }
+            progress.accept(s.account.name(), String.format(Locale.ROOT, "%s: to learn: %d spam of %d in Junk, %d ham of %d read messages older "
+                            + "than %d days in %s%s%s", s.account.name(), s.planSpam, s.spam.size(), s.planHam, s.ham.size(),
+                    bootstrap.minAge().toDays(), bootstrap.hamFolders(),
+                    s.huge > 0 ? "; " + s.huge + " too big (over " + bootstrap.maxSize() + " bytes) skipped" : "",
+                    s.error != null ? "; " + s.error : ""));
+        }
+        if (!dryRun) {
             for (Survey s : surveys) {
-                if (skipComplete && s.state.complete() && s.error == null && s.spam.isEmpty() && s.ham.isEmpty()) {
+                if (stopped) {
+                    break;
+                }
+                if (s.error != null) {
+                    reports.add(failed(s.account, s.error));
                     continue;
                 }
-                progress.accept(String.format(Locale.ROOT, "%s: to learn: %d spam of %d in Junk, %d ham of %d read messages older "
-                                + "than %d days in %s%s%s", s.account.name(), s.planSpam, s.spam.size(), s.planHam, s.ham.size(),
-                        bootstrap.minAge().toDays(), bootstrap.hamFolders(),
-                        s.huge > 0 ? "; " + s.huge + " too big (over " + bootstrap.maxSize() + " bytes) skipped" : "",
-                        s.error != null ? "; " + s.error : ""));
-            }
-            if (!dryRun) {
-                for (Survey s : surveys) {
-                    if (stopped) {
-                        break;
-                    }
-                    if (s.error != null) {
-                        reports.add(failed(s.account, s.state, s.error));
-                    } else if (!(skipComplete && s.state.complete())) {
-                        reports.add(learn(s));
-                    }
+                if (skipComplete && s.complete) {
+                    continue;
+                }
+                try (BootstrapState state = lock(s.account)) {
+                    s.state = state;
+                    reports.add(learn(s));
+                } catch (IOException e) {
+                    reports.add(failed(s.account, e.getMessage()));
+                } finally {
+                    s.state = null;
                 }
             }
-        } finally {
-            surveys.forEach(s -> s.state.close());
         }
-        reports.forEach(r -> progress.accept(r.summary()));
+        reports.forEach(r -> progress.accept(r.account(), r.summary()));
         return reports;
     }
 
-    private AccountReport failed(AccountSettings a, BootstrapState state, String error) {
-        return new AccountReport(a.name(), 0, 0, state == null ? 0 : state.learned(LearnClass.SPAM),
-                state == null ? 0 : state.learned(LearnClass.HAM), 0, 0, 0, 0, false, error);
+    /** The account's state, locked for this run; an IOException says why not (e.g. another process has it). */
+    private BootstrapState lock(AccountSettings a) throws IOException {
+        BootstrapState state;
+        try {
+            state = BootstrapState.open(BootstrapState.fileFor(stateDir, a.name()));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot open the bootstrap state: " + e.getMessage(), e);
+        }
+        if (state == null) {
+            throw new IOException("another mailsift process is bootstrapping this account");
+        }
+        return state;
+    }
+
+    private static AccountReport failed(AccountSettings a, String error) {
+        return new AccountReport(a.name(), 0, 0, 0, 0, 0, 0, 0, 0, false, error);
     }
 
     private void survey(Survey s) throws MessagingException {
@@ -353,8 +379,8 @@ public final class FolderBootstrap {
         for (Survey s : surveys) {
             s.planSpam = want(s, LearnClass.SPAM);
             s.planHam = want(s, LearnClass.HAM);
-            spamTotal += s.state.learned(LearnClass.SPAM) + s.planSpam;
-            hamTotal += s.state.learned(LearnClass.HAM) + s.planHam;
+            spamTotal += s.earlierSpam + s.planSpam;
+            hamTotal += s.earlierHam + s.planHam;
         }
         if (hamTotal > bootstrap.balance() * spamTotal) {
             limit(surveys, LearnClass.HAM, (long) Math.floor(bootstrap.balance() * spamTotal));
@@ -364,7 +390,7 @@ public final class FolderBootstrap {
     }
 
     private int want(Survey s, LearnClass c) {
-        long room = Math.max(0, bootstrap.maxPerClass() - s.state.learned(c));
+        long room = Math.max(0, bootstrap.maxPerClass() - s.earlier(c));
         return (int) Math.min(room, s.of(c).size());
     }
 
@@ -373,7 +399,7 @@ public final class FolderBootstrap {
         long earlier = 0;
         long wanted = 0;
         for (Survey s : surveys) {
-            earlier += s.state.learned(c);
+            earlier += s.earlier(c);
             wanted += planned(s, c);
         }
         long room = Math.max(0, allowed - earlier);
@@ -511,7 +537,7 @@ public final class FolderBootstrap {
                 return;
             }
             lastReport = System.nanoTime();
-            progress.accept(String.format(Locale.ROOT, "%s: %d/%d (spam %d/%d, ham %d/%d), skipped %d unreadable, %d too big",
+            progress.accept(survey.account.name(), String.format(Locale.ROOT, "%s: %d/%d (spam %d/%d, ham %d/%d), skipped %d unreadable, %d too big",
                     survey.account.name(), finished.size(), plan.size(), spam, survey.planSpam, ham, survey.planHam, unreadable,
                     survey.huge + huge));
         }
@@ -520,7 +546,9 @@ public final class FolderBootstrap {
     private void learnChunk(IMAPStore store, List<Candidate> chunk, Run run) throws MessagingException {
         Map<String, List<Candidate>> byFolder = new LinkedHashMap<>();
         for (Candidate c : chunk) {
-            if (!run.finished(c)) {
+            if (run.survey.state.done(c.folder(), c.uidValidity(), c.uid())) {
+                run.finished.add(c); // another run did it since the survey
+            } else if (!run.finished(c)) {
                 byFolder.computeIfAbsent(c.folder(), k -> new ArrayList<>()).add(c);
             }
         }

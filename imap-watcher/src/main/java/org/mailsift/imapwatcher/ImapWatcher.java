@@ -88,7 +88,13 @@ public final class ImapWatcher implements AutoCloseable {
      */
     private void startBootstrap() {
         FolderBootstrap b = new FolderBootstrap(settings, settings.bootstrap(), learner, stateDir.getParent(),
-                line -> log.info("bootstrap: {}", line), java.time.Clock.systemUTC());
+                (account, line) -> {
+                    log.info("bootstrap: {}", line);
+                    AccountStatus status = statuses.get(account);
+                    if (status != null) {
+                        status.event("bootstrap: " + line.substring(Math.min(line.length(), account.length() + 2)));
+                    }
+                }, java.time.Clock.systemUTC());
         bootstrap = b;
         bootstrapThread = Thread.ofVirtual().name("imap-bootstrap").start(() -> {
             try {

@@ -54,7 +54,7 @@ class DovecotBootstrapTest {
 
     private FolderBootstrap bootstrap(WatcherFixture f, Learner learner) {
         WatcherSettings s = f.settings();
-        return new FolderBootstrap(s, s.bootstrap(), learner, f.dataDir, progress::add, Clock.systemUTC());
+        return new FolderBootstrap(s, s.bootstrap(), learner, f.dataDir, (account, line) -> progress.add(line), Clock.systemUTC());
     }
 
     /** Appends a message and returns its Message-ID. */
@@ -251,6 +251,8 @@ class DovecotBootstrapTest {
             f.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> f.learner.all().size() == 6);
             assertThat(f.learner.all()).extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(all);
+            f.watcher.awaitBootstrap(Duration.ofSeconds(20));
+            assertThat(f.status("alice").lastEvent()).startsWith("bootstrap: done; learned 3 spam and 3 ham");
             f.stop();
             f.start();
             f.watcher.awaitBootstrap(Duration.ofSeconds(20));

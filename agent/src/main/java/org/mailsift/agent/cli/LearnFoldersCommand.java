@@ -79,7 +79,7 @@ public final class LearnFoldersCommand implements CliCommand {
             Learner learner = line.hasOption("local") ? context.learner()
                     : new DaemonFirstLearner(ControllerClient.fromConfig(context.config(), line.getOptionValue("password")),
                     context.learner());
-            FolderBootstrap run = new FolderBootstrap(settings, bootstrap, learner, context.dataDir(), io.out()::println,
+            FolderBootstrap run = new FolderBootstrap(settings, bootstrap, learner, context.dataDir(), (account, text) -> io.out().println(text),
                     Clock.systemUTC());
             List<FolderBootstrap.AccountReport> reports = run.run(accounts, line.hasOption("dry-run"), false);
             return reports.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
