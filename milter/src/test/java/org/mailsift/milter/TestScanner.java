@@ -32,6 +32,8 @@ public final class TestScanner implements MessageScanner {
 
     public final List<byte[]> messages = new CopyOnWriteArrayList<>();
     public final List<Envelope> envelopes = new CopyOnWriteArrayList<>();
+    /** Counted down when a scan of a SLOW_MARKER message begins (tests wait for it instead of sleeping). */
+    public final java.util.concurrent.CountDownLatch slowScanStarted = new java.util.concurrent.CountDownLatch(1);
     private final String gtubeSmtpMessage;
 
     /** @param gtubeSmtpMessage SMTP text GTUBE forces (Rspamd: "Gtube pattern"), or null to use reject_message */
@@ -48,6 +50,7 @@ public final class TestScanner implements MessageScanner {
             throw new IllegalStateException("scanner broke on purpose");
         }
         if (text.contains(SLOW_MARKER)) {
+            slowScanStarted.countDown();
             try {
                 Thread.sleep(5_000);
             } catch (InterruptedException e) {

@@ -159,7 +159,25 @@ public final class PostfixServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/postconf", "-c", config.toString(), "-e"));
         parameters.forEach((k, v) -> cmd.add(k + "=" + v));
         exec(cmd);
+        long reloads = reloadsLogged();
         run("reload");
+        // the master logs the reload once it has re-read main.cf; smtpd processes started from then on use it
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (reloadsLogged() <= reloads) {
+            if (System.nanoTime() > end) {
+                throw new IOException("postfix did not log its reload within 20 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private long reloadsLogged() throws IOException {
+        if (!Files.exists(maillog())) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> lines = Files.lines(maillog(), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("reload -- version")).count();
+        }
     }
 
     private void writeConfig(Options o) throws IOException, InterruptedException {

@@ -35,6 +35,31 @@ class GracefulStopTest {
     private static final byte[] MESSAGE = "Subject: hi\r\nMessage-ID: <slow@example.org>\r\n\r\nhello\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    /** Waits until connecting to {@code port} is refused (the server closed its listening socket). */
+    static void awaitRefused(int port) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                assertThat(System.nanoTime()).as("port %d still accepts connections after 10 s", port).isLessThan(end);
+            } catch (ConnectException refused) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until the normal worker has accepted one connection (the controller's /stat counts them). */
+    static void awaitAccepted(ControllerServer server) throws Exception {
+        int controller = ((InetSocketAddress) server.controllerAddresses().get(0)).getPort();
+        HttpRequest stat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller + "/stat")).build();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        HttpClient http = HttpClient.newHttpClient();
+        while (!http.send(stat, HttpResponse.BodyHandlers.ofString()).body().contains("\"connections\":1")) {
+            assertThat(System.nanoTime()).as("the connection was not accepted within 10 s").isLessThan(end);
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void aScanRunningWhenTheServerStopsStillGetsItsAnswerWhileNewClientsAreRefused() throws Exception {
         CountDownLatch scanStarted = new CountDownLatch(1);
@@ -61,7 +86,7 @@ class GracefulStopTest {
         CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(check, HttpResponse.BodyHandlers.ofString());
         assertThat(scanStarted.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
-        Thread.sleep(300);
+        awaitRefused(port); // the listening socket is closed: that is what "stopping" means here
 
         assertThat(stopping).isNotDone();
         assertThatThrownBy(() -> HttpClient.newHttpClient().send(check, HttpResponse.BodyHandlers.ofString()))
@@ -88,9 +113,9 @@ class GracefulStopTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(MESSAGE, 0, 10);
             out.flush();
-            Thread.sleep(200); // the server has read the first part
+            awaitAccepted(server); // the server has this connection
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
-            Thread.sleep(300);
+            awaitRefused(port); // and stops: no new connection, while this one is still arriving
             out.write(MESSAGE, 10, MESSAGE.length - 10);
             out.flush();
 

@@ -52,8 +52,9 @@ class PostfixLatencyTest {
             System.out.printf("  CONTINUE to every step, no TCP_QUICKACK: %.2f ms/msg%n", measure(settings(false), 0));
             System.out.printf("  CONTINUE to every step, TCP_QUICKACK: %.2f ms/msg%n", measure(settings(true), 0));
         }
-        // the delayed-ACK floor is ~40 ms per message; 20 ms leaves room for a busy CI machine
-        assertThat(ours).isLessThan(20.0);
+        // the delayed-ACK floor adds ~40 ms per message; what the milter adds on top of Postfix alone, measured the same
+        // way at the same moment, stays far below it even on a loaded machine (an absolute bound failed at load 11+)
+        assertThat(ours - none).isLessThan(20.0);
     }
 
     private static MilterSettings settings(boolean quickAck) {
@@ -76,8 +77,7 @@ class PostfixLatencyTest {
                 milter = new MilterServer(settings, new TestScanner(null), new Metrics(), noReply);
                 milters = "inet:127.0.0.1:" + ((InetSocketAddress) milter.start().get(0)).getPort();
             }
-            postfix.reconfigure(Map.of("smtpd_milters", milters));
-            Thread.sleep(300); // let the reloaded master replace its smtpd processes
+            postfix.reconfigure(Map.of("smtpd_milters", milters));  // returns once the master has reloaded
             send(10);
             long t0 = System.nanoTime();
             send(MESSAGES);

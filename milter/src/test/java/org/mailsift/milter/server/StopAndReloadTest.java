@@ -31,7 +31,8 @@ class StopAndReloadTest {
         MilterSettings settings = new MilterSettings(List.of(BindSocket.tcp("127.0.0.1", 0)), true, d.scanTimeout(),
                 d.readTimeout(), false, false, d.rejectMessage(), d.tempfailMessage(), d.maxSize(),
                 d.fallback(), 2, true, org.mailsift.milter.MilterLimits.defaults());
-        MilterServer server = new MilterServer(settings, new TestScanner("Gtube pattern"), new Metrics());
+        TestScanner scanner = new TestScanner("Gtube pattern");
+        MilterServer server = new MilterServer(settings, scanner, new Metrics());
         SocketAddress address = server.start().get(0);
         try (RawMilterClient mta = new RawMilterClient(address)) {
             mta.send(MilterFrames.frames().postfixOptneg().bytes());
@@ -39,14 +40,28 @@ class StopAndReloadTest {
             mta.send(MilterFrames.frames().connect("client.test", '4', 4000, "192.0.2.10").helo("client.test").bytes());
             mta.send(MilterFrames.frames().postfixMessage("SLOW", "carol@sender.test", "alice@example.test", HEADERS,
                     TestScanner.SLOW_MARKER).bytes());
-            Thread.sleep(300); // the scan (5 s) is running
+            assertThat(scanner.slowScanStarted.await(10, TimeUnit.SECONDS)).as("the scan (5 s) is running").isTrue();
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
-            Thread.sleep(300);
+            awaitRefused(address); // the listening socket is closed
 
             assertThatThrownBy(() -> new Socket().connect(address, 1000)).isInstanceOf(IOException.class);
             assertThat(stopping).isNotDone();
             assertThat(mta.repliesUntilFinal()).last().isEqualTo("a");
             stopping.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until a connection to {@code address} is refused, at most 10 s. */
+    private static void awaitRefused(SocketAddress address) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(address, 1000);
+            } catch (IOException refused) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("%s still accepts connections after 10 s", address).isLessThan(end);
+            Thread.sleep(20);
         }
     }
 
