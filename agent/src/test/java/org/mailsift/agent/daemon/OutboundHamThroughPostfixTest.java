@@ -24,7 +24,8 @@ import org.mailsift.testsupport.PostfixServer;
 import org.mailsift.testsupport.SmtpClient;
 
 /**
- * classifier-bayes {@code outbound_ham = true} with the shipped configuration behind a real Postfix: what a user who
+ * classifier-bayes {@code outbound_ham = true} with the shipped configuration, behind a real Postfix and from the real
+ * rspamc ({@code -u USER}, Rspamd's User header): what a user who
  * logged in sends is learned as ham into their own statistics; strangers' mail and a logged-in user's spam are not.
  * The login is Postfix's XCLIENT LOGIN, which Postfix hands to the milter as {auth_authen} like a SASL login.
  */
@@ -82,6 +83,36 @@ class OutboundHamThroughPostfixTest {
             assertThat(stats.spamLearns()).isZero();
             assertThat(stats.perUser()).containsOnlyKeys("carol");
             assertThat(stats.perUser().get("carol")).containsExactly(0, 1);
+        }
+    }
+
+    @Test
+    void rspamcWithALoggedInUserIsOutgoingMailToo() throws Exception {
+        Path rspamc = Path.of("/usr/bin/rspamc");
+        Assumptions.assumeTrue(Files.isExecutable(rspamc), "rspamc not installed");
+        Path etc = StockConfiguration.copyTo(dir.resolve("etc"));
+        Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
+        Files.writeString(etc.resolve("override.d/worker-controller.inc"), "bind_socket = \"127.0.0.1:0\";\n");
+        Files.writeString(etc.resolve("local.d/classifier-bayes.conf"), "outbound_ham = true;\n");
+        Path file = Files.write(dir.resolve("report.eml"), message("report-http", "Dave, the figures for the quarterly "
+                + "report are attached; the budget review moves to Thursday afternoon after the board meeting. Carol"));
+        try (AgentContext context = new AgentContext(ConfigDirectory.open(etc), dir.resolve("db"));
+             ControllerService service = new ControllerService()) {
+            service.start(context);
+            int port = ((InetSocketAddress) service.server().normalAddresses().get(0)).getPort();
+            for (String[] envelope : List.of(new String[] {"-i", "203.0.113.30"}, new String[] {"-i", "203.0.113.30", "-u", "carol"})) {
+                List<String> cmd = new java.util.ArrayList<>(List.of(rspamc.toString(), "-h", "127.0.0.1:" + port));
+                cmd.addAll(List.of(envelope));
+                cmd.add(file.toString());
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(out).contains("Action: no action");
+            }
+        }
+        try (AgentContext reopened = new AgentContext(ConfigDirectory.open(etc), dir.resolve("db"))) {
+            assertThat(reopened.learner().statistics().hamLearns()).as("only the scan with -u carol").isEqualTo(1);
         }
     }
 }
