@@ -139,7 +139,9 @@ make_conf() {
 }
 start_daemon() { # NAME
     local name=$1
-    "$DIST/bin/mailsift" run -c "${CONF[$name]}" --dbdir "${DBDIR[$name]}" >>"$W/$name/mailsift.log" 2>&1 &
+    # SIGHUP at its default disposition whatever ours is (under nohup it is inherited ignored and step 5's reload
+    # by signal could never work; the daemon would only warn)
+    env --default-signal=HUP "$DIST/bin/mailsift" run -c "${CONF[$name]}" --dbdir "${DBDIR[$name]}" >>"$W/$name/mailsift.log" 2>&1 &
     DAEMON_PID[$name]=$!
     if wait_port "${MILTER_PORT[$name]}" 60 && wait_port "${CONTROLLER_PORT[$name]}" 10 && wait_port "${NORMAL_PORT[$name]}" 10; then
         say "mailsift $name up (pid ${DAEMON_PID[$name]}, milter ${MILTER_PORT[$name]}, controller ${CONTROLLER_PORT[$name]})"
