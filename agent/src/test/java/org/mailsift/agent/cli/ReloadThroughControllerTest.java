@@ -116,13 +116,15 @@ class ReloadThroughControllerTest {
     @Test
     void aDaemonStartedWithSighupIgnoredWarnsAndReloadsThroughTheController() throws Exception {
         int port = freePort();
-        Path etc = config(port, "secure_ip = \"127.0.0.1\";\n");
+        // a write endpoint: with the enable password, which a trusted (secure_ip) peer may also be asked for
+        Path etc = config(port, "secure_ip = \"127.0.0.1\";\nenable_password = \"admin-pw\";\n");
         startWithSighupIgnored(etc, port);
         assertThat(Files.readString(log)).contains("SIGHUP was ignored when the daemon started");
         assertThat(thresholds(port, null)).doesNotContain("7.25");
 
         Files.writeString(etc.resolve("local.d/actions.conf"), "add_header = 7.25;\n");
-        Cli reload = mailsift("reload", "-c", etc.toString());
+        Path pw = Files.writeString(dir.resolve("admin.pw"), "admin-pw\n");
+        Cli reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
 
         assertThat(reload.exit()).as(reload.err()).isZero();
         assertThat(reload.out()).contains("configuration reloaded");
