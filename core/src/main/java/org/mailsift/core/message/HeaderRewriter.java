@@ -36,33 +36,16 @@ public final class HeaderRewriter {
             int nl = HeaderFields.indexOf(raw, (byte) '\n', 0, raw.length);
             offset = nl < 0 ? raw.length : nl + 1;
         }
-        List<Field> fields = new ArrayList<>();
-        int pos = offset;
+        HeaderFields.RawBlock block = HeaderFields.split(raw, offset, raw.length);
+        List<Field> fields = new ArrayList<>(block.fields().size() + 8);
+        for (HeaderFields.RawField f : block.fields()) {
+            fields.add(new Field(f.name(), raw, f.from(), f.to()));
+        }
         int firstNl = HeaderFields.indexOf(raw, (byte) '\n', 0, raw.length);
         boolean sawNewline = firstNl >= 0;
         boolean crlf = firstNl > 0 && raw[firstNl - 1] == '\r';
-        int bodyStart = raw.length;
-        boolean hasSeparator = false;
-        while (pos < raw.length) {
-            int eol = HeaderFields.indexOf(raw, (byte) '\n', pos, raw.length);
-            int next = eol < 0 ? raw.length : eol + 1;
-            boolean empty = eol == pos || eol == pos + 1 && raw[pos] == '\r';
-            if (empty) {
-                bodyStart = pos;
-                hasSeparator = true;
-                break;
-            }
-            byte first = raw[pos];
-            if ((first == ' ' || first == '\t') && !fields.isEmpty()) {
-                Field last = fields.get(fields.size() - 1);
-                fields.set(fields.size() - 1, new Field(last.name(), raw, last.from(), next));
-            } else {
-                int colon = HeaderFields.indexOf(raw, (byte) ':', pos, eol < 0 ? raw.length : eol);
-                String name = colon < 0 ? "" : new String(raw, pos, colon - pos, StandardCharsets.ISO_8859_1).strip();
-                fields.add(new Field(name, raw, pos, next));
-            }
-            pos = next;
-        }
+        int bodyStart = block.separator();
+        boolean hasSeparator = block.hasSeparator();
         String newline = crlf || !sawNewline ? "\r\n" : "\n";
         if (!fields.isEmpty()) {
             // a header block that ends without a line ending (headers-only message) gets one before additions

@@ -17,6 +17,7 @@ import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.mailsift.core.message.HeaderFields;
 import org.mailsift.core.message.HeaderRewriter;
 import org.mailsift.core.scan.HeaderChange;
 
@@ -31,69 +32,34 @@ public final class MailMessage {
     private final byte[] raw;
     private final List<Field> fields;
     private final int bodyOffset;
-    private final String lineEnding;
 
     /**
      * One header field; {@code value} is unfolded but not decoded. {@code original} is the field as received
-     * (Latin-1 view of the bytes, folding and line ending included), or null for a field added by an edit.
+     * (Latin-1 view of the bytes, folding and line ending included).
      */
     public record Field(String name, String value, String original) {
     }
 
-    private MailMessage(byte[] raw, List<Field> fields, int bodyOffset, String lineEnding) {
+    private MailMessage(byte[] raw, List<Field> fields, int bodyOffset) {
         this.raw = raw;
         this.fields = List.copyOf(fields);
         this.bodyOffset = bodyOffset;
-        this.lineEnding = lineEnding;
     }
 
     public static MailMessage parse(byte[] input) {
         byte[] raw = stripMboxFromLine(input);
-        List<Field> fields = new ArrayList<>();
-        int pos = 0;
-        String eol = "\n";
-        int fieldStart = -1;
-        while (pos < raw.length) {
-            int end = pos;
-            while (end < raw.length && raw[end] != '\n') {
-                end++;
+        // split by core's one header splitter; lines without a colon are not fields for Sieve
+        HeaderFields.RawBlock block = HeaderFields.split(raw, 0, raw.length);
+        List<Field> fields = new ArrayList<>(block.fields().size());
+        for (HeaderFields.RawField f : block.fields()) {
+            if (!f.name().isEmpty()) {
+                String text = new String(raw, f.from(), f.to() - f.from(), StandardCharsets.ISO_8859_1);
+                String value = text.substring(text.indexOf(':') + 1).replace("\r\n", "").replace("\n", "").trim();
+                // header bytes are read as Latin-1; re-read them as UTF-8 where they are valid (RFC 6532 headers)
+                fields.add(new Field(f.name(), utf8IfValid(value), text));
             }
-            int lineEnd = end > pos && raw[end - 1] == '\r' ? end - 1 : end;
-            if (pos == 0 && lineEnd != end) {
-                eol = "\r\n";
-            }
-            int next = Math.min(end + 1, raw.length);
-            if (lineEnd == pos) { // empty line: end of header
-                addField(fields, raw, fieldStart, pos);
-                fieldStart = -1;
-                pos = next;
-                break;
-            }
-            boolean continuation = raw[pos] == ' ' || raw[pos] == '\t';
-            if (!continuation || fieldStart < 0) {
-                addField(fields, raw, fieldStart, pos);
-                fieldStart = pos;
-            }
-            pos = next;
         }
-        addField(fields, raw, fieldStart, pos);
-        return new MailMessage(raw, fields, Math.min(pos, raw.length), eol);
-    }
-
-    /** Adds the field spanning raw[start, end) (folded lines included); lines without a colon are ignored. */
-    private static void addField(List<Field> fields, byte[] raw, int start, int end) {
-        if (start < 0 || end <= start) {
-            return;
-        }
-        String text = new String(raw, start, end - start, StandardCharsets.ISO_8859_1);
-        int colon = text.indexOf(':');
-        if (colon <= 0) {
-            return;
-        }
-        String name = text.substring(0, colon).trim();
-        String value = text.substring(colon + 1).replace("\r\n", "").replace("\n", "").trim();
-        // header bytes are read as Latin-1; re-read them as UTF-8 where they are valid (RFC 6532 headers)
-        fields.add(new Field(name, utf8IfValid(value), text));
+        return new MailMessage(raw, fields, block.bodyStart());
     }
 
     private static String utf8IfValid(String latin1) {
