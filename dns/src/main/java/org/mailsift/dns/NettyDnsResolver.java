@@ -76,7 +76,7 @@ public final class NettyDnsResolver implements DnsResolver {
         this.perTryMillis = Math.max(5, settings.timeout().toMillis() / (settings.retransmits() + 1));
         this.cache = new AnswerCache(settings.cacheSize());
         if (servers.isEmpty()) {
-            LOG.warn("DNS: no nameserver configured (options.inc dns {{ nameserver }}) and none in /etc/resolv.conf; "
+            LOG.warn("DNS: no nameserver configured (options.inc dns { nameserver }) and none in /etc/resolv.conf; "
                     + "DNS checks give their DNSFAIL symbols");
             this.netty = null;
         } else {
@@ -185,6 +185,14 @@ public final class NettyDnsResolver implements DnsResolver {
                 result.complete(DnsAnswer.of(key.name(), key.type(), timeout ? DnsStatus.TIMEOUT : DnsStatus.ERROR));
             }
         });
+    }
+
+    @Override
+    public String describe() {
+        if (servers.isEmpty()) {
+            return "(no nameserver)";
+        }
+        return String.join(", ", servers.stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList());
     }
 
     /** Answers in the cache now (for tests and /stat). */

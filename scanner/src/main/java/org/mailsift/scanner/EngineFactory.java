@@ -11,6 +11,10 @@ import org.mailsift.core.dns.DnsResolver;
 import org.mailsift.core.dns.DnsSettings;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.scan.HeaderContributor;
+import org.mailsift.scanner.hfilter.HostnameModule;
+import org.mailsift.scanner.hfilter.HostnameSettings;
+import org.mailsift.scanner.rbl.RblModule;
+import org.mailsift.scanner.rbl.RblSettings;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.StandardRules;
 
@@ -33,14 +37,33 @@ public final class EngineFactory {
     }
 
     /**
-     * @param extraRules         rules after the standard ones (Bayes, DNS lists, authentication checks...)
+     * @param extraRules         rules after the standard ones (Bayes, authentication checks...); with a resolver the
+     *                           DNS lists and hostname checks are added too ({@link #networkRules})
      * @param headerContributors modules adding their own headers after the verdict's, in this order (see
      *                           HeaderContributor: Authentication-Results, DKIM-Signature...)
      */
     public static ScanEngine create(ConfigSource config, List<Rule> extraRules, List<HeaderContributor> headerContributors,
                                     DnsResolver resolver) {
-        return create(EngineSettings.from(config), extraRules, headerContributors, Clock.systemUTC(), resolver,
+        List<Rule> rules = new ArrayList<>(extraRules);
+        if (resolver.isEnabled()) {
+            rules.addAll(networkRules(config));
+        }
+        return create(EngineSettings.from(config), rules, headerContributors, Clock.systemUTC(), resolver,
                 DnsSettings.from(config).budget());
+    }
+
+    /** The checks that ask DNS: DNS lists (rbl.conf) and hostname checks (hfilter.conf). */
+    public static List<Rule> networkRules(ConfigSource config) {
+        List<Rule> rules = new ArrayList<>();
+        RblSettings rbl = RblSettings.from(config);
+        if (rbl.enabled()) {
+            rules.add(new RblModule(rbl));
+        }
+        HostnameSettings hfilter = HostnameSettings.from(config);
+        if (hfilter.enabled()) {
+            rules.add(new HostnameModule(hfilter));
+        }
+        return rules;
     }
 
     public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, Clock clock) {

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ScanEngine implements MessageScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ScanEngine.class);
     /** How long past the DNS deadline the engine waits for an async rule's own computing. */
-    private static final Duration ASYNC_SLACK = Duration.ofMillis(100);
+    private static final Duration ASYNC_SLACK = Duration.ofMillis(300);
     /** Symbols in X-Spamd-Result order: absolute score descending, then name. */
     public static final Comparator<SymbolResult> HEADER_ORDER = Comparator
             .comparingDouble((SymbolResult s) -> -Math.abs(s.score())).thenComparing(SymbolResult::name);

@@ -40,6 +40,11 @@ public final class DnsLookups {
         return resolver.isEnabled();
     }
 
+    /** The nameservers asked, for log lines. */
+    public String describe() {
+        return resolver.describe();
+    }
+
     public Instant deadline() {
         return deadline;
     }

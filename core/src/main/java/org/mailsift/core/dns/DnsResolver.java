@@ -23,6 +23,11 @@ public interface DnsResolver extends AutoCloseable {
         return true;
     }
 
+    /** The nameservers asked, for log lines ("10.0.0.53:53"). */
+    default String describe() {
+        return "(no resolver)";
+    }
+
     @Override
     default void close() {
     }

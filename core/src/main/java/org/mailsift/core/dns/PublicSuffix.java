@@ -1,0 +1,80 @@
+package org.mailsift.core.dns;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Optional;
+
+import com.google.common.net.InternetDomainName;
+
+/**
+ * Registrable ("organizational", RFC 7489 §3.2) domains from the Public Suffix List, ICANN and private sections, as
+ * Rspamd's TLD list: {@code www.example.co.uk} → {@code example.co.uk}, {@code foo.blogspot.com} →
+ * {@code foo.blogspot.com}. Names are IDNA-converted to their ASCII (punycode) form first. The list is the one
+ * compiled into Guava.
+ */
+public final class PublicSuffix {
+    private PublicSuffix() {
+    }
+
+    /** The registrable domain of {@code host} (ASCII, lower case), or empty for IPs, public suffixes and bad names. */
+    public static Optional<String> registrableDomain(String host) {
+        Optional<String> ascii = toAscii(host);
+        if (ascii.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            InternetDomainName name = InternetDomainName.from(ascii.get());
+            if (name.isUnderPublicSuffix()) {
+                return Optional.of(name.topPrivateDomain().toString());
+            }
+            return Optional.empty();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code host} ends in a known public suffix (a real TLD), i.e. looks like an Internet name. */
+    public static boolean hasPublicSuffix(String host) {
+        Optional<String> ascii = toAscii(host);
+        if (ascii.isEmpty()) {
+            return false;
+        }
+        try {
+            return InternetDomainName.from(ascii.get()).hasPublicSuffix();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The ASCII form of a host name: lower case, final dot removed, Unicode labels converted to punycode
+     * (UTS #46 dot variants included); empty when it is not a valid DNS name.
+     */
+    public static Optional<String> toAscii(String host) {
+        if (host == null) {
+            return Optional.empty();
+        }
+        String h = host.strip().replace('\u3002', '.').replace('\uff0e', '.').replace('\uff61', '.');
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.isEmpty() || h.length() > 253 * 4) {
+            return Optional.empty();
+        }
+        try {
+            String ascii = IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            if (ascii.isEmpty() || ascii.length() > 253 || ascii.startsWith(".") || ascii.contains("..")) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < ascii.length(); i++) {
+                char c = ascii.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(ascii);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

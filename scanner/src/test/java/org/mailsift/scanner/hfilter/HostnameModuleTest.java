@@ -1,0 +1,119 @@
+package org.mailsift.scanner.hfilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mailsift.core.dns.DnsSettings;
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.ParseLimits;
+import org.mailsift.core.scan.ScanResult;
+import org.mailsift.dns.NettyDnsResolver;
+import org.mailsift.scanner.EngineSettings;
+import org.mailsift.scanner.Fixtures;
+import org.mailsift.scanner.ScanEngine;
+import org.mailsift.scanner.rules.Rule;
+import org.mailsift.scanner.rules.StandardRules;
+import org.mailsift.testsupport.TestDnsServer;
+
+class HostnameModuleTest {
+    private static final byte[] MESSAGE = """
+            From: a@sender.example.com\r
+            To: b@example.com\r
+            Subject: hi\r
+            Message-ID: <1@sender.example.com>\r
+            \r
+            hello\r
+            """.getBytes(StandardCharsets.UTF_8);
+
+    private TestDnsServer dns;
+    private NettyDnsResolver resolver;
+    private ScanEngine engine;
+
+    @BeforeEach
+    void start() {
+        dns = TestDnsServer.start();
+        resolver = new NettyDnsResolver(DnsSettings.DEFAULTS.withNameservers(DnsSettings.parseNameservers(dns.address())), null);
+        List<Rule> rules = new ArrayList<>(StandardRules.create(EngineSettings.DEFAULTS.options(), Fixtures.CLOCK));
+        rules.add(new HostnameModule(HostnameSettings.STOCK));
+        engine = new ScanEngine(rules, EngineSettings.DEFAULTS, ParseLimits.DEFAULT, "scanner.test", resolver, Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() {
+        resolver.close();
+        dns.close();
+    }
+
+    private List<String> scan(Envelope env) {
+        ScanResult r = engine.scan(MESSAGE, env);
+        return r.symbols().stream().map(s -> s.name() + "=" + s.score()).toList();
+    }
+
+    private static Envelope.Builder env(String ip, String helo, String hostname, String from) {
+        return Envelope.builder().clientIp(ip).helo(helo).clientHostname(hostname).mailFrom(from).addRcpt("b@example.com");
+    }
+
+    @Test
+    void aWellConfiguredSenderGetsNoHostnameSymbols() {
+        dns.a("mail.sender.example.com", "192.0.2.10").ptr("10.2.0.192.in-addr.arpa", "mail.sender.example.com")
+                .mx("sender.example.com", 10, "mail.sender.example.com");
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", null, "a@sender.example.com").build()))
+                .noneMatch(s -> s.startsWith("HFILTER_") || s.startsWith("RDNS_"));
+    }
+
+    @Test
+    void bareAndLocalIpHelosAndShortNamesWithRspamdsWeights() {
+        dns.ptr("10.2.0.192.in-addr.arpa", "mail.sender.example.com").a("mail.sender.example.com", "192.0.2.10")
+                .a("sender.example.com", "192.0.2.10");
+        assertThat(scan(env("192.0.2.10", "[203.0.113.5]", "mail.sender.example.com", "a@sender.example.com").build()))
+                .contains("HFILTER_HELO_BAREIP=3.0");
+        assertThat(scan(env("192.0.2.10", "[192.168.1.1]", "mail.sender.example.com", "a@sender.example.com").build()))
+                .contains("HFILTER_HELO_BADIP=4.5");
+        assertThat(scan(env("192.0.2.10", "localhost", "mail.sender.example.com", "a@nodots").build()))
+                .contains("HFILTER_HELO_NOT_FQDN=2.0", "HFILTER_FROMHOST_NOT_FQDN=3.0");
+    }
+
+    @Test
+    void namesThatResolveToNothing() {
+        dns.ptr("10.2.0.192.in-addr.arpa", "mail.sender.example.com").a("mail.sender.example.com", "192.0.2.10")
+                .mx("deadmx.example.com", 10, "nowhere.example.com");
+        List<String> s = scan(env("192.0.2.10", "ghost.example.com", "mail.sender.example.com", "a@deadmx.example.com").build());
+        assertThat(s).contains("HFILTER_HELO_NORES_A_OR_MX=0.3", "HFILTER_FROMHOST_NORESOLVE_MX=0.5");
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", "mail.sender.example.com", "a@ghost.example.com").build()))
+                .contains("HFILTER_FROMHOST_NORES_A_OR_MX=1.5");
+    }
+
+    @Test
+    void reverseDnsMustBeForwardConfirmed() {
+        dns.ptr("10.2.0.192.in-addr.arpa", "liar.example.com").a("liar.example.com", "198.51.100.1").a("sender.example.com", "192.0.2.10");
+        assertThat(scan(env("192.0.2.10", "sender.example.com", null, "a@sender.example.com").build()))
+                .contains("HFILTER_HOSTNAME_UNKNOWN=2.5", "RDNS_NONE=1.0");
+        assertThat(scan(env("192.0.2.11", "sender.example.com", null, "a@sender.example.com").build()))
+                .contains("HFILTER_HOSTNAME_UNKNOWN=2.5", "RDNS_NONE=1.0");
+        dns.behaviour("12.2.0.192.in-addr.arpa", TestDnsServer.Behaviour.SERVFAIL);
+        assertThat(scan(env("192.0.2.12", "sender.example.com", null, "a@sender.example.com").build()))
+                .contains("RDNS_DNSFAIL=0.0").noneMatch(x -> x.startsWith("HFILTER_HOSTNAME_UNKNOWN"));
+    }
+
+    @Test
+    void bouncesToSeveralRecipients() {
+        dns.ptr("10.2.0.192.in-addr.arpa", "mail.sender.example.com").a("mail.sender.example.com", "192.0.2.10");
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", "mail.sender.example.com", "").addRcpt("c@example.com").build()))
+                .contains("HFILTER_FROM_BOUNCE=0.0", "HFILTER_RCPT_BOUNCEMOREONE=1.5");
+    }
+
+    @Test
+    void localAndAuthenticatedSendersAreSkipped() {
+        assertThat(scan(env("127.0.0.1", "localhost", null, "a@nodots").build())).noneMatch(s -> s.startsWith("HFILTER_") || s.startsWith("RDNS"));
+        assertThat(scan(env("192.0.2.10", "localhost", null, "a@nodots").authUser("alice").build()))
+                .noneMatch(s -> s.startsWith("HFILTER_") || s.startsWith("RDNS"));
+        assertThat(dns.queries()).isZero();
+    }
+}
