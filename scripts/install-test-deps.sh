@@ -5,7 +5,8 @@
 # or without apt-get, it says what is missing and carries on.
 set -euo pipefail
 
-packages=(postfix redis-server dovecot-imapd dovecot-lmtpd dovecot-sieve rspamd miltertest swaks curl chromium chromium-driver)
+packages=(postfix redis-server dovecot-imapd dovecot-lmtpd dovecot-sieve rspamd miltertest swaks curl chromium chromium-driver
+          dnsmasq-base)
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'

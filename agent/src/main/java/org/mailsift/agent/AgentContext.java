@@ -87,7 +87,7 @@ public final class AgentContext implements AutoCloseable {
         DnsSettings wanted = DnsSettings.from(settingsFrom);
         if (dnsResolver == null || !wanted.equals(dnsSettings)) {
             DnsResolver old = dnsResolver;
-            dnsResolver = new NettyDnsResolver(wanted, null);
+            dnsResolver = wanted.enabled() ? new NettyDnsResolver(wanted, null) : DnsResolver.none();
             dnsSettings = wanted;
             if (old != null) {
                 Thread.ofVirtual().start(() -> {

@@ -21,9 +21,12 @@ import org.mailsift.core.config.UclObject;
  *   timeout = 1s;                    # one lookup, retransmissions included
  *   retransmits = 2;                 # resends of an unanswered query within the timeout (next nameserver first)
  *   budget = 1s;                     # all of one message's lookups (mailsift's own option)
+ *   enabled = true;                  # false: no DNS checks at all (mailsift's own option)
  * }
  * </pre>
  *
+ * @param enabled     {@code enabled = false}: no resolver at all, every DNS check stays silent (hosts without
+ *                    network; the test suite's stock configuration)
  * @param nameservers explicit nameservers; empty means /etc/resolv.conf
  * @param timeout     how long one lookup may take in total
  * @param retransmits how many times an unanswered query is sent again within {@code timeout}
@@ -32,15 +35,15 @@ import org.mailsift.core.config.UclObject;
  * @param maxErrors   consecutive timeouts after which a nameserver is considered down
  * @param reviveTime  how long a nameserver found down is left alone before it is tried again
  */
-public record DnsSettings(List<InetSocketAddress> nameservers, Duration timeout, int retransmits, Duration budget,
+public record DnsSettings(boolean enabled, List<InetSocketAddress> nameservers, Duration timeout, int retransmits, Duration budget,
                           int cacheSize, int maxErrors, Duration reviveTime) {
     public static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
-    private static final Set<String> KNOWN = Set.of("nameserver", "timeout", "retransmits", "budget", "cache_size",
+    private static final Set<String> KNOWN = Set.of("enabled", "nameserver", "timeout", "retransmits", "budget", "cache_size",
             "max_errors", "revive_time",
             // Rspamd options with no meaning here
             "sockets", "enable_dnssec", "fake_records");
 
-    public static final DnsSettings DEFAULTS = new DnsSettings(List.of(), Duration.ofSeconds(1), 2, Duration.ofSeconds(1),
+    public static final DnsSettings DEFAULTS = new DnsSettings(true, List.of(), Duration.ofSeconds(1), 2, Duration.ofSeconds(1),
             16_384, 4, Duration.ofSeconds(60));
 
     public DnsSettings {
@@ -84,7 +87,7 @@ public record DnsSettings(List<InetSocketAddress> nameservers, Duration timeout,
         if (retransmits < 0 || retransmits > 20) {
             throw new ConfigException(s.position(), "dns: retransmits must be between 0 and 20");
         }
-        return new DnsSettings(servers, timeout, (int) retransmits, budget,
+        return new DnsSettings(s.getBoolean("enabled", true), servers, timeout, (int) retransmits, budget,
                 (int) Math.max(0, s.getLong("cache_size", DEFAULTS.cacheSize)),
                 (int) Math.max(1, s.getLong("max_errors", DEFAULTS.maxErrors)),
                 Duration.ofMillis(s.getMillis("revive_time", DEFAULTS.reviveTime.toMillis())));
@@ -96,11 +99,11 @@ public record DnsSettings(List<InetSocketAddress> nameservers, Duration timeout,
     }
 
     public DnsSettings withNameservers(List<InetSocketAddress> servers) {
-        return new DnsSettings(servers, timeout, retransmits, budget, cacheSize, maxErrors, reviveTime);
+        return new DnsSettings(enabled, servers, timeout, retransmits, budget, cacheSize, maxErrors, reviveTime);
     }
 
     public DnsSettings withBudget(Duration b) {
-        return new DnsSettings(nameservers, timeout, retransmits, b, cacheSize, maxErrors, reviveTime);
+        return new DnsSettings(enabled, nameservers, timeout, retransmits, b, cacheSize, maxErrors, reviveTime);
     }
 
     /** The {@code nameserver} lines of a resolv.conf file (port 53). */

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.mailsift.core.dns.DnsAnswer;
 import org.mailsift.core.dns.DnsLookups;
 import org.mailsift.core.dns.DnsRecordType;
-import org.mailsift.core.dns.DnsStatus;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.scanner.rbl.IpAddresses;
 import org.mailsift.scanner.rbl.RblModule;
@@ -137,7 +136,7 @@ public final class HostnameModule implements AsyncRule {
         DnsRecordType family = ip.getAddress().length == 4 ? DnsRecordType.A : DnsRecordType.AAAA;
         return dns.query(name, DnsRecordType.PTR).thenCompose(ptr -> {
             if (ptr.status().isTemporary()) {
-                return CompletableFuture.completedFuture(List.<String[]>of(new String[] {"RDNS_DNSFAIL", ptr.status().name().toLowerCase(Locale.ROOT)}));
+                return CompletableFuture.completedFuture(List.<String[]>of(new String[] {"RDNS_DNSFAIL", RblModule.failure(ptr)}));
             }
             if (!ptr.isOk()) {
                 return CompletableFuture.completedFuture(unknown());
@@ -166,7 +165,7 @@ public final class HostnameModule implements AsyncRule {
 
     private static boolean anyTemporary(DnsAnswer... answers) {
         for (DnsAnswer a : answers) {
-            if (a.status().isTemporary() && a.status() != DnsStatus.OK) {
+            if (a.status().isTemporary()) {
                 return true;
             }
         }

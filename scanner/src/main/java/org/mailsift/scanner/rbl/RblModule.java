@@ -317,7 +317,7 @@ public final class RblModule implements AsyncRule {
         RblList l = o.request.list;
         DnsAnswer a = o.answer;
         if (a.status().isTemporary()) {
-            ctx.insert(l.failSymbol(), 1.0, List.of(o.request.element + ":" + a.status().name().toLowerCase(Locale.ROOT)));
+            ctx.insert(l.failSymbol(), 1.0, List.of(o.request.element + ":" + failure(a)));
             return List.of();
         }
         if (!a.isOk()) {
@@ -347,6 +347,17 @@ public final class RblModule implements AsyncRule {
             }
         }
         return matched;
+    }
+
+    /**
+     * How a lookup failed, in the symbol's option. A nameserver skipped as down counts as a timeout: it is one (the
+     * resolver only stopped waiting for it), and the same message gets the same result either way.
+     */
+    public static String failure(DnsAnswer a) {
+        return switch (a.status()) {
+            case TIMEOUT, UNAVAILABLE -> "timeout";
+            default -> a.status().name().toLowerCase(Locale.ROOT);
+        };
     }
 
     private static List<String> match(RblList l, String record) {
