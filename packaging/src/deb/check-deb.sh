@@ -120,8 +120,8 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
             pass "dpkg -i (no systemd running)"
             check "postinst created the mailsift system user" bash -c "getent passwd mailsift | awk -F: '\$3 < 1000 {ok=1} END {exit !ok}'"
             check "/var/lib/mailsift belongs to mailsift" test "$(stat -c %U /var/lib/mailsift)" = mailsift
-            check "the learn spool is setgid mailsift, group-writable (for Dovecot's mail user)" \
-                test "$(stat -c %a:%G /var/lib/mailsift/spool/new)" = 2770:mailsift
+            check "the learn spool is setgid mailsift, group-writable (for Dovecot's mail user), sticky" \
+                test "$(stat -c %a:%G /var/lib/mailsift/spool/new):$(stat -c %a /var/lib/mailsift/spool)" = 3770:mailsift:3770
             for d in local.d override.d; do
                 check "/etc/mailsift/$d is 0750 root:mailsift (passwords: the daemon reads them, other users do not)" \
                     test "$(stat -c %a:%U:%G /etc/mailsift/$d)" = 750:root:mailsift

@@ -88,8 +88,13 @@ public final class SpoolDrainer implements AutoCloseable {
         if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(work, PosixFilePermissions.asFileAttribute(privateMode));
         }
-        if (!Files.getPosixFilePermissions(work, LinkOption.NOFOLLOW_LINKS).equals(privateMode)) {
-            Files.setPosixFilePermissions(work, privateMode); // fails unless it is ours: then nothing is drained
+        // spool/ is group-writable: a member of the group could have put its own work/ (or a symlink) in place of ours
+        PosixFileAttributes a = Files.readAttributes(work, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isDirectory() || (Integer) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS) != selfUid()) {
+            throw new IOException(work + " is not a directory of the daemon's own user; not draining the spool");
+        }
+        if (!a.permissions().equals(privateMode)) {
+            Files.setPosixFilePermissions(work, privateMode);
         }
     }
 

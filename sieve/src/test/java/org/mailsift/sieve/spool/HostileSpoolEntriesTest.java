@@ -158,6 +158,19 @@ class HostileSpoolEntriesTest {
     }
 
     @Test
+    void aWorkDirectoryPlantedByAnotherUserStopsNothingButIsNeverUsed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(selfUid() == 0, "only root can give a directory away");
+        Path work = Files.createDirectories(spool.resolve("work"));
+        Files.setAttribute(work, "unix:uid", 54321, LinkOption.NOFOLLOW_LINKS);
+        queueGood();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> drain(1 << 20)).hasMessageContaining("not a directory of the daemon's own user");
+
+        assertThat(learner.messages).isEmpty();
+        assertThat(list(newDir)).hasSize(1); // left where the helper put it, for when work/ is ours again
+    }
+
+    @Test
     void aMessageTheLearnerFailsOnWhileOthersLearnEndsInBadAfterThreeRounds() throws Exception {
         Path poison = Files.writeString(hostile("attacker"), "Subject: poison\n\nPOISON\n");
         learner.poison = "POISON";
