@@ -63,6 +63,8 @@ public final class FolderBootstrap {
     private final BiConsumer<String, String> progress;
     private final Clock clock;
     private volatile boolean stopped;
+    /** The connection in use, so that {@link #stop()} can close it. */
+    private volatile IMAPStore current;
 
     /**
      * @param progress receives (account, line): the plan, a progress line every two seconds and the result of each
@@ -153,6 +155,7 @@ public final class FolderBootstrap {
     /** Ends the run between two messages (the daemon is stopping). */
     public void stop() {
         stopped = true;
+        close(current); // unblocks a read in progress without interrupting the thread (which would close the store's files)
     }
 
     /**
@@ -250,7 +253,7 @@ public final class FolderBootstrap {
     }
 
     private void survey(Survey s) throws MessagingException {
-        IMAPStore store = sessions.connect(s.account);
+        IMAPStore store = connect(s.account);
         try {
             FolderRole.Roles roles = FolderRole.resolve(FolderLister.list((IMAPFolder) store.getDefaultFolder()),
                     settings.junkFolders(), settings.trashFolders());
@@ -463,7 +466,7 @@ public final class FolderBootstrap {
             while (next < plan.size() && !stopped) {
                 try {
                     if (store == null) {
-                        store = sessions.connect(s.account);
+                        store = connect(s.account);
                     }
                     List<Candidate> chunk = List.copyOf(plan.subList(next, Math.min(plan.size(), next + CHUNK)));
                     learnChunk(store, chunk, run);
@@ -483,8 +486,10 @@ public final class FolderBootstrap {
                 }
             }
         } catch (MessagingException | RuntimeException e) {
-            error = describe(e);
-            log.warn("{}: bootstrap stopped: {}", s.account.name(), error);
+            if (!stopped) {
+                error = describe(e);
+                log.warn("{}: bootstrap stopped: {}", s.account.name(), error);
+            }
         } finally {
             close(store);
         }
@@ -589,7 +594,11 @@ public final class FolderBootstrap {
     private void read(IMAPStore store, String name, List<Candidate> cs, Map<Candidate, byte[]> out, Run run)
             throws MessagingException {
         IMAPFolder folder = (IMAPFolder) store.getFolder(name);
-        folder.open(Folder.READ_ONLY);
+        try {
+            folder.open(Folder.READ_ONLY);
+        } catch (jakarta.mail.FolderNotFoundException gone) {
+            return; // deleted or renamed since the survey: its messages are skipped as unreadable
+        }
         try {
             if (folder.getUIDValidity() != cs.get(0).uidValidity()) {
                 return; // the folder was re-created since the survey: its UIDs mean other messages now; all unreadable
@@ -661,6 +670,15 @@ public final class FolderBootstrap {
         } else {
             run.ham++;
         }
+    }
+
+    private IMAPStore connect(AccountSettings a) throws MessagingException {
+        if (stopped) {
+            throw new MessagingException("stopping");
+        }
+        IMAPStore store = sessions.connect(a);
+        current = store;
+        return store;
     }
 
     private static void close(IMAPStore store) {

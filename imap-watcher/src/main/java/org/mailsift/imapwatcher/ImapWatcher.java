@@ -248,8 +248,7 @@ public final class ImapWatcher implements AutoCloseable {
     public void close() throws InterruptedException {
         FolderBootstrap b = bootstrap;
         if (b != null) {
-            b.stop();
-            bootstrapThread.interrupt();
+            b.stop(); // closes its connection; no interrupt, which would close the Bayes store's files under a learn
             bootstrapThread.join(Duration.ofSeconds(10));
         }
         scheduler.shutdownNow();
