@@ -37,7 +37,7 @@ public final class AccessGuard {
         if (level == Level.NONE) {
             return Decision.ALLOW;
         }
-        if (!forwarded && (peer == null || isSecure(peer))) {
+        if (trusted(level, peer, forwarded)) {
             return Decision.ALLOW;
         }
         String client = peer == null ? "unix" : peer.getHostAddress();
@@ -56,10 +56,12 @@ public final class AccessGuard {
      * /auth tells a read-only login from an enable one, as Rspamd's read_only does).
      */
     public boolean admitsEnable(InetAddress peer, boolean forwarded, String candidate) {
-        if (!forwarded && (peer == null || isSecure(peer))) {
-            return true;
-        }
-        return passwordAdmits(Level.ENABLE, candidate);
+        return trusted(Level.ENABLE, peer, forwarded) || passwordAdmits(Level.ENABLE, candidate);
+    }
+
+    /** Admitted by address alone: unix-socket and secure_ip peers, unless the request says it was forwarded. */
+    private boolean trusted(Level level, InetAddress peer, boolean forwarded) {
+        return !forwarded && (peer == null || isSecure(peer));
     }
 
     /** Seconds a throttled client must wait (Retry-After). */
