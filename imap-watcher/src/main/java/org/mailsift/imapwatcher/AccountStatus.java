@@ -9,7 +9,7 @@ import org.mailsift.core.metrics.WatchedAccount;
 /** Live counters and state of one watched account; {@link #snapshot()} gives an immutable copy. */
 public final class AccountStatus {
     /** Connection state, as shown by {@code mailsift watcher status}. */
-    public enum State {
+    public enum Connection {
         STARTING, CONNECTING, IDLE, POLLING, BACKOFF, AUTH_FAILED, NO_JUNK_FOLDER, MISCONFIGURED, DISABLED, STOPPED
     }
 
@@ -18,7 +18,7 @@ public final class AccountStatus {
     private final AtomicLong learnedSpam = new AtomicLong();
     private final AtomicLong learnedHam = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
-    private volatile State state = State.STARTING;
+    private volatile Connection state = Connection.STARTING;
     private volatile String lastEvent;
     private volatile Instant lastEventAt;
     private volatile String lastError;
@@ -33,11 +33,11 @@ public final class AccountStatus {
         return account;
     }
 
-    public State state() {
+    public Connection state() {
         return state;
     }
 
-    public void state(State s) {
+    public void state(Connection s) {
         if (state != s) {
             state = s;
             onChange.run();
@@ -73,7 +73,7 @@ public final class AccountStatus {
     }
 
     /** Immutable view of an account's status. Times are null when nothing happened yet. */
-    public record AccountSnapshot(String account, State state, long learnedSpam, long learnedHam, long errors,
+    public record AccountSnapshot(String account, Connection state, long learnedSpam, long learnedHam, long errors,
                                   String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt) {
 
         /** The same, as the controller's /stat shows it. */

@@ -11,8 +11,8 @@ import jakarta.mail.MessagingException;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.mailsift.imapwatcher.AccountStatus.State;
-import org.mailsift.imapwatcher.LearnQueue.LearnTask;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
+import org.mailsift.imapwatcher.LearnRetryPool.LearnTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +66,13 @@ final class AccountWatcher {
         Backoff backoff = new Backoff(settings.backoffInitial(), settings.backoffMax());
         while (running) {
             try {
-                status.state(State.CONNECTING);
+                status.state(Connection.CONNECTING);
                 store = sessions.connect(account);
                 FolderRole.Roles roles = FolderRole.resolve(FolderLister.list((IMAPFolder) store.getDefaultFolder()),
                         settings.junkFolders(), settings.trashFolders());
                 if (roles.junk().isEmpty()) {
-                    if (status.state() != State.NO_JUNK_FOLDER) {
-                        status.state(State.NO_JUNK_FOLDER);
+                    if (status.state() != Connection.NO_JUNK_FOLDER) {
+                        status.state(Connection.NO_JUNK_FOLDER);
                         status.error("no Junk folder: none has \\Junk and none is named " + settings.junkFolders());
                     }
                     closeStore();
@@ -81,17 +81,17 @@ final class AccountWatcher {
                 }
                 watch(roles.junkNames(), backoff);
             } catch (AuthenticationFailedException e) {
-                failed(State.AUTH_FAILED, "authentication failed for " + account.loginUser() + " at " + account.host() + ":"
+                failed(Connection.AUTH_FAILED, "authentication failed for " + account.loginUser() + " at " + account.host() + ":"
                         + account.port() + ": " + e.getMessage(), backoff);
             } catch (MessagingException | RuntimeException e) {
                 if (running) {
-                    failed(State.BACKOFF, describe(e), backoff);
+                    failed(Connection.BACKOFF, describe(e), backoff);
                 }
             } finally {
                 closeStore();
             }
         }
-        status.state(State.STOPPED);
+        status.state(Connection.STOPPED);
     }
 
     /** Opens the Junk folder(s), catches up, then IDLEs (or polls) and reconciles after every wake-up until stopped. */
@@ -104,7 +104,7 @@ final class AccountWatcher {
         List<String> others = new ArrayList<>(junkNames.subList(1, junkNames.size()));
         reconcileAll(primary, others);
         backoff.reset();
-        status.state(idle ? State.IDLE : State.POLLING);
+        status.state(idle ? Connection.IDLE : Connection.POLLING);
         log.info("{}: watching {} by {} ({}:{})", account.name(), junkNames, idle ? "IDLE" : "polling every " + settings.pollInterval(),
                 account.host(), account.port());
         while (running) {
@@ -183,7 +183,7 @@ final class AccountWatcher {
         });
     }
 
-    private void failed(State s, String message, Backoff backoff) {
+    private void failed(AccountStatus.Connection s, String message, Backoff backoff) {
         Duration delay = backoff.next();
         status.state(s);
         status.error(message);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The IMAP watcher: one {@link AccountWatcher} (one virtual thread, one IDLE connection on Junk) per account, a shared
- * {@link LearnQueue}, a scheduler for keepalives, the status file, and in Dovecot master-user mode the periodic
+ * {@link LearnRetryPool}, a scheduler for keepalives, the status file, and in Dovecot master-user mode the periodic
  * re-reading of the user list. Start with {@link #start()}, stop with {@link #close()}.
  */
 public final class ImapWatcher implements AutoCloseable {
@@ -34,7 +34,7 @@ public final class ImapWatcher implements AutoCloseable {
     private final Path stateDir;
     private final Metrics metrics;
     private final ImapSessions sessions;
-    private final LearnQueue queue;
+    private final LearnRetryPool queue;
     private final Map<String, AccountWatcher> watchers = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
@@ -50,7 +50,7 @@ public final class ImapWatcher implements AutoCloseable {
         this.metrics = metrics;
         this.learner = learner;
         this.sessions = new ImapSessions(settings);
-        this.queue = new LearnQueue(learner, metrics, 2, settings.learnRetries(), Duration.ofMillis(500));
+        this.queue = new LearnRetryPool(learner, metrics, 2, settings.learnRetries(), Duration.ofMillis(500));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "imap-watcher-scheduler");
             t.setDaemon(true);
@@ -132,11 +132,11 @@ public final class ImapWatcher implements AutoCloseable {
     void add(AccountSettings a) {
         AccountStatus status = statuses.computeIfAbsent(a.name(), n -> new AccountStatus(n, () -> dirty.set(true)));
         if (!a.enabled()) {
-            status.state(AccountStatus.State.DISABLED);
+            status.state(AccountStatus.Connection.DISABLED);
             return;
         }
         if (a.problem() != null) {
-            status.state(AccountStatus.State.MISCONFIGURED);
+            status.state(AccountStatus.Connection.MISCONFIGURED);
             status.error(a.problem());
             log.warn("{}: not watched: {}", a.name(), a.problem());
             return;
@@ -218,11 +218,11 @@ public final class ImapWatcher implements AutoCloseable {
 
     private void writeStatus() {
         try {
-            for (AccountStatus.State s : AccountStatus.State.values()) {
+            for (AccountStatus.Connection s : AccountStatus.Connection.values()) {
                 metrics.gauge("mailsift_imap_watcher_accounts", "state", s.name().toLowerCase(java.util.Locale.ROOT))
                         .set(statuses.values().stream().filter(a -> a.state() == s).count());
             }
-            // learned spam/ham per account are mailsift_imap_watcher_learns_total (LearnQueue); the texts are in /stat
+            // learned spam/ham per account are mailsift_imap_watcher_learns_total (LearnRetryPool); the texts are in /stat
             for (AccountSnapshot a : status()) {
                 metrics.gauge("mailsift_imap_watcher_account_errors", "account", a.account()).set(a.errors());
                 if (a.lastEventAt() != null) {

@@ -23,12 +23,12 @@ public final class JunkMoveDetector {
         this.resultHeader = resultHeader;
     }
 
-    public enum Verdict {
+    public enum Outcome {
         LEARN_SPAM, LEARN_HAM, OWN_DELIVERY, TRASHED, DELETED
     }
 
     /** @param folder the folder the message was found in (for ham: the destination), or null */
-    public record Decision(Verdict verdict, String folder) {
+    public record Decision(Outcome outcome, String folder) {
     }
 
     /** Where a message that left Junk was found again. */
@@ -50,22 +50,22 @@ public final class JunkMoveDetector {
     public Decision arrivalInJunk(String junkFolder, String spamHeaderValue, String resultHeaderValue) {
         boolean ours = spamHeaderValue != null && spamHeaderValue.trim().toLowerCase(Locale.ROOT).startsWith("yes")
                 && resultHeaderValue != null;
-        return new Decision(ours ? Verdict.OWN_DELIVERY : Verdict.LEARN_SPAM, junkFolder);
+        return new Decision(ours ? Outcome.OWN_DELIVERY : Outcome.LEARN_SPAM, junkFolder);
     }
 
     /** @param sightings where the message was found after it left Junk (empty when nowhere) */
     public Decision departureFromJunk(List<Sighting> sightings) {
         for (Sighting s : sightings) {
             if (s.role() == FolderRole.ELSEWHERE) {
-                return new Decision(Verdict.LEARN_HAM, s.folder());
+                return new Decision(Outcome.LEARN_HAM, s.folder());
             }
         }
         for (Sighting s : sightings) {
             if (s.role() == FolderRole.TRASH) {
-                return new Decision(Verdict.TRASHED, s.folder());
+                return new Decision(Outcome.TRASHED, s.folder());
             }
         }
         // found only in another Junk folder (Junk -> Spam) or nowhere (expunged for good): nothing to learn
-        return new Decision(Verdict.DELETED, sightings.isEmpty() ? null : sightings.get(0).folder());
+        return new Decision(Outcome.DELETED, sightings.isEmpty() ? null : sightings.get(0).folder());
     }
 }

@@ -26,7 +26,7 @@ import org.eclipse.angus.mail.imap.protocol.Status;
 import org.mailsift.core.learn.LearnClass;
 import org.mailsift.imapwatcher.JunkMoveDetector.Decision;
 import org.mailsift.imapwatcher.JunkMoveDetector.Sighting;
-import org.mailsift.imapwatcher.LearnQueue.LearnTask;
+import org.mailsift.imapwatcher.LearnRetryPool.LearnTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,7 +272,7 @@ final class JunkReconciler {
                 Decision d = detector.arrivalInJunk(name, first(m.getHeader(settings.spamHeader())),
                         first(m.getHeader(settings.resultHeader())));
                 js.contents().put(uid, headerIdentity(m));
-                if (d.verdict() == JunkMoveDetector.Verdict.OWN_DELIVERY) {
+                if (d.outcome() == JunkMoveDetector.Outcome.OWN_DELIVERY) {
                     status.event("filed into " + name + " by the filter: " + describe(m));
                     unreadable.forget(name, uid);
                 } else {
@@ -422,7 +422,7 @@ final class JunkReconciler {
         for (Departure d : departures) {
             Decision decision = detector.departureFromJunk(d.sightings);
             String what = describe(d.id);
-            switch (decision.verdict()) {
+            switch (decision.outcome()) {
                 case LEARN_HAM -> submit(LearnClass.HAM, d.raw, "from " + junk.getFullName() + " to " + decision.folder() + ": " + what);
                 case TRASHED -> status.event("moved from " + junk.getFullName() + " to " + decision.folder() + ", not learned: " + what);
                 default -> status.event("deleted from " + junk.getFullName() + ", not learned: " + what);

@@ -48,7 +48,7 @@ public final class WatcherStatusFile {
                 continue;
             }
             String[] p = line.split("\t", -1);
-            out.add(new AccountSnapshot(p[0], AccountStatus.State.valueOf(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]),
+            out.add(new AccountSnapshot(p[0], AccountStatus.Connection.valueOf(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]),
                     Long.parseLong(p[4]), empty(p[6]), instant(p[5]), empty(p[8]), instant(p[7])));
         }
         return out;

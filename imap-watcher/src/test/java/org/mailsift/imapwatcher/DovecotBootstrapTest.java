@@ -256,7 +256,7 @@ class DovecotBootstrapTest {
             f.stop();
             f.start();
             f.watcher.awaitBootstrap(Duration.ofSeconds(20));
-            f.awaitState(AccountStatus.State.IDLE);
+            f.awaitState(AccountStatus.Connection.IDLE);
             assertThat(f.learner.all()).hasSize(6);
         }
     }

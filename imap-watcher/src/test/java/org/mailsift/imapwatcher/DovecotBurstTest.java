@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.testsupport.DovecotExtension;
 import org.mailsift.testsupport.DovecotServer;
 import org.mailsift.testsupport.RawImapClient;
@@ -61,7 +61,7 @@ class DovecotBurstTest {
         DovecotServer server = dovecot.server();
         fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
             for (int i = 0; i < SPAM; i++) {
                 c.append("INBOX", message(newMessageId(), "spam " + i, ""));
@@ -96,7 +96,7 @@ class DovecotBurstTest {
         DovecotServer server = dovecot.server();
         fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
             List<String> ham = fileIntoJunk(server.maildir("alice"), HAM);
             c.select("Junk");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.testsupport.DovecotExtension;
 import org.mailsift.testsupport.DovecotServer;
 import org.mailsift.testsupport.RawImapClient;
@@ -59,7 +59,7 @@ class DovecotJunkMoveAcceptanceTest {
     private WatcherFixture watchAlice() throws Exception {
         fixture = new WatcherFixture(tmp, config(account("alice", server().imapPort(), "alice", "alice-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         return fixture;
     }
 
@@ -176,7 +176,7 @@ class DovecotJunkMoveAcceptanceTest {
             fixture = new WatcherFixture(tmp, config(account("carol", spamServer.imapPort(), "carol", "carol-pw")
                     + "junk_folders = [\"Junk\"];\n")); // names don't matter when the server flags \Junk
             fixture.start();
-            fixture.awaitState(State.IDLE);
+            fixture.awaitState(Connection.IDLE);
             try (RawImapClient c = RawImapClient.login(spamServer, "carol", "carol-pw")) {
                 String id = inInbox(c);
                 c.select("INBOX");
@@ -195,7 +195,7 @@ class DovecotJunkMoveAcceptanceTest {
         fixture = new WatcherFixture(tmp, config("per_user = true;\n" + account("alice", server().imapPort(), "alice", "alice-pw")
                 + account("bob", server().imapPort(), "bob", "bob-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient bob = RawImapClient.login(server(), "bob", "bob-pw")) {
             String id = inInbox(bob);
             bob.select("INBOX");
@@ -234,7 +234,7 @@ class DovecotJunkMoveAcceptanceTest {
         }
         int before = fixture.learner.all().size();
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         awaitLearned(toJunk1, LearnClass.SPAM);
         awaitLearned(toJunk2, LearnClass.SPAM);
         awaitLearned(rescued, LearnClass.SPAM, LearnClass.HAM);
@@ -243,7 +243,7 @@ class DovecotJunkMoveAcceptanceTest {
         // and once more: a restart without moves learns nothing new
         fixture.stop();
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         Thread.sleep(300);
         assertThat(fixture.learner.all()).hasSize(before + 3);
     }
@@ -253,7 +253,7 @@ class DovecotJunkMoveAcceptanceTest {
         watchAlice();
         server().restart();
         await().atMost(LEARN_WITHIN).until(() -> fixture.status("alice").errors() > 0);
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient c = alice()) {
             String id = inInbox(c);
             c.select("INBOX");
@@ -267,8 +267,8 @@ class DovecotJunkMoveAcceptanceTest {
         fixture = new WatcherFixture(tmp, config(account("alice", server().imapPort(), "alice", "alice-pw")
                 + account("bob", server().imapPort(), "bob", "not-bobs-password")));
         fixture.start();
-        await().atMost(LEARN_WITHIN).until(() -> fixture.status("bob").state() == State.AUTH_FAILED
-                && fixture.status("alice").state() == State.IDLE);
+        await().atMost(LEARN_WITHIN).until(() -> fixture.status("bob").state() == Connection.AUTH_FAILED
+                && fixture.status("alice").state() == Connection.IDLE);
         assertThat(fixture.status("bob").lastError()).contains("authentication failed for bob at 127.0.0.1:" + server().imapPort());
         try (RawImapClient c = alice()) {
             String id = inInbox(c);
@@ -286,7 +286,7 @@ class DovecotJunkMoveAcceptanceTest {
                 + "per_user = true;\nmaster_user = \"mailsift\"; master_password = \"master-pw\";\nusers_file = \"" + users + "\";\n"));
         fixture.start();
         await().atMost(LEARN_WITHIN).until(() -> fixture.watcher.status().size() == 2);
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient bob = RawImapClient.login(server(), "bob", "bob-pw")) {
             String id = inInbox(bob);
             bob.select("INBOX");
@@ -311,7 +311,7 @@ class DovecotJunkMoveAcceptanceTest {
         List<AccountStatus.AccountSnapshot> read = WatcherStatusFile.read(file);
         assertThat(read).singleElement().satisfies(a -> {
             assertThat(a.account()).isEqualTo("alice");
-            assertThat(a.state()).isEqualTo(State.IDLE);
+            assertThat(a.state()).isEqualTo(Connection.IDLE);
             assertThat(a.lastEvent()).contains("learned spam");
         });
         assertThat(fixture.metrics.renderPrometheus())

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.testsupport.DovecotExtension;
 import org.mailsift.testsupport.DovecotServer;
 import org.mailsift.testsupport.RawImapClient;
@@ -67,7 +67,7 @@ class DovecotOddMessageTest {
     void spamWithAnUnparseableEnvelopeIsLearnedAndTheAccountKeepsLearning() throws Exception {
         fixture = new WatcherFixture(tmp, config(account("alice", dovecot.server().imapPort(), "alice", "alice-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient c = RawImapClient.login(dovecot.server(), "alice", "alice-pw")) {
             c.append("INBOX", oddMessage());
             c.select("INBOX");
@@ -83,7 +83,7 @@ class DovecotOddMessageTest {
             c.move(ODD_ID, "INBOX");
             awaitLearned(ODD_ID, LearnClass.SPAM, LearnClass.HAM);
         }
-        assertThat(fixture.status("alice").state()).isEqualTo(State.IDLE);
+        assertThat(fixture.status("alice").state()).isEqualTo(Connection.IDLE);
         assertThat(fixture.status("alice").errors()).isZero();
     }
 
@@ -91,7 +91,7 @@ class DovecotOddMessageTest {
     void aMessageTheServerDropsTheConnectionOverIsGivenUpAndTheAccountKeepsLearning() throws Exception {
         fixture = new WatcherFixture(tmp, config(account("alice", dovecot.server().imapPort(), "alice", "alice-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE); // the baseline: Junk is empty
+        fixture.awaitState(Connection.IDLE); // the baseline: Junk is empty
         fixture.stop();
 
         String broken = newMessageId();
@@ -116,7 +116,7 @@ class DovecotOddMessageTest {
         long errors = fixture.status("alice").errors();
         Thread.sleep(1500); // and it is not retried forever: no more errors
         assertThat(fixture.status("alice").errors()).isEqualTo(errors);
-        assertThat(fixture.status("alice").state()).isEqualTo(State.IDLE);
+        assertThat(fixture.status("alice").state()).isEqualTo(Connection.IDLE);
         assertThat(fixture.learner.of(broken)).isEmpty();
     }
 
@@ -127,7 +127,7 @@ class DovecotOddMessageTest {
         }
         fixture = new WatcherFixture(tmp, config(account("alice", dovecot.server().imapPort(), "alice", "alice-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
         try (RawImapClient c = RawImapClient.login(dovecot.server(), "alice", "alice-pw")) {
             c.select("Junk");
             c.move(ODD_ID, "INBOX");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.testsupport.DovecotServer;
 import org.mailsift.testsupport.RawImapClient;
 
@@ -38,7 +38,7 @@ class DovecotResyncAndPollingTest {
         try (DovecotServer server = DovecotServer.builder().user("alice", "pw").start()) {
             fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "pw")));
             fixture.start();
-            fixture.awaitState(State.IDLE);
+            fixture.awaitState(Connection.IDLE);
             fixture.stop();
             try (RawImapClient c = RawImapClient.login(server, "alice", "pw")) {
                 // e.g. a restored backup or a migrated mailbox: new UIDVALIDITY, many messages at once
@@ -49,7 +49,7 @@ class DovecotResyncAndPollingTest {
                 }
             }
             fixture.start();
-            fixture.awaitState(State.IDLE);
+            fixture.awaitState(Connection.IDLE);
             await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(fixture.status("alice").lastEvent()).contains("UIDVALIDITY"));
             String id = newMessageId();
             try (RawImapClient c = RawImapClient.login(server, "alice", "pw")) {
@@ -71,7 +71,7 @@ class DovecotResyncAndPollingTest {
                 .start()) {
             fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "pw") + "poll_interval = 0.2s;\n"));
             fixture.start();
-            fixture.awaitState(State.POLLING);
+            fixture.awaitState(Connection.POLLING);
             String id = newMessageId();
             try (RawImapClient c = RawImapClient.login(server, "alice", "pw")) {
                 c.append("INBOX", message(id, "polled"));
@@ -92,7 +92,7 @@ class DovecotResyncAndPollingTest {
         try (DovecotServer server = DovecotServer.builder().user("alice", "pw").start()) {
             fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "pw") + "idle_refresh = 0.4s;\n"));
             fixture.start();
-            fixture.awaitState(State.IDLE);
+            fixture.awaitState(Connection.IDLE);
             Thread.sleep(2500); // several NOOPs end and restart IDLE meanwhile
             assertThat(fixture.metrics.counterValue("mailsift_imap_watcher_keepalives_total", "account", "alice")).isGreaterThanOrEqualTo(2);
             String id = newMessageId();
@@ -103,7 +103,7 @@ class DovecotResyncAndPollingTest {
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> fixture.learner.of(id).size() == 1);
             assertThat(fixture.status("alice").errors()).isZero();
-            assertThat(fixture.status("alice").state()).isEqualTo(State.IDLE);
+            assertThat(fixture.status("alice").state()).isEqualTo(Connection.IDLE);
         }
     }
 }

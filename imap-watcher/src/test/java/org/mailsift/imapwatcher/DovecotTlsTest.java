@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.testsupport.DovecotExtension;
 import org.mailsift.testsupport.DovecotServer;
 import org.mailsift.testsupport.RawImapClient;
@@ -36,7 +36,7 @@ class DovecotTlsTest {
         try (WatcherFixture fixture = new WatcherFixture(tmp, config(tlsAccount("localhost")
                 + "trust_store = \"" + dovecot.server().certificate() + "\";\n"))) {
             fixture.start();
-            fixture.awaitState(State.IDLE);
+            fixture.awaitState(Connection.IDLE);
             String id = newMessageId();
             try (RawImapClient c = RawImapClient.login(dovecot.server(), "alice", "pw")) {
                 c.append("Junk", message(id, "over tls"));
@@ -51,7 +51,7 @@ class DovecotTlsTest {
         try (WatcherFixture fixture = new WatcherFixture(tmp, config(tlsAccount("localhost")))) {
             fixture.start();
             await().atMost(Duration.ofSeconds(5)).until(() -> fixture.status("alice").lastError() != null);
-            assertThat(fixture.status("alice").state()).isIn(State.BACKOFF, State.CONNECTING);
+            assertThat(fixture.status("alice").state()).isIn(Connection.BACKOFF, Connection.CONNECTING);
             assertThat(fixture.status("alice").lastError()).containsIgnoringCase("certification path");
         }
     }
@@ -63,7 +63,7 @@ class DovecotTlsTest {
                 + "trust_store = \"" + dovecot.server().certificate() + "\";\n"))) {
             fixture.start();
             await().atMost(Duration.ofSeconds(5)).until(() -> fixture.status("alice").lastError() != null);
-            assertThat(fixture.status("alice").state()).isNotEqualTo(State.IDLE);
+            assertThat(fixture.status("alice").state()).isNotEqualTo(Connection.IDLE);
             assertThat(fixture.status("alice").lastError()).containsIgnoringCase("no subject alternative names matching IP address 127.0.0.2");
         }
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.LearnClass;
 import org.mailsift.core.learn.LearnException;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -56,7 +56,7 @@ class GreenMailJunkMoveTest {
         }
         fixture = new WatcherFixture(tmp, WatcherFixture.config(WatcherFixture.account("erin", greenMail.getImap().getPort(), "erin", "erin-pw")));
         fixture.start();
-        fixture.awaitState(State.IDLE);
+        fixture.awaitState(Connection.IDLE);
     }
 
     @AfterEach

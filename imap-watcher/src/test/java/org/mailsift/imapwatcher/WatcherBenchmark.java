@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.testsupport.DovecotServer;
 import org.mailsift.testsupport.RawImapClient;
 
@@ -49,7 +49,7 @@ class WatcherBenchmark {
         try (DovecotServer server = DovecotServer.builder().user("alice", "pw").start();
              WatcherFixture fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "pw")))) {
             fixture.start();
-            fixture.awaitState(State.IDLE);
+            fixture.awaitState(Connection.IDLE);
             try (RawImapClient c = RawImapClient.login(server, "alice", "pw")) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < 2 * moves; i++) {
@@ -116,7 +116,7 @@ class WatcherBenchmark {
                 fixture.start();
                 try {
                     await().atMost(Duration.ofSeconds(Math.max(60, n / 5))).pollInterval(Duration.ofMillis(100)).until(() ->
-                            fixture.watcher.status().size() == n && fixture.watcher.status().stream().allMatch(a -> a.state() == State.IDLE));
+                            fixture.watcher.status().size() == n && fixture.watcher.status().stream().allMatch(a -> a.state() == Connection.IDLE));
                 } finally {
                     server.log().lines().filter(l -> l.contains("Error") || l.contains("Warning") || l.contains("Fatal"))
                             .limit(20).forEach(l -> System.out.println("DOVECOT " + l));
@@ -124,7 +124,7 @@ class WatcherBenchmark {
                 double startSecs = (System.nanoTime() - t0) / 1e9;
                 for (int i = 0; i < 4; i++) {
                     System.out.println("DIAG established " + established(server.imapPort()) + " idle "
-                            + fixture.watcher.status().stream().filter(a -> a.state() == State.IDLE).count());
+                            + fixture.watcher.status().stream().filter(a -> a.state() == Connection.IDLE).count());
                     Thread.sleep(500);
                 }
                 long heap1 = usedHeapAfterGc();

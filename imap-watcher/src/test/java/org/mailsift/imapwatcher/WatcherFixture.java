@@ -48,7 +48,7 @@ final class WatcherFixture implements AutoCloseable {
     }
 
     /** Waits until every account reached {@code state}. */
-    void awaitState(AccountStatus.State state) {
+    void awaitState(AccountStatus.Connection state) {
         // generous: a login on a loaded fresh machine (the suite starts many servers) can take seconds
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
                 !watcher.status().isEmpty() && watcher.status().stream().allMatch(a -> a.state() == state));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.agent.Main;
 import org.mailsift.imapwatcher.AccountStatus.AccountSnapshot;
-import org.mailsift.imapwatcher.AccountStatus.State;
+import org.mailsift.imapwatcher.AccountStatus.Connection;
 import org.mailsift.imapwatcher.WatcherStatusFile;
 
 class WatcherStatusCommandTest {
@@ -37,8 +37,8 @@ class WatcherStatusCommandTest {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Instant t = Instant.parse("2026-11-21T10:00:00Z");
         WatcherStatusFile.write(WatcherStatusFile.in(data), List.of(
-                new AccountSnapshot("alice", State.IDLE, 3, 1, 0, "learned ham: from Junk to Archive: <a@x>", t, null, null),
-                new AccountSnapshot("bob", State.AUTH_FAILED, 0, 0, 7, null, null,
+                new AccountSnapshot("alice", Connection.IDLE, 3, 1, 0, "learned ham: from Junk to Archive: <a@x>", t, null, null),
+                new AccountSnapshot("bob", Connection.AUTH_FAILED, 0, 0, 7, null, null,
                         "authentication failed for bob at imap.example.org:993: [AUTHENTICATIONFAILED]", t)));
 
         assertThat(mailsift("watcher", "status", "-c", etc.toString(), "--dbdir", data.toString())).isZero();

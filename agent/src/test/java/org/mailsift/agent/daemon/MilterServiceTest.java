@@ -65,7 +65,7 @@ class MilterServiceTest {
                 assertThat(delivered).doesNotContain("X-Spam: Yes"); // the sender's spoofed flag is gone
                 // the verdict seal survives Postfix's handling, so `mailsift deliver` on this host may trust it
                 assertThat(VerdictSeal.open(dir.resolve("db")).verify(Files.readAllBytes(file), Instant.now()))
-                        .isEqualTo(VerdictSeal.Verdict.VALID);
+                        .isEqualTo(VerdictSeal.Check.VALID);
             }
         }
     }

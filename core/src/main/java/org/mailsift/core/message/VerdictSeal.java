@@ -51,7 +51,7 @@ public final class VerdictSeal {
     private static final ParseLimits HEADER_LIMITS = new ParseLimits(1, 1, 0, 1 << 20, 10_000, 0, Duration.ofSeconds(2));
 
     /** Why a message's seal was or was not accepted (for the debug log). */
-    public enum Verdict {
+    public enum Check {
         VALID, MISSING, MALFORMED, STALE, BAD_MAC;
 
         public boolean trusted() {
@@ -113,25 +113,25 @@ public final class VerdictSeal {
     }
 
     /** Whether {@code raw} (a message as delivered) carries exactly one fresh seal made with this host's key. */
-    public Verdict verify(byte[] raw, Instant now) {
+    public Check verify(byte[] raw, Instant now) {
         HeaderFields.Block block = headerBlock(raw);
         int bodyStart = block.bodyStart();
         List<ParsedMessage.Header> fields = block.headers();
         List<String> seals = fields.stream().filter(h -> h.name().equalsIgnoreCase(HEADER)).map(ParsedMessage.Header::rawValue).toList();
         if (seals.isEmpty()) {
-            return Verdict.MISSING;
+            return Check.MISSING;
         }
         Matcher m = VALUE.matcher(seals.size() == 1 ? canonical(seals.get(0)) : "");
         if (!m.matches()) {
-            return Verdict.MALFORMED;
+            return Check.MALFORMED;
         }
         long t = Long.parseLong(m.group(1));
         long age = now.getEpochSecond() - t;
         if (age < -MAX_SKEW.toSeconds() || age > MAX_AGE.toSeconds()) {
-            return Verdict.STALE;
+            return Check.STALE;
         }
         byte[] given = Base64.getDecoder().decode(m.group(2));
-        return MessageDigest.isEqual(given, mac(fields, raw, bodyStart, t)) ? Verdict.VALID : Verdict.BAD_MAC;
+        return MessageDigest.isEqual(given, mac(fields, raw, bodyStart, t)) ? Check.VALID : Check.BAD_MAC;
     }
 
     private byte[] mac(List<ParsedMessage.Header> fields, byte[] raw, int bodyStart, long t) {

@@ -33,7 +33,7 @@ class VerdictSealTest {
         return new String(HeaderRewriter.apply(raw, all), StandardCharsets.US_ASCII).replace("\r\n", "\n");
     }
 
-    static VerdictSeal.Verdict verify(VerdictSeal seal, String message) {
+    static VerdictSeal.Check verify(VerdictSeal seal, String message) {
         return seal.verify(message.getBytes(StandardCharsets.US_ASCII), Instant.now());
     }
 
@@ -41,47 +41,47 @@ class VerdictSealTest {
     void aSealFromThisHostsKeyVerifiesAfterTheMtaRefoldsAndTheKeyIsPrivate() throws Exception {
         VerdictSeal seal = VerdictSeal.open(data);
         String message = delivered(seal, INCOMING, Instant.now());
-        assertThat(verify(seal, message)).isEqualTo(VerdictSeal.Verdict.VALID);
-        assertThat(verify(seal, "From alice@b.example Sat Nov 21 10:00:00 2026\n" + message + "\n\n")).isEqualTo(VerdictSeal.Verdict.VALID);
+        assertThat(verify(seal, message)).isEqualTo(VerdictSeal.Check.VALID);
+        assertThat(verify(seal, "From alice@b.example Sat Nov 21 10:00:00 2026\n" + message + "\n\n")).isEqualTo(VerdictSeal.Check.VALID);
         assertThat(verify(seal, message.replace("default: False [8.00 / 15.00];\n\t", "default: False [8.00 / 15.00]; ")))
-                .isEqualTo(VerdictSeal.Verdict.VALID);
+                .isEqualTo(VerdictSeal.Check.VALID);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(VerdictSeal.keyFile(data)))).isEqualTo("rw-------");
-        assertThat(verify(VerdictSeal.open(data), message)).as("the same key, read again").isEqualTo(VerdictSeal.Verdict.VALID);
+        assertThat(verify(VerdictSeal.open(data), message)).as("the same key, read again").isEqualTo(VerdictSeal.Check.VALID);
     }
 
     @Test
     void tamperedVerdictHeadersMessageIdOrBodyAreRefused() throws Exception {
         VerdictSeal seal = VerdictSeal.open(data);
         String good = delivered(seal, INCOMING, Instant.now());
-        assertThat(verify(seal, good.replace("X-Spam: Yes", "X-Spam: No"))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
-        assertThat(verify(seal, good.replace("X-Spam: Yes\n", ""))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
-        assertThat(verify(seal, good.replace("Subject: s\n", "Subject: s\nX-Spam-Status: No, score=0.00\n"))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
-        assertThat(verify(seal, good.replace("8.00", "1.00"))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
-        assertThat(verify(seal, good.replace("<s@x>", "<other@x>"))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
-        assertThat(verify(seal, good.replace("line 2", "buy pills"))).as("the seal copied onto another body").isEqualTo(VerdictSeal.Verdict.BAD_MAC);
+        assertThat(verify(seal, good.replace("X-Spam: Yes", "X-Spam: No"))).isEqualTo(VerdictSeal.Check.BAD_MAC);
+        assertThat(verify(seal, good.replace("X-Spam: Yes\n", ""))).isEqualTo(VerdictSeal.Check.BAD_MAC);
+        assertThat(verify(seal, good.replace("Subject: s\n", "Subject: s\nX-Spam-Status: No, score=0.00\n"))).isEqualTo(VerdictSeal.Check.BAD_MAC);
+        assertThat(verify(seal, good.replace("8.00", "1.00"))).isEqualTo(VerdictSeal.Check.BAD_MAC);
+        assertThat(verify(seal, good.replace("<s@x>", "<other@x>"))).isEqualTo(VerdictSeal.Check.BAD_MAC);
+        assertThat(verify(seal, good.replace("line 2", "buy pills"))).as("the seal copied onto another body").isEqualTo(VerdictSeal.Check.BAD_MAC);
         String sealLine = good.lines().filter(l -> l.startsWith(VerdictSeal.HEADER)).findFirst().orElseThrow();
         int mac = sealLine.indexOf("mac=") + 4;
         String flipped = sealLine.substring(0, mac) + (sealLine.charAt(mac) == 'A' ? 'B' : 'A') + sealLine.substring(mac + 1);
-        assertThat(verify(seal, good.replace(sealLine, flipped))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
-        assertThat(verify(seal, sealLine + "\n" + good)).as("two seals").isEqualTo(VerdictSeal.Verdict.MALFORMED);
-        assertThat(verify(seal, good.replace(sealLine, VerdictSeal.HEADER + ": v=1; t=1; mac=nope"))).isEqualTo(VerdictSeal.Verdict.MALFORMED);
+        assertThat(verify(seal, good.replace(sealLine, flipped))).isEqualTo(VerdictSeal.Check.BAD_MAC);
+        assertThat(verify(seal, sealLine + "\n" + good)).as("two seals").isEqualTo(VerdictSeal.Check.MALFORMED);
+        assertThat(verify(seal, good.replace(sealLine, VerdictSeal.HEADER + ": v=1; t=1; mac=nope"))).isEqualTo(VerdictSeal.Check.MALFORMED);
     }
 
     @Test
     void staleSealsAndSealsFromTheFutureAreRefused() throws Exception {
         VerdictSeal seal = VerdictSeal.open(data);
-        assertThat(verify(seal, delivered(seal, INCOMING, Instant.now().minus(Duration.ofHours(23))))).isEqualTo(VerdictSeal.Verdict.VALID);
-        assertThat(verify(seal, delivered(seal, INCOMING, Instant.now().minus(Duration.ofHours(25))))).isEqualTo(VerdictSeal.Verdict.STALE);
-        assertThat(verify(seal, delivered(seal, INCOMING, Instant.now().plus(Duration.ofHours(1))))).isEqualTo(VerdictSeal.Verdict.STALE);
+        assertThat(verify(seal, delivered(seal, INCOMING, Instant.now().minus(Duration.ofHours(23))))).isEqualTo(VerdictSeal.Check.VALID);
+        assertThat(verify(seal, delivered(seal, INCOMING, Instant.now().minus(Duration.ofHours(25))))).isEqualTo(VerdictSeal.Check.STALE);
+        assertThat(verify(seal, delivered(seal, INCOMING, Instant.now().plus(Duration.ofHours(1))))).isEqualTo(VerdictSeal.Check.STALE);
     }
 
     @Test
     void anotherHostsKeyAndUnsealedHeadersAreNotTrusted() throws Exception {
         VerdictSeal seal = VerdictSeal.open(data);
         VerdictSeal other = VerdictSeal.open(Files.createDirectory(data.resolve("other")));
-        assertThat(verify(seal, delivered(other, INCOMING, Instant.now()))).isEqualTo(VerdictSeal.Verdict.BAD_MAC);
+        assertThat(verify(seal, delivered(other, INCOMING, Instant.now()))).isEqualTo(VerdictSeal.Check.BAD_MAC);
         String headersAlone = new String(HeaderRewriter.apply(INCOMING.getBytes(StandardCharsets.US_ASCII), EDITS), StandardCharsets.US_ASCII);
-        assertThat(verify(seal, headersAlone)).isEqualTo(VerdictSeal.Verdict.MISSING);
+        assertThat(verify(seal, headersAlone)).isEqualTo(VerdictSeal.Check.MISSING);
         assertThat(verify(seal, headersAlone).trusted()).isFalse();
     }
 }

@@ -136,12 +136,17 @@ public final class MilterServer implements AutoCloseable {
     }
 
     /**
-     * SIGHUP: reply texts, spam header, timeouts, max_size... for the connections opened from now on (open ones finish
-     * with what they started with). A changed bind_socket (or max_scans) is refused: that needs a restart.
+     * SIGHUP: reply texts, timeouts, max_size... for the connections opened from now on (open ones finish with what
+     * they started with). A changed bind_socket is refused (the reload fails: listening elsewhere needs a restart);
+     * a changed max_scans is logged and waits for the next start (the scan pool is sized once).
      */
     public void reload(MilterSettings fresh) {
         if (!fresh.bindSockets().equals(settings.bindSockets())) {
             throw new IllegalArgumentException("bind_socket changed: restart mailsift to listen elsewhere");
+        }
+        if (fresh.maxConcurrentScans() != settings.maxConcurrentScans()) {
+            log.warn("max_scans changed from {} to {}: it applies after a restart", settings.maxConcurrentScans(),
+                    fresh.maxConcurrentScans());
         }
         settings = fresh;
     }

@@ -23,7 +23,7 @@ public sealed interface SessionStep {
     record Scan(MessageToScan message) implements SessionStep {
     }
 
-    /** The MTA quit, or negotiation failed: close the connection after writing {@code replies}. */
+    /** The MTA quit, negotiation failed or a command came out of order: close the connection (no reply). */
     record Close(String reason) implements SessionStep {
     }
 }

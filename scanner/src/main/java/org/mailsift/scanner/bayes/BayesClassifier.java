@@ -27,11 +27,11 @@ public final class BayesClassifier {
      * @param probability spam probability in [0, 1]
      * @param usedTokens  tokens that carried evidence (known and far enough from 0.5)
      */
-    public record Verdict(double probability, int usedTokens) {
+    public record Classification(double probability, int usedTokens) {
     }
 
     /** Classifies from per-token counts (aligned arrays) and the learn counts of the same statistics. */
-    public Verdict classify(long[] spam, long[] ham, ClassCounts learns) {
+    public Classification classify(long[] spam, long[] ham, ClassCounts learns) {
         double nSpam = Math.max(1, learns.spam());
         double nHam = Math.max(1, learns.ham());
         double s = settings.strength();
@@ -56,7 +56,7 @@ public final class BayesClassifier {
             n = f.length;
         }
         if (n == 0) {
-            return new Verdict(0.5, 0);
+            return new Classification(0.5, 0);
         }
         if (settings.combining() == ClassifierSettings.Combining.LOG_ODDS) {
             double sum = 0;
@@ -65,7 +65,7 @@ public final class BayesClassifier {
                 sum += Math.log(fw / (1 - fw));
             }
             // per-token average evidence, scaled so a typical confident message lands near 0 or 1
-            return new Verdict(1 / (1 + Math.exp(-sum / Math.sqrt(n))), n);
+            return new Classification(1 / (1 + Math.exp(-sum / Math.sqrt(n))), n);
         }
         double lnSpam = 0;
         double lnHam = 0;
@@ -82,7 +82,7 @@ public final class BayesClassifier {
         double logS = PoissonTail.logLower(-lnHam, n);
         double log1mS = PoissonTail.logUpper(-lnHam, n);
         double logOdds = PoissonTail.logAdd(logH, log1mS) - PoissonTail.logAdd(log1mH, logS);
-        return new Verdict(1 / (1 + Math.exp(-logOdds)), n);
+        return new Classification(1 / (1 + Math.exp(-logOdds)), n);
     }
 
     private static double[] mostExtreme(double[] f, int n, int keep) {

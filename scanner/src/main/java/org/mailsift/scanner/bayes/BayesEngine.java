@@ -57,7 +57,7 @@ public final class BayesEngine {
                     ? "spam " + learns.spam() : "ham " + learns.ham();
             return new BayesInfo(Double.NaN, tokens.size(), "not enough learns: " + which + " < " + settings.minLearns());
         }
-        BayesClassifier.Verdict v = classifier.classify(counts.spam(), counts.ham(), learns);
+        BayesClassifier.Classification v = classifier.classify(counts.spam(), counts.ham(), learns);
         if (v.usedTokens() == 0) {
             return new BayesInfo(Double.NaN, tokens.size(), "no known tokens");
         }

@@ -14,7 +14,7 @@ import org.mailsift.core.learn.LearnRequest;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.ScanResult.BayesInfo;
 import org.mailsift.scanner.bayes.eval.Corpus;
-import org.mailsift.scanner.bayes.eval.Metrics;
+import org.mailsift.scanner.bayes.eval.EvaluationMetrics;
 
 /**
  * The accuracy and speed benchmark behind {@code mailsift bayes-eval}: train once on the training half (through the
@@ -118,11 +118,11 @@ public final class BayesEvaluation {
             }
             long t2 = System.nanoTime();
             return new Report(v.name(), store.kind(), corpus.train().size(), corpus.test().size(),
-                    100 * (1 - Metrics.auc(ham, spam)),
-                    100 * Metrics.above(ham, DECISION_POINT),
-                    100 * (1 - Metrics.above(spam, DECISION_POINT)),
-                    100 * Metrics.spamMissedAtHamRate(ham, spam, 0.001),
-                    100 * Metrics.spamMissedAtHamRate(ham, spam, 0.01),
+                    100 * (1 - EvaluationMetrics.auc(ham, spam)),
+                    100 * EvaluationMetrics.above(ham, DECISION_POINT),
+                    100 * (1 - EvaluationMetrics.above(spam, DECISION_POINT)),
+                    100 * EvaluationMetrics.spamMissedAtHamRate(ham, spam, 0.001),
+                    100 * EvaluationMetrics.spamMissedAtHamRate(ham, spam, 0.01),
                     corpus.train().size() / ((t1 - t0) / 1e9),
                     corpus.test().size() / ((t2 - t1) / 1e9),
                     new EnumMap<>(outcomes));

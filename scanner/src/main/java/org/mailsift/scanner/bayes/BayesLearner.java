@@ -24,18 +24,18 @@ import org.slf4j.LoggerFactory;
  * learn_spam / learn_ham with Rspamd's semantics: the content digest (not the Message-ID) decides "already learned"
  * and "relearn"; too few tokens are refused; an optional probability guard refuses what the classifier already puts
  * in that class (bypassed by {@code Learn-Type: bulk}); when the store is unreachable the learn goes to the durable
- * {@link LearnQueue} and is replayed later.
+ * {@link LearnOutbox} and is replayed later.
  */
 public final class BayesLearner implements Learner {
     private static final Logger log = LoggerFactory.getLogger(BayesLearner.class);
 
     private final BayesEngine engine;
     private final Function<byte[], ParsedMessage> parser;
-    private final LearnQueue queue;
+    private final LearnOutbox queue;
     private final Metrics metrics;
 
     /** @param queue where learns wait while the store is unavailable, or null when the store is local */
-    public BayesLearner(BayesEngine engine, Function<byte[], ParsedMessage> parser, LearnQueue queue, Metrics metrics) {
+    public BayesLearner(BayesEngine engine, Function<byte[], ParsedMessage> parser, LearnOutbox queue, Metrics metrics) {
         this.engine = engine;
         this.parser = parser;
         this.queue = queue;

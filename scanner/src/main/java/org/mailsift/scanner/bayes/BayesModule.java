@@ -42,7 +42,7 @@ public final class BayesModule implements AutoCloseable {
     private final BayesLearner learner;
     private final BayesRule rule;
     private final BayesAutolearn autolearn;
-    private final LearnQueue queue;
+    private final LearnOutbox queue;
     private final ScheduledExecutorService replayer;
 
     private BayesModule(BayesStore store, BayesSettings settings, OutboundHam outbound, Path dataDir, Metrics metrics,
@@ -56,7 +56,7 @@ public final class BayesModule implements AutoCloseable {
         this.store = store;
         this.engine = new BayesEngine(new Tokenizer(TokenizerSettings.defaults()),
                 new BayesClassifier(ClassifierSettings.defaults()), store, settings);
-        this.queue = !writable || store.kind().equals("embedded") ? null : new LearnQueue(dataDir.resolve("bayes-queue"));
+        this.queue = !writable || store.kind().equals("embedded") ? null : new LearnOutbox(dataDir.resolve("bayes-queue"));
         this.learner = new BayesLearner(engine, parser, queue, metrics);
         this.rule = new BayesRule(engine, metrics);
         this.autolearn = !writable || settings.autolearn() == null && !outbound.enabled() ? null

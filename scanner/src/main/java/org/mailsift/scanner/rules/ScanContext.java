@@ -38,8 +38,7 @@ public interface ScanContext {
 
     /**
      * Attaches the Bayes classifier's details (full-precision probability, token count, or why it stayed silent)
-     * for {@link org.mailsift.core.scan.ScanResult#bayes()}. Added by the Bayes work as a default no-op so existing
-     * contexts compile; the engine's context should keep the value and put it in the ScanResult.
+     * for {@link org.mailsift.core.scan.ScanResult#bayes()}; contexts that do not report them ignore it.
      */
     default void bayes(org.mailsift.core.scan.ScanResult.BayesInfo info) {
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.message.MessageParser;
 import org.mailsift.scanner.bayes.eval.Corpus;
-import org.mailsift.scanner.bayes.eval.Metrics;
+import org.mailsift.scanner.bayes.eval.EvaluationMetrics;
 import org.mailsift.scanner.store.embedded.EmbeddedBayesStore;
 
 /** The benchmark behind {@code mailsift bayes-eval}, on a small made-up corpus and on hand-made scores. */
@@ -49,9 +49,9 @@ class BayesEvaluationTest {
         double[] spam = {0.7, 0.85, 0.95, 0.999};
 
         // at <= 0.1% only the worst ham may be above the threshold, so the threshold is 0.8: only 0.7 is missed
-        assertThat(Metrics.spamMissedAtHamRate(ham, spam, 0.001)).isEqualTo(0.25);
+        assertThat(EvaluationMetrics.spamMissedAtHamRate(ham, spam, 0.001)).isEqualTo(0.25);
         // at 0% the threshold is the worst ham's 0.99: only 0.999 is caught
-        assertThat(Metrics.spamMissedAtHamRate(ham, spam, 0.0)).isEqualTo(0.75);
-        assertThat(Metrics.auc(ham, spam)).isGreaterThan(0.99).isLessThan(1.0);
+        assertThat(EvaluationMetrics.spamMissedAtHamRate(ham, spam, 0.0)).isEqualTo(0.75);
+        assertThat(EvaluationMetrics.auc(ham, spam)).isGreaterThan(0.99).isLessThan(1.0);
     }
 }

@@ -15,7 +15,7 @@ import org.mailsift.core.learn.LearnClass;
 import org.mailsift.core.message.MessageParser;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.scanner.bayes.eval.Corpus;
-import org.mailsift.scanner.bayes.eval.Metrics;
+import org.mailsift.scanner.bayes.eval.EvaluationMetrics;
 
 /**
  * Not a test: the tuning loop behind the Bayes note. Parses the corpus once, then for each variant tokenizes,
@@ -133,7 +133,7 @@ public final class BayesTuning {
                     hm[i] = n[1];
                 }
             }
-            BayesClassifier.Verdict v = classifier.classify(sp, hm, learns);
+            BayesClassifier.Classification v = classifier.classify(sp, hm, learns);
             double p = v.usedTokens() == 0 ? 0.5 : v.probability();
             if (eta > 0) {
                 double z = 0;
@@ -160,10 +160,10 @@ public final class BayesTuning {
         }
         double[] h = ham.stream().mapToDouble(Double::doubleValue).toArray();
         double[] sp = spam.stream().mapToDouble(Double::doubleValue).toArray();
-        return new double[] {100 * (1 - Metrics.auc(h, sp)), 100 * Metrics.spamMissedAtHamRate(h, sp, 0.001),
-                100 * Metrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.55), sat,
-                100 * (1 - Metrics.above(sp, 0.55)), 100 * Metrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
-                100 * (1 - Metrics.above(sp, 0.5))};
+        return new double[] {100 * (1 - EvaluationMetrics.auc(h, sp)), 100 * EvaluationMetrics.spamMissedAtHamRate(h, sp, 0.001),
+                100 * EvaluationMetrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.55), sat,
+                100 * (1 - EvaluationMetrics.above(sp, 0.55)), 100 * EvaluationMetrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
+                100 * (1 - EvaluationMetrics.above(sp, 0.5))};
     }
 
     static Map<String, Variant> variants() {

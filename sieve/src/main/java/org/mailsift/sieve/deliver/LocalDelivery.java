@@ -76,7 +76,7 @@ public final class LocalDelivery {
         }
         MailMessage message = MailMessage.parse(request.message());
         SpamScore spamScore = null;
-        VerdictSeal.Verdict sealed = seal == null ? null : seal.verify(message.raw(), Instant.now());
+        VerdictSeal.Check sealed = seal == null ? null : seal.verify(message.raw(), Instant.now());
         if (sealed != null && sealed.trusted()) {
             LOG.debug("verdict seal verified: trusting the verdict headers of our milter, not scanning");
             spamScore = message.firstHeader("X-Spamd-Result").flatMap(SpamScore::fromSpamdResult).orElse(null);

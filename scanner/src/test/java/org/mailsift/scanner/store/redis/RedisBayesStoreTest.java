@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.BayesStore;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.scanner.bayes.LearnQueue;
+import org.mailsift.scanner.bayes.LearnOutbox;
 import org.mailsift.scanner.bayes.QueuedLearn;
 import org.mailsift.testsupport.RedisServerExtension;
 
@@ -57,7 +57,7 @@ class RedisBayesStoreTest extends RedisBayesStoreContract {
 
     @Test
     void whileRedisIsDownCallsFailFastAndLearnsWaitInTheQueueUntilItIsBack() throws Exception {
-        LearnQueue queue = new LearnQueue(temp.resolve("queue"));
+        LearnOutbox queue = new LearnOutbox(temp.resolve("queue"));
         redis.server().stop();
         assertThatThrownBy(() -> store.learns(null)).isInstanceOf(BayesStore.UnavailableException.class);
         for (int i = 0; i < 100; i++) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.learn.BayesStore;
 import org.mailsift.core.learn.BayesStore.Applied;
 import org.mailsift.core.learn.LearnClass;
-import org.mailsift.scanner.bayes.LearnQueue;
+import org.mailsift.scanner.bayes.LearnOutbox;
 import org.mailsift.scanner.bayes.QueuedLearn;
 import org.mailsift.testsupport.RedisSentinelSetup;
 
@@ -38,7 +38,7 @@ class RedisSentinelFailoverTest {
              RedisBayesStore store = OperatorConfig.open("backend = \"redis\";",
                      "sentinels = \"" + sentinel.sentinelAddresses() + "\";\nsentinel_masters_pattern = \"^mymaster$\";\n"
                              + "timeout = 2s;\n", dataDir)) {
-            LearnQueue queue = new LearnQueue(dataDir.resolve("queue"));
+            LearnOutbox queue = new LearnOutbox(dataDir.resolve("queue"));
             for (int i = 0; i < 50; i++) {
                 assertThat(store.learn(null, LearnClass.SPAM, "before" + i, tokens(i))).isEqualTo(Applied.LEARNED);
             }

@@ -3,8 +3,8 @@ package org.mailsift.scanner.bayes.eval;
 import java.util.Arrays;
 
 /** Filter-evaluation measures over spam scores (higher = spammier), TREC style. */
-public final class Metrics {
-    private Metrics() {
+public final class EvaluationMetrics {
+    private EvaluationMetrics() {
     }
 
     /** Area under the ROC curve, ties counted half (Mann-Whitney U). */

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * worker threads call the {@link Learner}, retrying with backoff while the store is unavailable. Replays are
  * harmless because the learner's learned-message cache answers "already learned".
  */
-public final class LearnQueue implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(LearnQueue.class);
+public final class LearnRetryPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LearnRetryPool.class);
     private static final LearnTask POISON = new LearnTask(null, null, null, null, null, 0);
 
     /**
@@ -37,7 +37,7 @@ public final class LearnQueue implements AutoCloseable {
     private final Duration retryInitial;
     private final List<Thread> workers = new ArrayList<>();
 
-    public LearnQueue(Learner learner, Metrics metrics, int workers, int retries, Duration retryInitial) {
+    public LearnRetryPool(Learner learner, Metrics metrics, int workers, int retries, Duration retryInitial) {
         this.learner = learner;
         this.metrics = metrics;
         this.retries = retries;

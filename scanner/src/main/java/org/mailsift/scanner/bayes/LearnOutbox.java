@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * order and deletes each file only after the store acknowledged it; a replay cut short by a crash may apply one learn
  * twice, which the store's learned cache turns into "already learned", so every learn still counts once.
  */
-public final class LearnQueue {
-    private static final Logger log = LoggerFactory.getLogger(LearnQueue.class);
+public final class LearnOutbox {
+    private static final Logger log = LoggerFactory.getLogger(LearnOutbox.class);
 
     private final Path dir;
     private final AtomicLong sequence;
 
-    public LearnQueue(Path dir) {
+    public LearnOutbox(Path dir) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
