@@ -134,14 +134,9 @@ class DistributionIT {
         }
         for (String worker : List.of("worker-normal", "worker-controller", "worker-proxy")) {
             Files.writeString(conf.resolve("local.d/" + worker + ".inc"),
-                    "bind_socket = \"127.0.0.1:" + freePort() + "\";\n");
+                    "bind_socket = \"127.0.0.1:" + org.mailsift.testsupport.FreePort.onLoopback() + "\";\n");
         }
         return conf;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ class DovecotScenariosTest {
         Assumptions.assumeTrue(DovecotServer.available(), "dovecot not installed or not root");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl not installed (the learn helper needs it)");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-        controllerPort = freePort();
+        controllerPort = org.mailsift.testsupport.FreePort.onLoopback();
         startController();
         Path scripts = Files.createDirectories(tmp.resolve("sieve"));
         for (String name : List.of(ShippedScripts.SPAM_TO_JUNK, ShippedScripts.REPORT_SPAM, ShippedScripts.REPORT_HAM)) {
@@ -103,12 +102,6 @@ class DovecotScenariosTest {
             });
         }
         controller.start();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     void awaitLearned(int count) throws InterruptedException {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -381,17 +380,9 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     private void pickPorts() {
-        imapPort = spec.imapPort > 0 ? spec.imapPort : freePort();
-        lmtpPort = !spec.lmtp ? -1 : spec.lmtpPort > 0 ? spec.lmtpPort : freePort();
-        imapsPort = spec.tls ? freePort() : -1;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        imapPort = spec.imapPort > 0 ? spec.imapPort : FreePort.onLoopback();
+        lmtpPort = !spec.lmtp ? -1 : spec.lmtpPort > 0 ? spec.lmtpPort : FreePort.onLoopback();
+        imapsPort = spec.tls ? FreePort.onLoopback() : -1;
     }
 
     private static boolean accepting(int port) {

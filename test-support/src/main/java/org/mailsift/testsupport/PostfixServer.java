@@ -3,7 +3,6 @@ package org.mailsift.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +87,7 @@ public final class PostfixServer implements AutoCloseable {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "a private Postfix needs root");
         Path dir = Files.createTempDirectory("mailsift-postfix-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // postfix user must traverse
-        PostfixServer server = new PostfixServer(dir, freePort());
+        PostfixServer server = new PostfixServer(dir, FreePort.onLoopback());
         try {
             server.writeConfig(options);
             server.run("start");
@@ -297,12 +296,6 @@ public final class PostfixServer implements AutoCloseable {
             throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
         }
         return text;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static java.nio.file.attribute.FileTime modified(Path p) {

@@ -57,8 +57,8 @@ public final class RedisClusterSetup implements AutoCloseable {
     private RedisProcess node(int index) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = RedisProcess.freePort();
-            int bus = RedisProcess.freePort();
+            int port = FreePort.onLoopback();
+            int bus = FreePort.onLoopback();
             Path d = Files.createDirectories(dir.resolve("node" + index));
             List<String> cmd = List.of(RedisServer.BINARY.toString(), "--port", Integer.toString(port),
                     "--cluster-port", Integer.toString(bus), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",

@@ -3,8 +3,6 @@ package org.mailsift.testsupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,12 +132,6 @@ final class RedisProcess {
     @Override
     public String toString() {
         return name + "(port " + port + ", pid " + process.pid() + ")";
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Polls {@code condition} every 50 ms until it holds or {@code millis} pass; returns whether it held. */

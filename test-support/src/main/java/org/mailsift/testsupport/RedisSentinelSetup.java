@@ -74,7 +74,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     private RedisProcess dataNode(String name, String... extra) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = RedisProcess.freePort();
+            int port = FreePort.onLoopback();
             Path d = Files.createDirectories(dir.resolve(name));
             List<String> cmd = new ArrayList<>(List.of(RedisServer.BINARY.toString(), "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", d.toString(),
@@ -95,7 +95,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     private RedisProcess sentinel(int index) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = RedisProcess.freePort();
+            int port = FreePort.onLoopback();
             Path d = Files.createDirectories(dir.resolve("sentinel" + index));
             Path conf = d.resolve("sentinel.conf"); // sentinel rewrites its config file, so each gets its own
             Files.writeString(conf, String.join("\n",

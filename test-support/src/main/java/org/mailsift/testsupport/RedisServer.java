@@ -2,8 +2,6 @@ package org.mailsift.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +31,7 @@ public final class RedisServer implements AutoCloseable {
             RedisServer s = new RedisServer(Files.createTempDirectory("mailsift-redis"));
             IOException last = null;
             for (int attempt = 0; attempt < 5; attempt++) {
-                s.port = freePort();
+                s.port = FreePort.onLoopback();
                 try {
                     s.start();
                     return s;
@@ -89,9 +87,4 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

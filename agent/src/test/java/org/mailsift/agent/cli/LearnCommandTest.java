@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +112,7 @@ class LearnCommandTest {
 
     @Test
     void withADaemonRunningTheLearnGoesThroughItsControllerAndItsStore() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = org.mailsift.testsupport.FreePort.onLoopback();
         Path etc = config(port);
         Path daemonData = tmp.resolve("daemon-data");
         Path cliData = tmp.resolve("cli-data");

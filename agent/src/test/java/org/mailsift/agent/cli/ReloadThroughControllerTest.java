@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,16 +45,10 @@ class ReloadThroughControllerTest {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     Path config(int controller, String controllerExtra) throws IOException {
         Path etc = StockConfiguration.copyTo(dir.resolve("etc"));
-        Files.writeString(etc.resolve("override.d/worker-proxy.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\n");
-        Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\n");
+        Files.writeString(etc.resolve("override.d/worker-proxy.inc"), "bind_socket = \"127.0.0.1:" + org.mailsift.testsupport.FreePort.onLoopback() + "\";\n");
+        Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:" + org.mailsift.testsupport.FreePort.onLoopback() + "\";\n");
         Files.writeString(etc.resolve("override.d/worker-controller.inc"),
                 "bind_socket = \"127.0.0.1:" + controller + "\";\n" + controllerExtra);
         Files.writeString(etc.resolve("local.d/imap_watcher.conf"), "enabled = false;\n");
@@ -115,7 +108,7 @@ class ReloadThroughControllerTest {
 
     @Test
     void aDaemonStartedWithSighupIgnoredWarnsAndReloadsThroughTheController() throws Exception {
-        int port = freePort();
+        int port = org.mailsift.testsupport.FreePort.onLoopback();
         // a write endpoint: with the enable password, which a trusted (secure_ip) peer may also be asked for
         Path etc = config(port, "secure_ip = \"127.0.0.1\";\nenable_password = \"admin-pw\";\n");
         startWithSighupIgnored(etc, port);
@@ -133,7 +126,7 @@ class ReloadThroughControllerTest {
 
     @Test
     void fromOutsideSecureIpReloadNeedsTheEnablePassword() throws Exception {
-        int port = freePort();
+        int port = org.mailsift.testsupport.FreePort.onLoopback();
         Path etc = config(port, "secure_ip = \"192.0.2.1\";\npassword = \"reader\";\nenable_password = \"admin-pw\";\n");
         startWithSighupIgnored(etc, port);
         Files.writeString(etc.resolve("local.d/actions.conf"), "add_header = 7.25;\n");
@@ -153,7 +146,7 @@ class ReloadThroughControllerTest {
 
     @Test
     void withNoDaemonRunningReloadSaysSo() throws Exception {
-        Path etc = config(freePort(), "");
+        Path etc = config(org.mailsift.testsupport.FreePort.onLoopback(), "");
         Cli reload = mailsift("reload", "-c", etc.toString());
         assertThat(reload.exit()).isEqualTo(69);
         assertThat(reload.err()).contains("no daemon answers");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,10 +65,8 @@ class LearnHelperAndSpoolTest {
         return server.getAddress().getPort();
     }
 
-    static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int closedPort() {
+        return org.mailsift.testsupport.FreePort.onLoopback();
     }
 
     record Run(int exit, long millis, String stderr) {
