@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -223,112 +224,74 @@ public final class DovecotServer implements AutoCloseable {
         return out;
     }
 
+    /** dovecot.conf from the template resources in {@code org/mailsift/testsupport/dovecot/}. */
     String renderConfig() {
         String d = dir.toString();
         boolean imapSieve = !spec.imapSieveRules.isEmpty();
         boolean sieve = spec.sieveBefore != null || imapSieve || spec.lmtp;
-        StringBuilder c = new StringBuilder();
-        c.append("instance_name = mailsift-test-").append(dir.getFileName()).append('\n');
-        c.append("base_dir = ").append(d).append("/run\n");
-        c.append("state_dir = ").append(d).append("/state\n");
-        c.append("log_path = ").append(d).append("/dovecot.log\n");
-        c.append("info_log_path = ").append(d).append("/dovecot.log\n");
-        c.append("protocols = imap").append(spec.lmtp ? " lmtp" : "").append('\n');
-        if (spec.tls) {
-            c.append("ssl = yes\nssl_cert = <").append(d).append("/tls/cert.pem\nssl_key = <").append(d).append("/tls/key.pem\n");
-        } else {
-            c.append("ssl = no\n");
-        }
-        c.append("""
-                listen = 127.0.0.1
-                disable_plaintext_auth = no
-                auth_mechanisms = plain login
-                auth_username_format = %Ln
-                default_login_user = dovenull
-                default_internal_user = dovecot
-                first_valid_uid = 8
-                mail_uid = mail
-                mail_gid = mail
-                mail_location = maildir:~/Maildir
-                mailbox_list_index = yes
-                mail_plugins = $mail_plugins notify
-                shutdown_clients = yes
-                auth_failure_delay = 0
-                login_trusted_networks = 127.0.0.0/8
-                """);
-        if (spec.masterUser != null) {
-            c.append("auth_master_user_separator = *\n");
-            c.append("passdb {\n  driver = passwd-file\n  master = yes\n  args = scheme=PLAIN ").append(d)
-                    .append("/master-users\n  result_success = continue\n}\n");
-        }
-        c.append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ").append(d).append("/users\n}\n");
-        c.append("userdb {\n  driver = passwd-file\n  args = ").append(d).append("/users\n  default_fields = home=")
-                .append(d).append("/mail/%n\n}\n");
-        c.append("namespace inbox {\n  inbox = yes\n  separator = ").append(spec.separator).append('\n');
-        spec.mailboxes.forEach((name, use) -> {
-            c.append("  mailbox \"").append(name).append("\" {\n");
-            if (!use.isEmpty()) {
-                c.append("    special_use = ").append(use).append('\n');
+        StringBuilder mailboxes = new StringBuilder();
+        spec.mailboxes.forEach((name, use) -> mailboxes.append(template("mailbox.conf", Map.of("name", name,
+                "special_use", use.isEmpty() ? "" : "    special_use = " + use + "\n"))));
+        Map<String, String> v = new HashMap<>();
+        v.put("name", dir.getFileName().toString());
+        v.put("dir", d);
+        v.put("lmtp_protocol", spec.lmtp ? " lmtp" : "");
+        v.put("ssl", spec.tls ? template("ssl.conf", Map.of("dir", d)) : "ssl = no\n");
+        v.put("master_passdb", spec.masterUser == null ? "" : template("master-passdb.conf", Map.of("dir", d)));
+        v.put("separator", spec.separator);
+        v.put("mailboxes", mailboxes.toString());
+        v.put("imap_port", String.valueOf(imapPort));
+        v.put("imaps_port", String.valueOf(spec.tls ? imapsPort : 0));
+        v.put("imaps_ssl", spec.tls ? "yes" : "no");
+        // high-performance mode: a few login processes serve many connections (benchmarks with many accounts)
+        v.put("login_pool", spec.loginProcesses > 0
+                ? template("login-pool.conf", Map.of("processes", String.valueOf(spec.loginProcesses))) : "");
+        v.put("imap_process_limit", String.valueOf(spec.imapProcessLimit));
+        v.put("imap_client_limit", spec.imapClientLimit > 1 ? "  client_limit = " + spec.imapClientLimit + "\n" : "");
+        v.put("lmtp", spec.lmtp ? template("lmtp.conf", Map.of("lmtp_port", String.valueOf(lmtpPort))) : "");
+        v.put("imap_sieve_plugin", imapSieve ? "  mail_plugins = $mail_plugins imap_sieve\n" : "");
+        v.put("sieve", sieve ? template("sieve.conf", Map.of(
+                "sieve_before", spec.sieveBefore != null ? "  sieve_before = " + spec.sieveBefore + "\n" : "",
+                "imapsieve", imapSieve ? imapSieveSettings() : "")) : "");
+        v.put("extra", spec.extraConfig.isEmpty() ? "" : spec.extraConfig + "\n");
+        return template("dovecot.conf", v);
+    }
+
+    private String imapSieveSettings() {
+        StringBuilder rules = new StringBuilder();
+        int i = 1;
+        for (ImapSieveRule r : spec.imapSieveRules) {
+            String k = "  imapsieve_mailbox" + i++;
+            rules.append(k).append("_name = ").append(r.mailbox()).append('\n');
+            if (r.from() != null) {
+                rules.append(k).append("_from = ").append(r.from()).append('\n');
             }
-            c.append("    auto = subscribe\n  }\n");
-        });
-        c.append("}\n");
-        c.append("service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ").append(imapPort)
-                .append("\n  }\n  inet_listener imaps {\n    address = 127.0.0.1, 127.0.0.2\n    port = ").append(spec.tls ? imapsPort : 0)
-                .append("\n    ssl = ").append(spec.tls ? "yes" : "no").append("\n  }\n");
-        if (spec.loginProcesses > 0) {
-            // high-performance mode: a few login processes serve many connections (benchmarks with many accounts)
-            c.append("  service_count = 0\n  process_min_avail = ").append(spec.loginProcesses)
-                    .append("\n  client_limit = 10000\n");
+            rules.append(k).append("_causes = ").append(r.causes()).append('\n');
+            rules.append(k).append("_before = file:").append(r.beforeScript()).append('\n');
         }
-        c.append("}\n");
-        c.append("service imap {\n  process_limit = ").append(spec.imapProcessLimit).append("\n");
-        if (spec.imapClientLimit > 1) {
-            c.append("  client_limit = ").append(spec.imapClientLimit).append('\n');
+        return template("imapsieve.conf", Map.of("pipe_bin_dir",
+                String.valueOf(spec.sievePipeBinDir != null ? spec.sievePipeBinDir : dir.resolve("sieve-bin")),
+                "rules", rules.toString()));
+    }
+
+    /** A template resource with every {@code ${key}} replaced; a key without a value is a bug here, not a blank. */
+    private static String template(String name, Map<String, String> values) {
+        String text;
+        try (var in = DovecotServer.class.getResourceAsStream("dovecot/" + name)) {
+            text = new String(java.util.Objects.requireNonNull(in, name).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        c.append("}\n");
-        // no auth penalty: one test's wrong password must not delay every later login from 127.0.0.1 by 2-15 s
-        c.append("service anvil {\n  client_limit = 20000\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n");
-        c.append("default_client_limit = 20000\ndefault_vsz_limit = 0\n");
-        c.append("service pop3-login {\n  inet_listener pop3 {\n    port = 0\n  }\n  inet_listener pop3s {\n    port = 0\n  }\n}\n");
-        c.append("service managesieve-login {\n  inet_listener sieve {\n    port = 0\n  }\n}\n");
-        if (spec.lmtp) {
-            c.append("service lmtp {\n  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ").append(lmtpPort)
-                    .append("\n  }\n}\n");
-            c.append("protocol lmtp {\n  mail_plugins = $mail_plugins sieve\n  postmaster_address = postmaster@example.test\n}\n");
-        }
-        c.append("protocol imap {\n  mail_max_userip_connections = 1000\n");
-        if (imapSieve) {
-            c.append("  mail_plugins = $mail_plugins imap_sieve\n");
-        }
-        c.append("}\n");
-        if (sieve) {
-            c.append("plugin {\n  sieve = file:~/sieve;active=~/.dovecot.sieve\n");
-            if (spec.sieveBefore != null) {
-                c.append("  sieve_before = ").append(spec.sieveBefore).append('\n');
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([a-z_]+)}").matcher(text);
+        StringBuilder out = new StringBuilder(text.length() + 256);
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException("template " + name + ": no value for ${" + m.group(1) + "}");
             }
-            if (imapSieve) {
-                c.append("  sieve_plugins = sieve_imapsieve sieve_extprograms\n");
-                c.append("  sieve_global_extensions = +vnd.dovecot.pipe +vnd.dovecot.environment\n");
-                c.append("  sieve_pipe_bin_dir = ")
-                        .append(spec.sievePipeBinDir != null ? spec.sievePipeBinDir : dir.resolve("sieve-bin")).append('\n');
-                int i = 1;
-                for (ImapSieveRule r : spec.imapSieveRules) {
-                    c.append("  imapsieve_mailbox").append(i).append("_name = ").append(r.mailbox()).append('\n');
-                    if (r.from() != null) {
-                        c.append("  imapsieve_mailbox").append(i).append("_from = ").append(r.from()).append('\n');
-                    }
-                    c.append("  imapsieve_mailbox").append(i).append("_causes = ").append(r.causes()).append('\n');
-                    c.append("  imapsieve_mailbox").append(i).append("_before = file:").append(r.beforeScript()).append('\n');
-                    i++;
-                }
-            }
-            c.append("}\n");
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
         }
-        if (!spec.extraConfig.isEmpty()) {
-            c.append(spec.extraConfig).append('\n');
-        }
-        return c.toString();
+        return m.appendTail(out).toString();
     }
 
     private void launch() {
