@@ -98,7 +98,6 @@ public final class TestScanner implements MessageScanner {
             changes.add(HeaderChange.set("Subject", subject));
         }
         return new ScanResult(score, 15, action, Map.of("reject", 15.0, "add header", 6.0),
-                List.of(new SymbolResult(symbol, score, score, "test", List.of())), "undef", subject, smtp, changes,
-                false, 0.001, null);
+                List.of(new SymbolResult(symbol, score, score, "test", List.of())), "undef", subject, smtp, changes, 0.001, null);
     }
 }

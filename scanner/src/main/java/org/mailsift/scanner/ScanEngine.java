@@ -150,7 +150,7 @@ public final class ScanEngine implements MessageScanner {
                 settings.milterHeaders(), hostname));
         headers.addAll(ctx.headerChanges());
         ScanResult result = new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
-                message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, false, 0, ctx.bayes());
+                message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, 0, ctx.bayes());
         for (HeaderContributor c : headerContributors) {
             try {
                 headers.addAll(c.headerChanges(rawMessage, message, env, result));
@@ -162,7 +162,7 @@ public final class ScanEngine implements MessageScanner {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new ScanResult(score, required, action, result.thresholds(), results, result.messageId(), subject,
-                ctx.smtpMessage(), headers, false, seconds, ctx.bayes());
+                ctx.smtpMessage(), headers, seconds, ctx.bayes());
     }
 
     /**

@@ -40,11 +40,10 @@ public final class ScanLogListener implements ScanListener {
                 .map(s -> LogText.clean(s.name()) + String.format(Locale.ROOT, "(%.2f)", s.score()))
                 .collect(Collectors.joining(","));
         return String.format(Locale.ROOT,
-                "scan qid=%s source=%s ip=%s from=%s rcpt=%s user=%s msgid=%s action=\"%s\" score=%.2f/%.2f symbols=%s time=%dms%s",
+                "scan qid=%s source=%s ip=%s from=%s rcpt=%s user=%s msgid=%s action=\"%s\" score=%.2f/%.2f symbols=%s time=%dms",
                 LogText.clean(e.queueId()), source.name().toLowerCase(Locale.ROOT), LogText.clean(e.clientIp()),
                 LogText.clean(e.mailFrom()), LogText.clean(String.join(",", e.rcptTo())), LogText.clean(e.authUser()),
                 LogText.clean(result.messageId()), result.action().wireName(), result.score(), result.requiredScore(),
-                symbols.isEmpty() ? "-" : symbols, Math.round(result.scanTimeSeconds() * 1000),
-                result.skipped() ? " skipped" : "");
+                symbols.isEmpty() ? "-" : symbols, Math.round(result.scanTimeSeconds() * 1000));
     }
 }

@@ -22,7 +22,7 @@ class ScanLogListenerTest {
         return new ScanResult(6.5, 15, Action.ADD_HEADER, Map.of("add header", 6.0),
                 List.of(new SymbolResult("BAYES_SPAM", 5.1, 5.1, "", List.of("99.97%")),
                         new SymbolResult("MISSING_DATE", 1.0, 1.0, "", List.of())),
-                "abc@example.org", null, null, List.of(), false, 0.012, null);
+                "abc@example.org", null, null, List.of(), 0.012, null);
     }
 
     private static Envelope milterEnvelope(String mailFrom) {

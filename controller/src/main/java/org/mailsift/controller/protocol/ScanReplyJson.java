@@ -61,7 +61,7 @@ public final class ScanReplyJson {
     }
 
     private static void writeVerdict(JsonGenerator g, ScanResult r) throws IOException {
-        g.writeBooleanField("is_skipped", r.skipped());
+        g.writeBooleanField("is_skipped", false); // Rspamd's field: every message that gets a verdict was scanned
         g.writeNumberField("score", Double.isNaN(r.score()) ? 0.0 : r.score());
         g.writeNumberField("required_score", r.requiredScore());
         g.writeStringField("action", (r.action() == null ? Action.NO_ACTION : r.action()).wireName());

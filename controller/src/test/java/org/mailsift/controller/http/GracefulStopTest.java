@@ -72,7 +72,7 @@ class GracefulStopTest {
                 Thread.currentThread().interrupt();
             }
             return new ScanResult(0.5, 15, Action.NO_ACTION, Map.of("reject", 15.0), List.of(), "slow@example.org",
-                    null, null, List.of(), false, 0.001, null);
+                    null, null, List.of(), 0.001, null);
         };
         List<BindSocket> free = BindSocket.parse("127.0.0.1:0");
         ControllerSettings s = ControllerSettings.defaults();
@@ -102,7 +102,7 @@ class GracefulStopTest {
         List<BindSocket> free = BindSocket.parse("127.0.0.1:0");
         ControllerSettings s = ControllerSettings.defaults();
         MessageScanner quick = (raw, envelope) -> new ScanResult(0.5, 15, Action.NO_ACTION, Map.of("reject", 15.0),
-                List.of(), "slow@example.org", null, null, List.of(), false, 0.001, null);
+                List.of(), "slow@example.org", null, null, List.of(), 0.001, null);
         ControllerServer server = new ControllerServer(s.with(s.normal().withBinds(free), s.controller().withBinds(free)),
                 quick, new InMemoryLearner(), new Metrics()).start();
         int port = ((InetSocketAddress) server.normalAddresses().get(0)).getPort();

@@ -32,8 +32,7 @@ class ScanReplyJsonTest {
                         new SymbolResult("MISSING_DATE", 1.0, 1.0, "", List.of())),
                 "abc@example", null, null,
                 List.of(HeaderChange.removeAll("X-Spam"), HeaderChange.add("X-Spamd-Result", "default: False [7.30 / 15.00]"),
-                        HeaderChange.set("X-Spam", "Yes")),
-                false, 0.031, new ScanResult.BayesInfo(0.9999123456789, 212, null));
+                        HeaderChange.set("X-Spam", "Yes")), 0.031, new ScanResult.BayesInfo(0.9999123456789, 212, null));
     }
 
     @Test
@@ -95,7 +94,7 @@ class ScanReplyJsonTest {
     void gtubeRejectCarriesItsSmtpMessage() throws Exception {
         ScanResult r = new ScanResult(0, 15, Action.REJECT, thresholds(),
                 List.of(new SymbolResult("GTUBE", 0, 0, "Generic test", List.of())), "undef", null, "Gtube pattern",
-                List.of(), false, 0.001, null);
+                List.of(), 0.001, null);
         JsonNode j = MAPPER.readTree(ScanReplyJson.checkV2(r));
 
         assertThat(j.get("action").asText()).isEqualTo("reject");
@@ -106,7 +105,7 @@ class ScanReplyJsonTest {
     @Test
     void rewrittenSubjectIsReported() throws Exception {
         ScanResult r = new ScanResult(9, 15, Action.REWRITE_SUBJECT, thresholds(), List.of(), "m@x",
-                "*** SPAM *** hello", null, List.of(), false, 0.01, null);
+                "*** SPAM *** hello", null, List.of(), 0.01, null);
 
         assertThat(MAPPER.readTree(ScanReplyJson.checkV2(r)).get("subject").asText()).isEqualTo("*** SPAM *** hello");
     }
@@ -126,6 +125,6 @@ class ScanReplyJsonTest {
     }
 
     private static ScanResult withBayes(ScanResult.BayesInfo b) {
-        return new ScanResult(1, 15, Action.NO_ACTION, thresholds(), List.of(), "m@x", null, null, List.of(), false, 0.01, b);
+        return new ScanResult(1, 15, Action.NO_ACTION, thresholds(), List.of(), "m@x", null, null, List.of(), 0.01, b);
     }
 }

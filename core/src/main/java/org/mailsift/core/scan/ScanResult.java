@@ -16,13 +16,12 @@ import java.util.Map;
  * @param smtpMessage    SMTP reply text forced by a rule (e.g. GTUBE's "Gtube pattern"), else null
  * @param headerChanges  the verdict's one ordered list of header edits (spoofed headers removed, verdict headers, spam
  *                       header, Subject, then other modules' headers), applied unchanged by every path (see HeaderChange)
- * @param skipped        true when the message was not scanned (too big, skipped sender)
  * @param scanTimeSeconds wall time spent scanning
  * @param bayes          Bayes details (mailsift-only), or null when no classifier is wired
  */
 public record ScanResult(double score, double requiredScore, Action action, Map<String, Double> thresholds,
                          List<SymbolResult> symbols, String messageId, String subject, String smtpMessage,
-                         List<HeaderChange> headerChanges, boolean skipped, double scanTimeSeconds, BayesInfo bayes) {
+                         List<HeaderChange> headerChanges, double scanTimeSeconds, BayesInfo bayes) {
 
     public ScanResult {
         thresholds = thresholds == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(thresholds));
@@ -32,8 +31,7 @@ public record ScanResult(double score, double requiredScore, Action action, Map<
 
     /** The same verdict with {@code changes} as its header edits (the whole list, in order). */
     public ScanResult withHeaderChanges(List<HeaderChange> changes) {
-        return new ScanResult(score, requiredScore, action, thresholds, symbols, messageId, subject, smtpMessage, changes,
-                skipped, scanTimeSeconds, bayes);
+        return new ScanResult(score, requiredScore, action, thresholds, symbols, messageId, subject, smtpMessage, changes, scanTimeSeconds, bayes);
     }
 
     public boolean hasSymbol(String name) {

@@ -335,6 +335,6 @@ class MilterSessionTest {
 
     private static org.mailsift.core.scan.ScanResult dummyResult() {
         return new org.mailsift.core.scan.ScanResult(0, 15, org.mailsift.core.scan.Action.NO_ACTION, Map.of(), List.of(), "undef",
-                null, null, List.of(), false, 0, null);
+                null, null, List.of(), 0, null);
     }
 }

@@ -22,7 +22,7 @@ class VerdictRepliesTest {
     private static final MilterSettings DEFAULTS = MilterSettings.defaults();
 
     private static ScanResult result(Action action, String smtpMessage, String subject, List<HeaderChange> changes) {
-        return new ScanResult(1, 15, action, Map.of(), List.of(), "id", subject, smtpMessage, changes, false, 0, null);
+        return new ScanResult(1, 15, action, Map.of(), List.of(), "id", subject, smtpMessage, changes, 0, null);
     }
 
     private static MilterSettings with(boolean discard, boolean quarantine, FallbackAction fallback) {

@@ -84,9 +84,6 @@ public final class BayesAutolearn implements ScanListener, AutoCloseable {
 
     /** The class to learn, or null when this scan must not be autolearned. */
     LearnClass decide(Envelope envelope, ScanResult result) {
-        if (result.skipped()) {
-            return null;
-        }
         if (isOutbound(envelope)) {
             return outbound.enabled() && clean(result) && !result.hasSymbol(BayesRule.HAM_SYMBOL) ? LearnClass.HAM : null;
         }

@@ -147,6 +147,6 @@ class BayesModuleTest {
     }
 
     private static ScanResult result(double score, Action action, List<SymbolResult> symbols) {
-        return new ScanResult(score, 15, action, null, symbols, "id", null, null, null, false, 0, null);
+        return new ScanResult(score, 15, action, null, symbols, "id", null, null, null, 0, null);
     }
 }

@@ -137,6 +137,12 @@ public final class MailMessage {
     }
 
     /**
+     * mime4j still reads the parts here: Sieve's body test may name any content type (":content \"application\""),
+     * and core's ParsedMessage carries decoded text parts only. Core's parser stays the one that scans: measured with
+     * sieve's MimeParserBenchmark on the corpus, mime4j walks parts faster (40k against 18k messages/s; core also
+     * renders HTML, finds URLs and decodes every header) at the same allocation (40 against 37 KiB per message), but
+     * on the audit's hostile messages core is 5.5 times faster and allocates 22 times less (0.86 against 19 MiB).
+     *
      * The decoded text of the parts whose content type matches one of {@code types} ("text" matches text/*,
      * "" matches every part), joined by newlines, bounded to 1 MiB. Used by the body test.
      */

@@ -28,7 +28,7 @@ final class Verdicts {
             edits.add(HeaderChange.add("X-Spam", "Yes"));
         }
         return new ScanResult(score, 15.0, action, Map.of("add header", 6.0, "reject", 15.0), List.of(), "undef", null, null,
-                edits, false, 0.001, null);
+                edits, 0.001, null);
     }
 
     /** Always answers {@code result}, and counts calls. */
