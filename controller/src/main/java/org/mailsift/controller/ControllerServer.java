@@ -27,6 +27,7 @@ import org.mailsift.controller.http.HttpWorker;
 import org.mailsift.controller.security.AccessGuard;
 import org.mailsift.controller.security.AccessGuard.Level;
 import org.mailsift.controller.security.FailureThrottle;
+import org.mailsift.controller.security.OriginPolicy;
 import org.mailsift.controller.stats.RecentErrors;
 import org.mailsift.controller.stats.ScanHistory;
 import org.mailsift.controller.stats.ScanStatistics;
@@ -78,7 +79,7 @@ public final class ControllerServer implements AutoCloseable {
 
         ScanEndpoints normalScans = new ScanEndpoints(scanner, settings.normal().maxBodyBytes());
         AccessGuard open = new AccessGuard(Optional.empty(), Optional.empty(), List.of(), new FailureThrottle(10, 1));
-        Router normal = new Router("normal", open, errors)
+        Router normal = new Router("normal", open, errors).originPolicy(new OriginPolicy(settings.normal().guards().allowedOrigins()))
                 .add(Level.NONE, normalScans::checkV2, "checkv2")
                 .add(Level.NONE, normalScans::checkV1, "check", "symbols", "scan", "process")
                 .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
@@ -86,17 +87,18 @@ public final class ControllerServer implements AutoCloseable {
                         metrics.renderPrometheus().getBytes(StandardCharsets.UTF_8)), "metrics");
 
         WorkerSettings c = settings.controller();
-        AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), controllerThrottle);
+        AccessGuard guard = new AccessGuard(c.password(), c.enablePassword(), c.secureIps(), controllerThrottle,
+                c.guards().trustedWrites());
         ScanEndpoints controllerScans = new ScanEndpoints(scanner, c.maxBodyBytes());
         LearnEndpoints learn = new LearnEndpoints(learner, statistics, c.maxBodyBytes());
         StatusEndpoints status = new StatusEndpoints(statistics, learner, version, configId, watchedAccounts);
         HistoryEndpoints hist = new HistoryEndpoints(history, errors);
         ActionsEndpoints actions = new ActionsEndpoints(settings.thresholds(), settings.actionsFile());
-        Router controller = new Router("controller", guard, errors)
+        Router controller = new Router("controller", guard, errors).originPolicy(new OriginPolicy(c.guards().allowedOrigins()))
                 .add(Level.READ, controllerScans::checkV2, "checkv2")
                 .add(Level.READ, controllerScans::checkV1, "check", "scan")
-                .add(Level.ENABLE, learn::learnSpam, "learnspam")
-                .add(Level.ENABLE, learn::learnHam, "learnham")
+                .add(Level.LEARN, learn::learnSpam, "learnspam")
+                .add(Level.LEARN, learn::learnHam, "learnham")
                 .add(Level.READ, status::stat, "stat")
                 .add(Level.ENABLE, status::statReset, "statreset")
                 .add(Level.READ, status::auth, "auth")
@@ -159,7 +161,8 @@ public final class ControllerServer implements AutoCloseable {
      */
     public void reloadAccess(WorkerSettings controller) {
         controllerRouter.replaceGuard(new AccessGuard(controller.password(), controller.enablePassword(),
-                controller.secureIps(), controllerThrottle));
+                controller.secureIps(), controllerThrottle, controller.guards().trustedWrites()));
+        controllerRouter.originPolicy(new OriginPolicy(controller.guards().allowedOrigins()));
     }
 
     /** Register these with every scan path (agent: {@code context.addScanListener}). */

@@ -16,8 +16,16 @@ public final class RawMilterClient implements AutoCloseable {
     private final SocketChannel channel;
 
     public RawMilterClient(SocketAddress address) throws IOException {
+        this(address, null);
+    }
+
+    /** @param from the local address to connect from (e.g. 127.0.0.2: another loopback peer), or null */
+    public RawMilterClient(SocketAddress address, SocketAddress from) throws IOException {
         channel = address instanceof UnixDomainSocketAddress
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+        if (from != null) {
+            channel.bind(from);
+        }
         channel.connect(address);
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.mailsift.controller.security.AccessGuard;
+import org.mailsift.controller.security.OriginPolicy;
 import org.mailsift.controller.stats.RecentErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ public final class Router {
     private volatile AccessGuard guard;
     private final RecentErrors errors;
     private final Map<String, Route> routes = new LinkedHashMap<>();
+    private volatile OriginPolicy origins = new OriginPolicy(java.util.List.of());
 
     public Router(String workerName, AccessGuard guard, RecentErrors errors) {
         this.workerName = workerName;
@@ -33,6 +35,12 @@ public final class Router {
     /** SIGHUP: new passwords / secure_ip apply to the next request; connections stay open. */
     public void replaceGuard(AccessGuard newGuard) {
         this.guard = newGuard;
+    }
+
+    /** Browser origins allowed besides the worker's own (allowed_origin); applies to the next request. */
+    public Router originPolicy(OriginPolicy policy) {
+        this.origins = policy;
+        return this;
     }
 
     /** The access rules in force now. */
@@ -56,7 +64,14 @@ public final class Router {
         if (route == null) {
             return ApiResponse.error(404, "No such path: /" + request.path());
         }
-        boolean forwarded = request.headers().has("Forwarded") || request.headers().has("X-Forwarded-For");
+        OriginPolicy originPolicy = origins;
+        String refused = originPolicy.refusal(request.headers());
+        if (refused != null) {
+            LOG.info("{}: refused /{} from {}: {}", workerName, request.path(), peerText(request), refused);
+            return ApiResponse.error(403, refused);
+        }
+        boolean forwarded = request.headers().has("Forwarded") || request.headers().has("X-Forwarded-For")
+                || originPolicy.browserUnderForeignName(request.headers());
         String password = request.headers().first("Password");
         switch (guard.check(route.level(), request.peer(), forwarded, password)) {
             case DENY -> {

@@ -5,14 +5,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Rspamd's controller access rules (controller.c rspamd_controller_check_password): unix-socket peers and
- * {@code secure_ip} addresses are trusted unless the request says it was forwarded; otherwise {@code password}
- * admits read commands, {@code enable_password} (or {@code password} when it is the only one) admits privileged
- * ones; with no password configured at all and no secure_ip list, everything is open. The well-known defaults
- * q1/q2 are always refused.
+ * Who may use which controller command. Reads follow Rspamd (controller.c rspamd_controller_check_password):
+ * unix-socket peers and {@code secure_ip} addresses read without a password unless the request says it was forwarded;
+ * otherwise {@code password} admits reads, and with no read password and no secure_ip list reads are open. Writes
+ * (learn, save, reset, reload) differ from Rspamd on purpose: they need {@code enable_password} (or {@code password}
+ * when it is the only one) from every peer, unless the site opts out with {@code secure_ip_writes} ("learn": trusted
+ * peers may learn; "all": trusted peers may change everything, Rspamd's behaviour). The password is checked before
+ * the failure throttle, so the right one is admitted however many wrong ones came before it; the well-known
+ * defaults q1/q2 are always refused.
  */
 public final class AccessGuard {
-    public enum Level { NONE, READ, ENABLE }
+    public enum Level { NONE, READ, LEARN, ENABLE }
+
+    /** What secure_ip and unix-socket peers may change without the enable password. */
+    public enum TrustedWrites { NONE, LEARN, ALL }
 
     public enum Decision { ALLOW, DENY, THROTTLED }
 
@@ -20,35 +26,45 @@ public final class AccessGuard {
     private final Optional<Secret> enablePassword;
     private final List<Cidr> secureIps;
     private final FailureThrottle throttle;
+    private final TrustedWrites trustedWrites;
 
     public AccessGuard(Optional<Secret> password, Optional<Secret> enablePassword, List<Cidr> secureIps, FailureThrottle throttle) {
+        this(password, enablePassword, secureIps, throttle, TrustedWrites.NONE);
+    }
+
+    public AccessGuard(Optional<Secret> password, Optional<Secret> enablePassword, List<Cidr> secureIps, FailureThrottle throttle,
+                       TrustedWrites trustedWrites) {
         this.password = password;
         this.enablePassword = enablePassword;
         this.secureIps = List.copyOf(secureIps);
         this.throttle = throttle;
+        this.trustedWrites = trustedWrites;
     }
 
     /**
      * @param peer      client address, or null for a unix-socket peer
-     * @param forwarded true when the request carries Forwarded / X-Forwarded-For (a proxy in front: do not trust the peer)
+     * @param forwarded true when the peer must not be trusted for who it is: the request carries Forwarded /
+     *                  X-Forwarded-For (a proxy in front), or came from a browser under a name we cannot vouch for
      * @param candidate the Password header (or ?password=), or null
      */
     public Decision check(Level level, InetAddress peer, boolean forwarded, String candidate) {
         if (level == Level.NONE) {
             return Decision.ALLOW;
         }
-        if (trusted(level, peer, forwarded)) {
+        if (trusted(peer, forwarded) && trustAdmits(level)) {
             return Decision.ALLOW;
+        }
+        if (candidate == null ? openWithoutPassword(level) : passwordAdmits(level, candidate)) {
+            return Decision.ALLOW; // checked before the throttle: the right password always gets in
         }
         String client = peer == null ? "unix" : peer.getHostAddress();
         if (throttle.isThrottled(client)) {
             return Decision.THROTTLED;
         }
-        boolean ok = passwordAdmits(level, candidate);
-        if (!ok && candidate != null) { // no password is no guess: the WebUI asks without one first, as Rspamd's does
+        if (candidate != null) { // no password is no guess: the WebUI asks without one first, as Rspamd's does
             throttle.failed(client);
         }
-        return ok ? Decision.ALLOW : Decision.DENY;
+        return Decision.DENY;
     }
 
     /**
@@ -56,12 +72,10 @@ public final class AccessGuard {
      * /auth tells a read-only login from an enable one, as Rspamd's read_only does).
      */
     public boolean admitsEnable(InetAddress peer, boolean forwarded, String candidate) {
-        return trusted(Level.ENABLE, peer, forwarded) || passwordAdmits(Level.ENABLE, candidate);
-    }
-
-    /** Admitted by address alone: unix-socket and secure_ip peers, unless the request says it was forwarded. */
-    private boolean trusted(Level level, InetAddress peer, boolean forwarded) {
-        return !forwarded && (peer == null || isSecure(peer));
+        if (trusted(peer, forwarded) && trustAdmits(Level.ENABLE)) {
+            return true;
+        }
+        return candidate != null && passwordAdmits(Level.ENABLE, candidate);
     }
 
     /** Seconds a throttled client must wait (Retry-After). */
@@ -69,24 +83,45 @@ public final class AccessGuard {
         return throttle.secondsUntilAllowed(peer == null ? "unix" : peer.getHostAddress());
     }
 
+    private boolean trusted(InetAddress peer, boolean forwarded) {
+        return !forwarded && (peer == null || isSecure(peer));
+    }
+
+    private boolean trustAdmits(Level level) {
+        return switch (level) {
+            case NONE, READ -> true;
+            case LEARN -> trustedWrites != TrustedWrites.NONE;
+            case ENABLE -> trustedWrites == TrustedWrites.ALL;
+        };
+    }
+
+    /** Reads with no read password and no secure_ip list are open, as in Rspamd; a write never is. */
+    private boolean openWithoutPassword(Level level) {
+        return level == Level.READ && password.isEmpty() && secureIps.isEmpty();
+    }
+
     private boolean passwordAdmits(Level level, String candidate) {
-        boolean unguarded = level == Level.READ ? password.isEmpty() : password.isEmpty() && enablePassword.isEmpty();
-        if (unguarded && secureIps.isEmpty()) {
-            // no secure_ip list and no secret for this level: open, as in Rspamd
+        if (openWithoutPassword(level)) {
             return true;
-        }
-        if (candidate == null) {
-            return false;
         }
         if (candidate.equalsIgnoreCase("q1") || candidate.equalsIgnoreCase("q2")) {
             return false;
         }
-        if (level == Level.ENABLE) {
-            Optional<Secret> check = enablePassword.isPresent() ? enablePassword : password;
-            return check.map(s -> s.matches(candidate)).orElse(false);
+        List<Secret> admitting = level == Level.READ
+                ? java.util.stream.Stream.of(password, enablePassword).flatMap(Optional::stream).toList()
+                : enablePassword.or(() -> password).stream().toList();
+        // a recently verified candidate first, so a read with the enable password does not pay PBKDF2 for the read one
+        for (Secret s : admitting) {
+            if (s.matchesRecentlyVerified(candidate)) {
+                return true;
+            }
         }
-        return password.map(s -> s.matches(candidate)).orElse(false)
-                || enablePassword.map(s -> s.matches(candidate)).orElse(false);
+        for (Secret s : admitting) {
+            if (s.matches(candidate)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean isSecure(InetAddress peer) {

@@ -85,7 +85,11 @@ public final class PasswordHash {
         return derive(passphrase, salt, iterations, HASH_BITS);
     }
 
+    /** PBKDF2 runs so far in this JVM: lets tests prove a cached candidate costs none. */
+    static final java.util.concurrent.atomic.AtomicLong DERIVATIONS = new java.util.concurrent.atomic.AtomicLong();
+
     private static byte[] derive(String passphrase, byte[] salt, int iterations, int bits) {
+        DERIVATIONS.incrementAndGet();
         PBEKeySpec spec = new PBEKeySpec(passphrase.toCharArray(), salt, iterations, bits);
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

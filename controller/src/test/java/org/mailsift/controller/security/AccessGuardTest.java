@@ -6,6 +6,7 @@ import static org.mailsift.controller.security.AccessGuard.Decision.ALLOW;
 import static org.mailsift.controller.security.AccessGuard.Decision.DENY;
 import static org.mailsift.controller.security.AccessGuard.Decision.THROTTLED;
 import static org.mailsift.controller.security.AccessGuard.Level.ENABLE;
+import static org.mailsift.controller.security.AccessGuard.Level.LEARN;
 import static org.mailsift.controller.security.AccessGuard.Level.READ;
 
 import java.net.InetAddress;
@@ -33,13 +34,80 @@ class AccessGuardTest {
     }
 
     @Test
-    void secureIpAndUnixSocketPeersNeedNoPassword() {
+    void secureIpAndUnixSocketPeersReadWithoutAPasswordButMustGiveTheEnablePasswordToWrite() {
+        // the audit: a local user changed thresholds from loopback with no password at all
         AccessGuard g = guard("r", "e", "127.0.0.1", "10.0.0.0/8");
 
-        assertThat(g.check(ENABLE, LOOPBACK, false, null)).isEqualTo(ALLOW);
-        assertThat(g.check(ENABLE, addr("10.20.30.40"), false, null)).isEqualTo(ALLOW);
-        assertThat(g.check(ENABLE, null, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(READ, LOOPBACK, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(READ, null, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, LOOPBACK, false, null)).isEqualTo(DENY);
+        assertThat(g.check(LEARN, LOOPBACK, false, null)).isEqualTo(DENY);
+        assertThat(g.check(ENABLE, addr("10.20.30.40"), false, null)).isEqualTo(DENY);
+        assertThat(g.check(ENABLE, null, false, null)).isEqualTo(DENY);
+        assertThat(g.check(ENABLE, LOOPBACK, false, "e")).isEqualTo(ALLOW);
+        assertThat(g.check(LEARN, null, false, "e")).isEqualTo(ALLOW);
         assertThat(g.check(ENABLE, REMOTE, false, null)).isEqualTo(DENY);
+    }
+
+    @Test
+    void secureIpWritesLearnLetsTrustedPeersLearnButNotChangeSettings() {
+        AccessGuard g = new AccessGuard(Secret.of("r"), Secret.of("e"), List.of(Cidr.parse("127.0.0.1")), new FailureThrottle(100, 1),
+                AccessGuard.TrustedWrites.LEARN);
+
+        assertThat(g.check(LEARN, LOOPBACK, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(LEARN, null, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, LOOPBACK, false, null)).isEqualTo(DENY);
+        assertThat(g.check(LEARN, LOOPBACK, true, null)).as("forwarded: the peer vouches for nobody").isEqualTo(DENY);
+        assertThat(g.check(LEARN, REMOTE, false, null)).isEqualTo(DENY);
+    }
+
+    @Test
+    void secureIpWritesAllIsRspamdsBehaviour() {
+        AccessGuard g = new AccessGuard(Secret.of("r"), Secret.of("e"), List.of(Cidr.parse("127.0.0.1")), new FailureThrottle(100, 1),
+                AccessGuard.TrustedWrites.ALL);
+
+        assertThat(g.check(ENABLE, LOOPBACK, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, null, false, null)).isEqualTo(ALLOW);
+        assertThat(g.admitsEnable(LOOPBACK, false, null)).isTrue();
+        assertThat(g.check(ENABLE, REMOTE, false, null)).isEqualTo(DENY);
+    }
+
+    @Test
+    void theRightPasswordIsAdmittedAfterTenFailures() {
+        // the audit: the throttle refused the right password after 10 wrong ones
+        AccessGuard g = new AccessGuard(Secret.of("r"), Secret.of("e"), List.of(), new FailureThrottle(10, 0.5));
+        for (int i = 0; i < 30; i++) {
+            assertThat(g.check(ENABLE, REMOTE, false, "guess" + i)).isIn(DENY, THROTTLED);
+        }
+        assertThat(g.check(ENABLE, REMOTE, false, "wrong")).isEqualTo(THROTTLED);
+        assertThat(g.check(ENABLE, REMOTE, false, "e")).isEqualTo(ALLOW);
+        assertThat(g.check(READ, REMOTE, false, "r")).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void aVerifiedHashIsRememberedBrieflySoReadsWithTheEnablePasswordCostOnePbkdf2() {
+        AccessGuard g = new AccessGuard(Secret.of(PasswordHash.create("read-pw", 1000)), Secret.of(PasswordHash.create("enable-pw", 1000)),
+                List.of(), new FailureThrottle(10, 0.5));
+        assertThat(g.check(READ, REMOTE, false, "enable-pw")).isEqualTo(ALLOW);
+        long before = PasswordHash.DERIVATIONS.get();
+        for (int i = 0; i < 20; i++) {
+            assertThat(g.check(READ, REMOTE, false, "enable-pw")).isEqualTo(ALLOW);
+            assertThat(g.check(ENABLE, REMOTE, false, "enable-pw")).isEqualTo(ALLOW);
+        }
+        assertThat(PasswordHash.DERIVATIONS.get() - before).as("PBKDF2 runs for 40 requests with a verified password").isZero();
+    }
+
+    @Test
+    void aRememberedCandidateExpires() {
+        AtomicLong clock = new AtomicLong();
+        Secret s = Secret.of(PasswordHash.create("pw", 1000)).orElseThrow().withClock(clock::get);
+        assertThat(s.matchesRecentlyVerified("pw")).isFalse();
+        assertThat(s.matches("pw")).isTrue();
+        assertThat(s.matchesRecentlyVerified("pw")).isTrue();
+        assertThat(s.matchesRecentlyVerified("other")).isFalse();
+        clock.addAndGet(Secret.REMEMBER_NANOS + 1);
+        assertThat(s.matchesRecentlyVerified("pw")).isFalse();
+        assertThat(s.matches("pw")).isTrue();
     }
 
     @Test
@@ -68,10 +136,12 @@ class AccessGuardTest {
     }
 
     @Test
-    void withNoPasswordsAndNoSecureIpEverythingIsOpenAsInRspamd() {
+    void withNoPasswordsAndNoSecureIpReadsAreOpenAsInRspamdButWritesAreNot() {
         AccessGuard g = guard(null, null);
 
-        assertThat(g.check(ENABLE, REMOTE, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(READ, REMOTE, false, null)).isEqualTo(ALLOW);
+        assertThat(g.check(ENABLE, REMOTE, false, null)).isEqualTo(DENY);
+        assertThat(g.check(LEARN, null, false, null)).isEqualTo(DENY);
     }
 
     @Test
@@ -83,10 +153,10 @@ class AccessGuardTest {
         for (int i = 0; i < 3; i++) {
             assertThat(g.check(READ, REMOTE, false, "bad")).isEqualTo(DENY);
         }
-        assertThat(g.check(READ, REMOTE, false, "r")).isEqualTo(THROTTLED);
-        assertThat(g.check(READ, addr("203.0.113.6"), false, "r")).as("other clients are not affected").isEqualTo(ALLOW);
+        assertThat(g.check(READ, REMOTE, false, "bad")).isEqualTo(THROTTLED);
+        assertThat(g.check(READ, REMOTE, false, "r")).as("the right password is checked before the throttle").isEqualTo(ALLOW);
         clock.addAndGet(2_000_000_000L);
-        assertThat(g.check(READ, REMOTE, false, "r")).isEqualTo(ALLOW);
+        assertThat(g.check(READ, REMOTE, false, "bad")).isEqualTo(DENY);
     }
 
     @Test

@@ -13,6 +13,7 @@ final class MilterMetrics {
     static final String VERDICTS_TOTAL = "mailsift_milter_verdicts_total";
     static final String ERRORS_TOTAL = "mailsift_milter_errors_total";
     static final String SCAN_SECONDS = "mailsift_milter_scan_seconds";
+    static final String REFUSED_TOTAL = "mailsift_milter_connections_refused_total";
 
     private final Metrics metrics;
 
@@ -24,6 +25,7 @@ final class MilterMetrics {
         metrics.describe(VERDICTS_TOTAL, "End-of-message answers by milter reply and scan action");
         metrics.describe(ERRORS_TOTAL, "Milter connections closed on protocol errors, failed and timed-out scans");
         metrics.describe(SCAN_SECONDS, "Scan time of milter messages");
+        metrics.describe(REFUSED_TOTAL, "Milter connections closed at accept: max_connections or max_connections_per_ip reached");
     }
 
     void connectionOpened() {
@@ -33,6 +35,10 @@ final class MilterMetrics {
 
     void connectionClosed() {
         metrics.gauge(CONNECTIONS_OPEN).decrementAndGet();
+    }
+
+    void refused() {
+        metrics.increment(REFUSED_TOTAL);
     }
 
     void message() {

@@ -24,6 +24,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import jdk.net.ExtendedSocketOptions;
 import org.mailsift.core.metrics.Metrics;
+import org.mailsift.core.net.ConnectionCaps;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterSettings;
@@ -61,6 +62,7 @@ public final class MilterServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<SocketAddress> bound = new ArrayList<>();
     private final ConnectionDrain drain = new ConnectionDrain();
+    private final ConnectionCaps caps;
     private EventLoopGroup group;
 
     public MilterServer(MilterSettings settings, MessageScanner scanner, Metrics metrics) {
@@ -73,6 +75,7 @@ public final class MilterServer implements AutoCloseable {
         this.metrics = new MilterMetrics(metrics);
         this.scans = new ScanRunner(scanner, settings.maxConcurrentScans());
         this.noReplyWanted = noReplyWanted;
+        this.caps = new ConnectionCaps(settings.limits().maxConnections(), settings.limits().maxConnectionsPerIp());
     }
 
     /** Binds every configured socket; returns the bound addresses (a port 0 becomes the real port). */
@@ -105,8 +108,12 @@ public final class MilterServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (!admitted(ch)) {
+                    return;
+                }
                 Runnable afterRead = quickAck(ch);
                 ch.pipeline().addLast(
+                        new PacketDeadline(settings.limits().packetTimeout().toMillis()),
                         drain,
                         new IdleStateHandler(settings.readTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                         new MilterFrameDecoder(MAX_PACKET),
@@ -135,6 +142,35 @@ public final class MilterServer implements AutoCloseable {
         return future.channel();
     }
 
+<<<<<<< HEAD
+=======
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        StringBuilder rwx = new StringBuilder(9);
+        for (int bit = 8; bit >= 0; bit--) {
+            rwx.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
+        }
+        return PosixFilePermissions.fromString(rwx.toString());
+    }
+
+    /** Applies max_connections and max_connections_per_ip: a connection over a cap is closed before any byte is read. */
+    private boolean admitted(Channel ch) {
+        String peer = ch.remoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
+        ConnectionCaps.Admission admission = caps.admit(peer);
+        if (admission == null) {
+            long refused = caps.refusalsToLog();
+            if (refused > 0) {
+                log.warn("refused {} milter connection(s) over max_connections ({}) or max_connections_per_ip ({}), latest from {}",
+                        refused, caps.maxTotal(), caps.maxPerPeer(), peer == null ? "a unix socket" : peer);
+            }
+            metrics.refused();
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> admission.release());
+        return true;
+    }
+
+>>>>>>> 59a2357 (Milter: max_connections / max_connections_per_ip at accept, packet_timeout that trickling cannot extend (also for OPTNEG after connect); core ConnectionCaps and ByteBudget for every listener)
     /**
      * SIGHUP: reply texts, timeouts, max_size... for the connections opened from now on (open ones finish with what
      * they started with). A changed bind_socket is refused (the reload fails: listening elsewhere needs a restart);
