@@ -80,7 +80,7 @@ echo "== mailsift: private config in $work/etc, data in $work/db"
 cp -r "$root/etc" "$work/etc"
 mkdir -p "$work/etc/override.d" "$work/db"
 echo "bind_socket = \"127.0.0.1:$NPORT\";" > "$work/etc/override.d/worker-normal.inc"
-printf 'bind_socket = "127.0.0.1:%s";\nsecure_ip = "127.0.0.1";\n' "$CPORT" > "$work/etc/override.d/worker-controller.inc"
+printf 'bind_socket = "127.0.0.1:%s";\nsecure_ip = "127.0.0.1";\nsecure_ip_writes = "learn";\n' "$CPORT" > "$work/etc/override.d/worker-controller.inc"
 printf 'bind_socket = "127.0.0.1:%s";\nmilter = yes;\n' "$MPORT" > "$work/etc/override.d/worker-proxy.inc"
 # a snapshot of the distribution, so a rebuild in the working tree cannot change it under the benchmark
 if [ -z "${MAILSIFT_DIST:-}" ]; then

@@ -116,6 +116,11 @@ read -r P_SMTP P_LMTP P_IMAP P_REDIS <<<"$(free_ports 4)"
 
 # --- mailsift daemons ---------------------------------------------------------------------------------------------
 declare -A MILTER_PORT=() NORMAL_PORT=() CONTROLLER_PORT=() DBDIR=() CONF=()
+# learning through the controller needs its enable password from every peer (secure_ip only reads): the stock
+# daemon gets a hash of it, mailsift-learn the password through its learn.env, as a site would set them up
+LEARN_PASSWORD=e2e-learn-$$
+export MAILSIFT_PASSWORD=$LEARN_PASSWORD   # scripts/soak/load.py learns over HTTP with it
+LEARN_HASH=
 # make_conf NAME [redis]: the distribution's etc/ plus overrides for this test's ports
 make_conf() {
     local name=$1 c=$W/$1/conf ports
@@ -127,7 +132,9 @@ make_conf() {
     # override.d replaces the stock worker file: the ports must not be merged with the default ones
     printf 'bind_socket = "127.0.0.1:%s";\nmilter = yes;\ntimeout = 120s;\n' "${ports[0]}" > "$c/override.d/worker-proxy.inc"
     printf 'bind_socket = "127.0.0.1:%s";\n' "${ports[1]}" > "$c/override.d/worker-normal.inc"
-    printf 'bind_socket = "127.0.0.1:%s";\nsecure_ip = "127.0.0.1";\n' "${ports[2]}" > "$c/override.d/worker-controller.inc"
+    [ -n "$LEARN_HASH" ] || LEARN_HASH=$("$DIST/bin/mailsift" pw -p "$LEARN_PASSWORD")
+    printf 'bind_socket = "127.0.0.1:%s";\nsecure_ip = "127.0.0.1";\nenable_password = "%s";\n' "${ports[2]}" "$LEARN_HASH" \
+        > "$c/override.d/worker-controller.inc"
     # mail from 127.0.0.1 is "local" in the stock options; this test's mail must get the headers all the same
     printf 'skip_local = false;\n' > "$c/local.d/milter_headers.conf"
     # GTUBE variants (add-header band) as in Rspamd's enable_test_patterns
@@ -250,9 +257,10 @@ set_learn_target() { # daemon name | none
         # could not take in time is learned later, as in production
         local spool=${DBDIR[$1]}/spool
         mkdir -p "$spool/new" "$spool/tmp"; chown -R mail:mail "$spool"
+        printf 'MAILSIFT_PASSWORD=%s\n' "$LEARN_PASSWORD" > "$D/learn.env"; chown mail:mail "$D/learn.env"; chmod 0600 "$D/learn.env"
         cat > "$D/sieve-pipe/mailsift-learn.new" <<SH
 #!/bin/sh
-exec $D/mailsift-learn --url http://127.0.0.1:${CONTROLLER_PORT[$1]} --spool $spool --timeout 10 "\$@" 2>>$D/learn.log
+MAILSIFT_LEARN_CONF=$D/learn.env exec $D/mailsift-learn --url http://127.0.0.1:${CONTROLLER_PORT[$1]} --spool $spool --timeout 10 "\$@" 2>>$D/learn.log
 SH
     fi
     chmod 0755 "$D/sieve-pipe/mailsift-learn.new"

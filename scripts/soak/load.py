@@ -105,6 +105,8 @@ class Load:
 
     def post(self, url, raw, timeout=15):
         req = urllib.request.Request(url, data=raw, method="POST")
+        if os.environ.get("MAILSIFT_PASSWORD") and "/learn" in url:
+            req.add_header("Password", os.environ["MAILSIFT_PASSWORD"])  # learning needs the enable password
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
                 return r.status, r.read()

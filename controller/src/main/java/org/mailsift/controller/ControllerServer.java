@@ -108,7 +108,7 @@ public final class ControllerServer implements AutoCloseable {
                 .add(Level.ENABLE, actions::saveActions, "saveactions")
                 .add(Level.READ, hist::history, "history")
                 .add(Level.ENABLE, hist::historyReset, "historyreset")
-                .add(Level.ENABLE, this::reload, "reload")
+                .add(Level.OPERATE, this::reload, "reload")
                 .add(Level.READ, hist::errors, "errors")
                 .add(Level.NONE, r -> ApiResponse.text("pong\r\n"), "ping")
                 .add(Level.READ, r -> new ApiResponse(200, "OK", "text/plain; version=0.0.4; charset=utf-8",

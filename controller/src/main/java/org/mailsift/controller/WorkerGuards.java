@@ -17,22 +17,45 @@ import org.mailsift.controller.security.AccessGuard.TrustedWrites;
  * @param maxConnectionsPerIp {@code max_connections_per_ip}: open connections from one peer address
  * @param headerTimeoutMillis {@code header_timeout}: a request's line and headers must arrive within this from its
  *                           first byte (or the connect); trickling bytes does not extend it
+ * @param maxInflightBytes   {@code max_inflight}: request bytes (bodies, decompressed bodies) all connections of the
+ *                           worker may hold at once; a request that does not fit gets 503
  */
 public record WorkerGuards(TrustedWrites trustedWrites, List<String> allowedOrigins, int maxConnections,
-                           int maxConnectionsPerIp, long headerTimeoutMillis) {
+                           int maxConnectionsPerIp, long headerTimeoutMillis, long maxInflightBytes) {
 
     public WorkerGuards {
         allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT).replaceAll("/+$", "")).toList();
-        if (maxConnections < 1 || maxConnectionsPerIp < 1 || headerTimeoutMillis < 1) {
-            throw new IllegalArgumentException("connection limits and header_timeout must be positive");
+        if (maxConnections < 1 || maxConnectionsPerIp < 1 || headerTimeoutMillis < 1 || maxInflightBytes < 1) {
+            throw new IllegalArgumentException("max_connections, max_connections_per_ip, header_timeout and max_inflight must be positive");
         }
     }
 
     public static WorkerGuards normalDefaults() {
-        return new WorkerGuards(TrustedWrites.NONE, List.of(), 1024, 128, 10_000);
+        return new WorkerGuards(TrustedWrites.NONE, List.of(), 1024, 128, 10_000, defaultInflight());
     }
 
     public static WorkerGuards controllerDefaults() {
-        return new WorkerGuards(TrustedWrites.NONE, List.of(), 256, 64, 10_000);
+        return new WorkerGuards(TrustedWrites.NONE, List.of(), 256, 64, 10_000, defaultInflight());
+    }
+
+    /** A quarter of the heap, at least 64 MB and at most 512 MB. */
+    static long defaultInflight() {
+        return Math.max(64L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    public WorkerGuards withTrustedWrites(TrustedWrites trusted) {
+        return new WorkerGuards(trusted, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes);
+    }
+
+    public WorkerGuards withAllowedOrigins(List<String> origins) {
+        return new WorkerGuards(trustedWrites, origins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes);
+    }
+
+    public WorkerGuards withConnections(int total, int perIp, long headerTimeout) {
+        return new WorkerGuards(trustedWrites, allowedOrigins, total, perIp, headerTimeout, maxInflightBytes);
+    }
+
+    public WorkerGuards withInflight(long bytes) {
+        return new WorkerGuards(trustedWrites, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, bytes);
     }
 }

@@ -37,7 +37,7 @@ public record WorkerSettings(String name, List<BindSocket> binds, Optional<Secre
 
     private static final Set<String> KNOWN = Set.of("bind_socket", "password", "enable_password", "secure_ip",
             "max_message", "timeout", "history_rows", "enabled", "type", "secure_ip_writes", "allowed_origin",
-            "max_connections", "max_connections_per_ip", "header_timeout",
+            "max_connections", "max_connections_per_ip", "header_timeout", "max_inflight",
             // Rspamd options that make no sense here; accepted silently so a copied Rspamd file loads
             "count", "keypair", "static_dir", "task_timeout", "mime", "max_tasks", "spf", "dkim", "stats_path",
             ".include");
@@ -107,7 +107,8 @@ public record WorkerSettings(String name, List<BindSocket> binds, Optional<Secre
             return new WorkerGuards(trusted, origins,
                     (int) Math.min(Integer.MAX_VALUE, section.getLong("max_connections", d.maxConnections())),
                     (int) Math.min(Integer.MAX_VALUE, section.getLong("max_connections_per_ip", d.maxConnectionsPerIp())),
-                    section.getMillis("header_timeout", d.headerTimeoutMillis()));
+                    section.getMillis("header_timeout", d.headerTimeoutMillis()),
+                    section.getLong("max_inflight", d.maxInflightBytes()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(section.position(), e.getMessage());
         }

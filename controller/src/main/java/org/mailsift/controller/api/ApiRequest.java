@@ -10,8 +10,13 @@ import java.net.InetAddress;
  * @param headers   request headers plus query parameters
  * @param body      the body, zstd already undone
  * @param peer      the client's address, or null for a unix-socket peer
+ * @param budget    the worker's in-flight bytes, which a decompressed body also draws on
  */
-public record ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer) {
+public record ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer, BodyBudget budget) {
+    public ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer) {
+        this(method, path, headers, body, peer, BodyBudget.UNLIMITED);
+    }
+
     public boolean fromUnixSocket() {
         return peer == null;
     }

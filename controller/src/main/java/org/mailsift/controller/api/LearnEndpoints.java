@@ -33,7 +33,7 @@ public final class LearnEndpoints {
     }
 
     private ApiResponse learn(LearnClass learnClass, ApiRequest r) {
-        byte[] raw = RequestBodies.decode(r.headers(), r.body(), maxBodyBytes);
+        byte[] raw = RequestBodies.decode(r.headers(), r.body(), maxBodyBytes, r.budget());
         if (raw.length == 0) {
             throw new ApiException(400, "Empty body is not permitted");
         }

@@ -29,7 +29,7 @@ public final class ScanEndpoints {
         if (r.body().length == 0 && (r.headers().has("File") || r.headers().has("Path") || r.headers().has("Shm"))) {
             throw new ApiException(400, "File, Path and Shm inputs are not supported; send the message as the body");
         }
-        byte[] raw = RequestBodies.decode(r.headers(), r.body(), maxBodyBytes);
+        byte[] raw = RequestBodies.decode(r.headers(), r.body(), maxBodyBytes, r.budget());
         Envelope envelope = RequestEnvelope.envelope(r.headers());
         return scanner.scan(raw, envelope);
     }

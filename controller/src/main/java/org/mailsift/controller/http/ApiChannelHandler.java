@@ -27,6 +27,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 import org.mailsift.controller.api.ApiRequest;
 import org.mailsift.controller.api.ApiResponse;
+import org.mailsift.controller.api.BodyBudget;
 import org.mailsift.controller.api.RequestHeaders;
 import org.mailsift.controller.api.Router;
 import org.slf4j.Logger;
@@ -56,12 +57,19 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
             write(ctx, ApiResponse.error(400, "Bad HTTP request: " + msg.decoderResult().cause().getMessage()), false);
             return;
         }
-        ApiRequest request = toApiRequest(ctx.channel().remoteAddress(), msg);
+        RequestLifecycle lifecycle = ctx.pipeline().get(RequestLifecycle.class);
+        ApiRequest request = toApiRequest(ctx.channel().remoteAddress(), msg, lifecycle == null ? BodyBudget.UNLIMITED : lifecycle);
         busy = true;
         ctx.channel().config().setAutoRead(false);
         try {
             executor.execute(() -> {
-                ApiResponse response = router.dispatch(request);
+                ApiResponse response;
+                try {
+                    response = router.dispatch(request);
+                } catch (Throwable t) { // an Error past the router (e.g. a class missing): answer, never leave the client hanging
+                    LOG.error("{} /{} failed", request.method(), request.path(), t);
+                    response = ApiResponse.error(500, "Internal error: " + t.getClass().getSimpleName());
+                }
                 write(ctx, response, keepAlive);
             });
         } catch (RejectedExecutionException e) {
@@ -70,6 +78,10 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     static ApiRequest toApiRequest(SocketAddress remote, FullHttpRequest msg) {
+        return toApiRequest(remote, msg, BodyBudget.UNLIMITED);
+    }
+
+    static ApiRequest toApiRequest(SocketAddress remote, FullHttpRequest msg, BodyBudget budget) {
         RequestHeaders headers = new RequestHeaders();
         for (Map.Entry<String, String> h : msg.headers()) {
             headers.add(h.getKey(), h.getValue());
@@ -82,7 +94,7 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         byte[] body = ByteBufUtil.getBytes(msg.content());
         InetAddress peer = remote instanceof InetSocketAddress isa ? isa.getAddress() : null;
-        return new ApiRequest(msg.method().name(), ApiRequest.normalisePath(msg.uri()), headers, body, peer);
+        return new ApiRequest(msg.method().name(), ApiRequest.normalisePath(msg.uri()), headers, body, peer, budget);
     }
 
     private void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {

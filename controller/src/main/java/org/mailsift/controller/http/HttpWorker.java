@@ -40,6 +40,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.mailsift.controller.WorkerSettings;
 import org.mailsift.core.config.BindSocket;
 import org.mailsift.controller.api.Router;
+import org.mailsift.core.net.ByteBudget;
+import org.mailsift.core.net.ConnectionCaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,8 @@ public final class HttpWorker implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private final List<SocketAddress> bound = new ArrayList<>();
     private final ConnectionDrain drain = new ConnectionDrain();
+    private final ConnectionCaps caps;
+    private final ByteBudget inflight;
 
     public HttpWorker(WorkerSettings settings, Router router, Executor executor, EventLoopGroup group, Runnable onConnection) {
         this.settings = settings;
@@ -65,6 +69,8 @@ public final class HttpWorker implements AutoCloseable {
         this.executor = executor;
         this.group = group;
         this.onConnection = onConnection;
+        this.caps = new ConnectionCaps(settings.guards().maxConnections(), settings.guards().maxConnectionsPerIp());
+        this.inflight = new ByteBudget(settings.guards().maxInflightBytes());
     }
 
     public void start() throws IOException, InterruptedException {
@@ -87,11 +93,18 @@ public final class HttpWorker implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!admitted(ch)) {
+                            return;
+                        }
                         onConnection.run();
                         ChannelPipeline p = ch.pipeline();
+                        RequestLifecycle lifecycle = new RequestLifecycle(inflight, settings.maxBodyBytes(),
+                                settings.guards().headerTimeoutMillis());
                         p.addLast(drain);
                         p.addLast(new IdleStateHandler(0, 0, settings.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+                        p.addLast(lifecycle.firstByteWatch());
                         p.addLast(new HttpServerCodec());
+                        p.addLast(lifecycle);
                         p.addLast(new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes())));
                         p.addLast(new ApiChannelHandler(router, executor));
                     }
@@ -107,6 +120,28 @@ public final class HttpWorker implements AutoCloseable {
         channels.add(ch);
         bound.add(ch.localAddress());
         LOG.info("{} worker listening on {}", settings.name(), ch.localAddress());
+    }
+
+    /** max_connections and max_connections_per_ip: a connection over a cap is closed before a byte is read. */
+    private boolean admitted(Channel ch) {
+        String peer = ch.remoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
+        ConnectionCaps.Admission admission = caps.admit(peer);
+        if (admission == null) {
+            long refused = caps.refusalsToLog();
+            if (refused > 0) {
+                LOG.warn("{} worker refused {} connection(s) over max_connections ({}) or max_connections_per_ip ({}), latest from {}",
+                        settings.name(), refused, caps.maxTotal(), caps.maxPerPeer(), peer == null ? "a unix socket" : peer);
+            }
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> admission.release());
+        return true;
+    }
+
+    /** Request bytes held now by this worker's connections (for tests and /metrics). */
+    public long inflightBytes() {
+        return inflight.used();
     }
 
     /** The addresses actually bound (ports resolved when 0 was asked for). */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import io.airlift.compress.zstd.ZstdInputStream;
 
 import org.mailsift.controller.api.ApiException;
+import org.mailsift.controller.api.BodyBudget;
 import org.mailsift.controller.api.RequestHeaders;
 
 /**
@@ -22,6 +23,11 @@ public final class RequestBodies {
     }
 
     public static byte[] decode(RequestHeaders headers, byte[] body, long maxBytes) {
+        return decode(headers, body, maxBytes, BodyBudget.UNLIMITED);
+    }
+
+    /** As above, drawing the decompressed bytes from {@code budget} (503 when the worker holds too much already). */
+    public static byte[] decode(RequestHeaders headers, byte[] body, long maxBytes, BodyBudget budget) {
         String compression = headers.first("Compression");
         String encoding = headers.first("Content-Encoding");
         boolean zstd = "zstd".equalsIgnoreCase(compression) || "zstd".equalsIgnoreCase(encoding) || startsWithMagic(body);
@@ -34,7 +40,7 @@ public final class RequestBodies {
         if (!zstd || body.length == 0) {
             return body;
         }
-        return unzstd(body, maxBytes);
+        return unzstd(body, maxBytes, budget);
     }
 
     static boolean startsWithMagic(byte[] body) {
@@ -49,16 +55,24 @@ public final class RequestBodies {
         return true;
     }
 
-    private static byte[] unzstd(byte[] body, long maxBytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(4096, body.length * 4));
+    /**
+     * The output grows with the data (no guess from the compressed size: a 49 MB body once pre-allocated 196 MB before
+     * a byte was decompressed), and every chunk is drawn from the worker's in-flight budget first. The final copy
+     * (toByteArray) is drawn too, so what the budget counts is what the heap holds.
+     */
+    private static byte[] unzstd(byte[] body, long maxBytes, BodyBudget budget) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
         byte[] buf = new byte[64 * 1024];
         try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(body))) {
             int n;
             while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-                if (out.size() > maxBytes) {
+                if (out.size() + (long) n > maxBytes) {
                     throw new ApiException(413, "Decompressed body is larger than " + maxBytes + " bytes");
                 }
+                if (!budget.tryGrow(2L * n)) { // the buffer, and the copy handed to the endpoint
+                    throw new ApiException(503, "Too many request bytes in flight; try again later");
+                }
+                out.write(buf, 0, n);
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ApiException a) {

@@ -15,7 +15,12 @@ import java.util.Optional;
  * defaults q1/q2 are always refused.
  */
 public final class AccessGuard {
-    public enum Level { NONE, READ, LEARN, ENABLE }
+    /**
+     * NONE: anyone. READ: statistics, history, scans. OPERATE: asks the daemon to act on what the admin already wrote
+     * (/reload re-reads the configuration files) and changes nothing from the request: trusted peers as for reads,
+     * others the enable password. LEARN: /learnspam, /learnham. ENABLE: every other write.
+     */
+    public enum Level { NONE, READ, OPERATE, LEARN, ENABLE }
 
     /** What secure_ip and unix-socket peers may change without the enable password. */
     public enum TrustedWrites { NONE, LEARN, ALL }
@@ -89,7 +94,7 @@ public final class AccessGuard {
 
     private boolean trustAdmits(Level level) {
         return switch (level) {
-            case NONE, READ -> true;
+            case NONE, READ, OPERATE -> true;
             case LEARN -> trustedWrites != TrustedWrites.NONE;
             case ENABLE -> trustedWrites == TrustedWrites.ALL;
         };

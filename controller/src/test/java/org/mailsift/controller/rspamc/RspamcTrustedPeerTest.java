@@ -55,9 +55,7 @@ class RspamcTrustedPeerTest {
     }
 
     private static WorkerGuards learnTrusted(WorkerSettings w) {
-        WorkerGuards g = w.guards();
-        return new WorkerGuards(AccessGuard.TrustedWrites.LEARN, g.allowedOrigins(), g.maxConnections(), g.maxConnectionsPerIp(),
-                g.headerTimeoutMillis());
+        return w.guards().withTrustedWrites(AccessGuard.TrustedWrites.LEARN);
     }
 
     @Test

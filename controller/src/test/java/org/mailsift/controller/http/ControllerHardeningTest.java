@@ -1,0 +1,227 @@
+package org.mailsift.controller.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.airlift.compress.zstd.ZstdCompressor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailsift.controller.ControllerSettings;
+import org.mailsift.controller.WorkerSettings;
+import org.mailsift.controller.fixtures.RunningController;
+import org.mailsift.controller.security.AccessGuard.TrustedWrites;
+import org.mailsift.controller.security.Secret;
+
+/** The audit's attacks on the HTTP workers, reproduced on loopback with bounded counts and time. */
+class ControllerHardeningTest {
+    private final List<Socket> sockets = new ArrayList<>();
+    private RunningController c;
+
+    @TempDir
+    Path etc;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private Socket connect(int port, String from) throws Exception {
+        Socket s = new Socket();
+        sockets.add(s);
+        if (from != null) {
+            s.bind(new InetSocketAddress(from, 0));
+        }
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Sends one request with exactly these headers; returns the status line's code, or -1 when the server closed. */
+    private int request(int port, String method, String path, byte[] body, String... headers) throws Exception {
+        Socket s = connect(port, null);
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        boolean hasHost = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            hasHost |= headers[i].equalsIgnoreCase("Host");
+        }
+        if (!hasHost) {
+            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+        }
+        head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
+        OutputStream out = s.getOutputStream();
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+        String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        return reply.startsWith("HTTP/1.1 ") ? Integer.parseInt(reply.substring(9, 12)) : -1;
+    }
+
+    private static boolean closedByServer(Socket s) {
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    private void startWithActionsFile(java.util.function.UnaryOperator<WorkerSettings> tweak) throws Exception {
+        ControllerSettings d = ControllerSettings.defaults();
+        var free = WorkerSettings.parseBind("127.0.0.1:0");
+        c = RunningController.startWith(new ControllerSettings(d.normal().withBinds(free),
+                tweak.apply(d.controller().withBinds(free).withPasswords(Optional.of(Secret.of("read").orElseThrow()),
+                        Secret.of("enable"))), d.thresholds(), etc.resolve("local.d/actions.conf")));
+    }
+
+    private static final byte[] HOSTILE_THRESHOLDS = "[-1,null,-2,null]".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void aLocalUserCannotChangeThresholdsWithoutTheEnablePassword() throws Exception {
+        // the audit: curl --data '[-1,null,-2,null]' .../saveactions from loopback (secure_ip) -> 200
+        startWithActionsFile(w -> w);
+        assertThat(request(c.controllerPort(), "POST", "/saveactions", HOSTILE_THRESHOLDS)).isEqualTo(401);
+        assertThat(request(c.controllerPort(), "POST", "/statreset", new byte[0])).isEqualTo(401);
+        assertThat(request(c.controllerPort(), "POST", "/historyreset", new byte[0])).isEqualTo(401);
+        assertThat(request(c.controllerPort(), "POST", "/learnspam", "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(401);
+        assertThat(request(c.controllerPort(), "GET", "/stat", new byte[0])).as("reads stay open to secure_ip").isEqualTo(200);
+        assertThat(Files.exists(etc.resolve("local.d/actions.conf"))).isFalse();
+        assertThat(request(c.controllerPort(), "POST", "/saveactions", "[20,null,7,5]".getBytes(StandardCharsets.US_ASCII),
+                "Password", "enable")).isEqualTo(200);
+    }
+
+    @Test
+    void aWebPageOnAnotherOriginIsRefusedEvenWhereTrustedPeersMayWrite() throws Exception {
+        startWithActionsFile(w -> w.withGuards(w.guards().withTrustedWrites(TrustedWrites.ALL)));
+        assertThat(request(c.controllerPort(), "POST", "/saveactions", HOSTILE_THRESHOLDS, "Origin", "http://evil.example"))
+                .isEqualTo(403);
+        assertThat(request(c.controllerPort(), "GET", "/statreset", new byte[0], "Sec-Fetch-Site", "cross-site")).isEqualTo(403);
+        assertThat(Files.exists(etc.resolve("local.d/actions.conf"))).isFalse();
+        // the web interface on the controller itself is same-origin
+        assertThat(request(c.controllerPort(), "POST", "/saveactions", "[20,null,7,5]".getBytes(StandardCharsets.US_ASCII),
+                "Origin", "http://127.0.0.1:" + c.controllerPort(), "Password", "enable")).isEqualTo(200);
+    }
+
+    @Test
+    void aReboundDnsNameGetsNoSecureIpTrust() throws Exception {
+        startWithActionsFile(w -> w.withGuards(w.guards().withTrustedWrites(TrustedWrites.ALL)));
+        String host = "rebound.evil.example:" + c.controllerPort();
+        assertThat(request(c.controllerPort(), "POST", "/saveactions", HOSTILE_THRESHOLDS, "Host", host,
+                "Origin", "http://" + host)).isEqualTo(401);
+        assertThat(request(c.controllerPort(), "GET", "/history", new byte[0], "Host", host, "Sec-Fetch-Site", "same-origin"))
+                .isEqualTo(401);
+    }
+
+    @Test
+    void thresholdsMustBeFiniteAndOrdered() throws Exception {
+        startWithActionsFile(w -> w);
+        for (String bad : List.of("[1e999,null,6,4]", "[15,null,-1e400,4]", "[5,null,8,4]", "[\"NaN\",null,6,4]")) {
+            assertThat(request(c.controllerPort(), "POST", "/saveactions", bad.getBytes(StandardCharsets.US_ASCII),
+                    "Password", "enable")).as(bad).isEqualTo(400);
+        }
+        assertThat(Files.exists(etc.resolve("local.d/actions.conf"))).isFalse();
+    }
+
+    @Test
+    void connectionsOverTheCapsAreClosedAtAccept() throws Exception {
+        c = RunningController.start(w -> w.withGuards(w.guards().withConnections(10, 4, 10_000)));
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(connect(c.controllerPort(), "127.0.0.1"));
+        }
+        assertThat(request(c.controllerPort(), "GET", "/ping", new byte[0])).as("a fifth from 127.0.0.1").isEqualTo(-1);
+        for (int i = 0; i < 6; i++) {
+            held.add(connect(c.controllerPort(), "127.0.0." + (2 + i % 3)));
+        }
+        Socket overTotal = connect(c.controllerPort(), "127.0.0.9");
+        assertThat(closedByServer(overTotal)).isTrue();
+        assertThat(request(c.normalPort(), "GET", "/ping", new byte[0])).as("the normal worker has its own caps").isEqualTo(200);
+        held.get(0).close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int status = -1;
+        while (status != 200 && System.nanoTime() < deadline) {
+            status = request(c.controllerPort(), "GET", "/ping", new byte[0]); // until the closed one is counted out
+        }
+        assertThat(status).isEqualTo(200);
+    }
+
+    @Test
+    void trickledHeadersAreCutAtTheHeaderDeadline() throws Exception {
+        c = RunningController.start(w -> w.withGuards(w.guards().withConnections(100, 100, 800)));
+        Socket s = connect(c.controllerPort(), null);
+        s.setSoTimeout(200);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        byte[] line = "POST /checkv2 HTTP/1.1\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        long t0 = System.nanoTime();
+        boolean closed = false;
+        for (int i = 0; i < line.length && !closed; i++) {
+            try {
+                out.write(line[i]);
+                out.flush();
+                closed = in.read() < 0; // the 200 ms read timeout paces the trickle: one byte per 200 ms
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // no answer yet: keep trickling
+            } catch (java.io.IOException reset) {
+                closed = true;
+            }
+        }
+        assertThat(closed).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void zstdBodiesBeyondTheInFlightBudgetGet503InsteadOfExhaustingTheHeap() throws Exception {
+        c = RunningController.start(w -> w.withGuards(w.guards().withInflight(4L << 20)));
+        // 8 MB of text compresses to a few KB: small on the wire, large in memory
+        byte[] raw = ("Subject: zeros\r\n\r\n" + "0".repeat(8 << 20)).getBytes(StandardCharsets.US_ASCII);
+        ZstdCompressor z = new ZstdCompressor();
+        byte[] out = new byte[z.maxCompressedLength(raw.length)];
+        byte[] compressed = java.util.Arrays.copyOf(out, z.compress(raw, 0, raw.length, out, 0, out.length));
+        assertThat(compressed.length).isLessThan(1 << 20);
+
+        assertThat(request(c.controllerPort(), "POST", "/checkv2", compressed)).isEqualTo(503);
+        assertThat(request(c.controllerPort(), "POST", "/checkv2", "Subject: small\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII)))
+                .as("the budget was given back").isEqualTo(200);
+    }
+
+    @Test
+    void bodiesThatTogetherExceedTheBudgetAreRefusedWhileOneIsHeld() throws Exception {
+        c = RunningController.start(w -> w.withGuards(w.guards().withInflight(1L << 20)));
+        Socket first = connect(c.controllerPort(), null);
+        // announces 800 KB and sends only the headers: the reservation is held while the body is awaited
+        first.getOutputStream().write(("POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: " + (800 << 10) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        first.getOutputStream().flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int status = 0;
+        while (status != 503 && System.nanoTime() < deadline) {
+            status = request(c.controllerPort(), "POST", "/checkv2", new byte[600 << 10]);
+        }
+        assertThat(status).isEqualTo(503);
+        first.close();
+        deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (status != 200 && System.nanoTime() < deadline) {
+            status = request(c.controllerPort(), "POST", "/checkv2", ("Subject: x\r\n\r\n" + "y".repeat(600 << 10)).getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(status).as("released when the holder went away").isEqualTo(200);
+    }
+}
