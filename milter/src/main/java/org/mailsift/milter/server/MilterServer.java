@@ -142,16 +142,6 @@ public final class MilterServer implements AutoCloseable {
         return future.channel();
     }
 
-<<<<<<< HEAD
-=======
-    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
-        StringBuilder rwx = new StringBuilder(9);
-        for (int bit = 8; bit >= 0; bit--) {
-            rwx.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
-        }
-        return PosixFilePermissions.fromString(rwx.toString());
-    }
-
     /** Applies max_connections and max_connections_per_ip: a connection over a cap is closed before any byte is read. */
     private boolean admitted(Channel ch) {
         String peer = ch.remoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
@@ -170,7 +160,6 @@ public final class MilterServer implements AutoCloseable {
         return true;
     }
 
->>>>>>> 59a2357 (Milter: max_connections / max_connections_per_ip at accept, packet_timeout that trickling cannot extend (also for OPTNEG after connect); core ConnectionCaps and ByteBudget for every listener)
     /**
      * SIGHUP: reply texts, timeouts, max_size... for the connections opened from now on (open ones finish with what
      * they started with). A changed bind_socket is refused (the reload fails: listening elsewhere needs a restart);

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
-import org.mailsift.milter.BindAddress;
+import org.mailsift.core.config.BindSocket;
 import org.mailsift.milter.MilterFrames;
 import org.mailsift.milter.MilterLimits;
 import org.mailsift.milter.MilterSettings;
@@ -38,7 +38,7 @@ class MilterConnectionLimitsTest {
 
     private SocketAddress start(int maxConnections, int perIp, Duration packetTimeout) throws Exception {
         MilterLimits d = MilterLimits.defaults();
-        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(new BindAddress.Tcp("127.0.0.1", 0)))
+        MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0)))
                 .withLimits(new MilterLimits(d.maxHeaders(), d.maxRecipients(), d.maxAddressBytes(), d.maxMacroBytes(),
                         maxConnections, perIp, packetTimeout));
         server = new MilterServer(settings, new TestScanner(null), metrics);
