@@ -84,7 +84,7 @@ class ControllerHardeningTest {
 
     private void startWithActionsFile(java.util.function.UnaryOperator<WorkerSettings> tweak) throws Exception {
         ControllerSettings d = ControllerSettings.defaults();
-        var free = WorkerSettings.parseBind("127.0.0.1:0");
+        var free = org.mailsift.core.config.BindSocket.parse("127.0.0.1:0");
         c = RunningController.startWith(new ControllerSettings(d.normal().withBinds(free),
                 tweak.apply(d.controller().withBinds(free).withPasswords(Optional.of(Secret.of("read").orElseThrow()),
                         Secret.of("enable"))), d.thresholds(), etc.resolve("local.d/actions.conf")));
