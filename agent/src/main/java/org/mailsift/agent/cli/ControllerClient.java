@@ -28,11 +28,31 @@ final class ControllerClient {
         this.password = password;
     }
 
-    /** {@code --local} (never the daemon) and {@code -P/--password}, for the commands that learn through the daemon. */
+    /**
+     * {@code --local} (never the daemon), {@code -P/--password} and {@code --password-file}, for the commands that
+     * learn through the daemon (learning needs the controller's enable password, even from loopback).
+     */
     static void addOptions(org.apache.commons.cli.Options o) {
         o.addOption(org.apache.commons.cli.Option.builder().longOpt("local").desc("do not try the daemon; open the store directly").get());
         o.addOption(org.apache.commons.cli.Option.builder("P").longOpt("password").hasArg().argName("PASSWORD")
-                .desc("controller password, when the daemon is not on a trusted address").get());
+                .desc("controller enable password (visible in ps: prefer --password-file or MAILSIFT_PASSWORD)").get());
+        o.addOption(org.apache.commons.cli.Option.builder().longOpt("password-file").hasArg().argName("FILE")
+                .desc("read the controller's enable password from the first line of FILE").get());
+    }
+
+    /** The password from --password-file, -P, or the MAILSIFT_PASSWORD environment variable; null when none. */
+    static String password(org.apache.commons.cli.CommandLine line) throws java.io.IOException {
+        if (line.hasOption("password-file")) {
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of(line.getOptionValue("password-file")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            return (nl < 0 ? text : text.substring(0, nl)).strip();
+        }
+        if (line.hasOption("password")) {
+            return line.getOptionValue("password");
+        }
+        String env = System.getenv("MAILSIFT_PASSWORD");
+        return env == null || env.isEmpty() ? null : env;
     }
 
     /** The controller's address from the configuration, or empty when it is disabled or on a unix socket. */

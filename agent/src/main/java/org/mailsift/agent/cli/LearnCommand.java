@@ -61,7 +61,7 @@ public final class LearnCommand implements CliCommand {
         int failures = 0;
         try (AgentContext context = ContextLoader.open(line)) {
             Optional<ControllerClient> daemon = line.hasOption("local") ? Optional.empty()
-                    : ControllerClient.fromConfig(context.config(), line.getOptionValue("password"));
+                    : ControllerClient.fromConfig(context.config(), ControllerClient.password(line));
             for (MessageInputs in : inputs) {
                 if (in.error() != null) {
                     io.out().println(in.name() + ": error: " + in.error());
@@ -80,7 +80,8 @@ public final class LearnCommand implements CliCommand {
                     Optional<ControllerClient.Reply> reply = daemon.get().send("learn" + learnClass.label(), raw, user, bulk);
                     if (reply.isPresent()) {
                         ControllerClient.Reply r = reply.get();
-                        io.out().println(in.name() + ": " + r.status() + " " + r.body().trim());
+                        io.out().println(in.name() + ": " + r.status() + " " + r.body().trim() + (r.status() == 401
+                                ? " (learning needs the controller's enable password: --password-file FILE or MAILSIFT_PASSWORD)" : ""));
                         failures += r.status() == 200 || r.status() == 208 ? 0 : r.status() == 204 ? 0 : 1;
                         continue;
                     }

@@ -1,8 +1,5 @@
 package org.mailsift.agent.cli;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 import org.apache.commons.cli.CommandLine;
@@ -42,7 +39,7 @@ final class ReloadCommand implements CliCommand {
     @Override
     public int run(CommandLine line, Io io) throws Exception {
         try (AgentContext context = ContextLoader.open(line)) {
-            Optional<ControllerClient> daemon = ControllerClient.fromConfig(context.config(), password(line));
+            Optional<ControllerClient> daemon = ControllerClient.fromConfig(context.config(), ControllerClient.password(line));
             if (daemon.isEmpty()) {
                 io.err().println("mailsift reload: the controller has no TCP bind_socket in worker-controller.inc;"
                         + " reload with `systemctl reload mailsift` or `kill -HUP` instead");
@@ -63,18 +60,5 @@ final class ReloadCommand implements CliCommand {
             io.err().println("mailsift reload: the daemon answered " + r.status() + ": " + r.body().trim() + hint);
             return 1;
         }
-    }
-
-    private static String password(CommandLine line) throws java.io.IOException {
-        if (line.hasOption("password-file")) {
-            String text = Files.readString(Path.of(line.getOptionValue("password-file")), StandardCharsets.UTF_8);
-            int nl = text.indexOf('\n');
-            return (nl < 0 ? text : text.substring(0, nl)).strip();
-        }
-        if (line.hasOption("password")) {
-            return line.getOptionValue("password");
-        }
-        String env = System.getenv("MAILSIFT_PASSWORD");
-        return env == null || env.isEmpty() ? null : env;
     }
 }

@@ -56,7 +56,8 @@ class LearnCommandTest {
         Path etc = StockConfiguration.copyTo(tmp.resolve("etc" + controllerPort));
         Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
         Files.writeString(etc.resolve("override.d/worker-controller.inc"),
-                "bind_socket = \"127.0.0.1:" + controllerPort + "\";\nsecure_ip = \"127.0.0.1\";\n");
+                "bind_socket = \"127.0.0.1:" + controllerPort + "\";\nsecure_ip = \"127.0.0.1\";\nenable_password = \""
+                        + org.mailsift.controller.security.PasswordHash.create("cli-learn-pw", 1000) + "\";\n");
         return etc;
     }
 
@@ -120,10 +121,13 @@ class LearnCommandTest {
         try (AgentContext context = new AgentContext(ConfigDirectory.open(etc), daemonData);
              ControllerService service = new ControllerService()) {
             service.start(context);
+            Path pw = Files.writeString(tmp.resolve("learn.pw"), "cli-learn-pw\n");
 
-            assertThat(mailsift(etc, cliData, "learn-spam", offer.toString())).isZero();
+            assertThat(mailsift(etc, cliData, "learn-spam", offer.toString())).as("no password, even from loopback").isEqualTo(1);
+            assertThat(output()).contains("offer.eml: 401 ").contains("--password-file");
+            assertThat(mailsift(etc, cliData, "learn-spam", "--password-file", pw.toString(), offer.toString())).isZero();
             assertThat(output()).contains("offer.eml: 200 {\"success\":true}\n");
-            assertThat(mailsift(etc, cliData, "learn-spam", offer.toString())).isZero();
+            assertThat(mailsift(etc, cliData, "learn-spam", "--password-file", pw.toString(), offer.toString())).isZero();
             assertThat(output()).contains("offer.eml: 208 ").contains("has been already learned as spam, ignore it");
 
             assertThat(context.learner().statistics().spamLearns()).isEqualTo(1);
