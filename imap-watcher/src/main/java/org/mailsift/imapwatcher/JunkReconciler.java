@@ -12,11 +12,9 @@ import java.util.function.Consumer;
 
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
-import jakarta.mail.FolderClosedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
-import jakarta.mail.StoreClosedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.search.MessageIDTerm;
 
@@ -71,6 +69,7 @@ final class JunkReconciler {
         this.learn = learn;
         this.detector = new JunkMoveDetector(settings.spamHeader(), settings.resultHeader());
         this.unreadable = new UnreadableMessages(account.name(), status);
+        this.fetcher = new ImapFetcher(account.name(), settings.spamHeader(), settings.resultHeader());
     }
 
     /** What one pass found, for logs and tests. */
@@ -79,8 +78,8 @@ final class JunkReconciler {
 
     /** Expunged message objects angus-mail keeps in the open folder's list; the watcher reopens Junk past a limit. */
     private int expungedHeld;
-    /** Set when a bulk FETCH lost the connection; cleared by the next pass that completes. */
-    private boolean oneByOne;
+    /** Reads identities and bodies, in bulk or (after a lost connection) one by one. */
+    private final ImapFetcher fetcher;
 
     int expungedHeld() {
         return expungedHeld;
@@ -125,7 +124,7 @@ final class JunkReconciler {
         long t0 = System.nanoTime();
         Pass pass = pass(store, junk, condstore);
         log.debug("{}: pass over {} took {} ms: {}", account.name(), junk.getFullName(), (System.nanoTime() - t0) / 1_000_000, pass);
-        oneByOne = false; // a pass went through: back to one FETCH for many messages
+        fetcher.passCompleted();
         return pass;
     }
 
@@ -206,7 +205,7 @@ final class JunkReconciler {
 
     /** Records the folder's contents from headers only (Message-ID, size), learning nothing. */
     private void baseline(IMAPFolder junk, TreeMap<Long, Message> now, MailboxState previous) throws MessagingException {
-        fetchIdentities(junk, now.values().toArray(Message[]::new), false);
+        fetcher.identities(junk, now.values().toArray(Message[]::new), false);
         Map<Long, MessageIdentity> ids = new TreeMap<>();
         String name = junk.getFullName();
         for (Map.Entry<Long, Message> e : now.entrySet()) {
@@ -216,7 +215,7 @@ final class JunkReconciler {
                 continue;
             }
             try {
-                readOneByOne(junk, e.getValue(), false);
+                fetcher.readOneByOne(junk, e.getValue(), false);
                 ids.put(e.getKey(), headerIdentity(e.getValue()));
             } catch (MessageRemovedException gone) {
                 // expunged meanwhile: not part of the baseline
@@ -257,7 +256,7 @@ final class JunkReconciler {
             return;
         }
         String name = junk.getFullName();
-        fetchIdentities(junk, arrived.values().toArray(Message[]::new), true);
+        fetcher.identities(junk, arrived.values().toArray(Message[]::new), true);
         TreeMap<Long, Message> spam = new TreeMap<>();
         for (Map.Entry<Long, Message> e : arrived.entrySet()) {
             long uid = e.getKey();
@@ -268,7 +267,7 @@ final class JunkReconciler {
                 continue;
             }
             try {
-                readOneByOne(junk, m, true);
+                fetcher.readOneByOne(junk, m, true);
                 Decision d = detector.arrivalInJunk(name, first(m.getHeader(settings.spamHeader())),
                         first(m.getHeader(settings.resultHeader())));
                 js.contents().put(uid, headerIdentity(m));
@@ -288,7 +287,7 @@ final class JunkReconciler {
             return;
         }
         state.save();
-        Map<Long, byte[]> bodies = rawBodies(junk, spam);
+        Map<Long, byte[]> bodies = fetcher.rawBodies(junk, spam);
         for (Map.Entry<Long, Message> e : spam.entrySet()) {
             long uid = e.getKey();
             Message m = e.getValue();
@@ -307,55 +306,6 @@ final class JunkReconciler {
                 js.contents().remove(uid); // not learned: the next pass tries again (a lost connection is rethrown)
                 unreadable.failed(name, uid, failed);
             }
-        }
-    }
-
-    /**
-     * The raw bytes of {@code msgs} by UID, fetched as {@code BODY.PEEK[]} (the bytes {@link #raw} gets one by one),
-     * {@link RawBodies#BATCH_MESSAGES} messages or {@link RawBodies#BATCH_BYTES} at most per command. A message missing from the answer
-     * (expunged, or a batch the server or library failed on) is simply absent; the caller reads it on its own.
-     */
-    private Map<Long, byte[]> rawBodies(IMAPFolder folder, TreeMap<Long, Message> msgs) throws MessagingException {
-        Map<Long, byte[]> out = new java.util.HashMap<>();
-        if (oneByOne) {
-            return out;
-        }
-        List<Long> batch = new ArrayList<>();
-        long bytes = 0;
-        for (Map.Entry<Long, Message> e : msgs.entrySet()) {
-            long size = Math.max(0, sizeOf(e.getValue()));
-            if (!batch.isEmpty() && (batch.size() >= RawBodies.BATCH_MESSAGES || bytes + size > RawBodies.BATCH_BYTES)) {
-                fetchRaw(folder, batch, out);
-                batch.clear();
-                bytes = 0;
-            }
-            batch.add(e.getKey());
-            bytes += size;
-        }
-        fetchRaw(folder, batch, out);
-        return out;
-    }
-
-    private static int sizeOf(Message m) {
-        try {
-            return m.getSize();
-        } catch (MessagingException e) {
-            return 0;
-        }
-    }
-
-    private void fetchRaw(IMAPFolder folder, List<Long> uids, Map<Long, byte[]> out) throws MessagingException {
-        if (uids.isEmpty()) {
-            return;
-        }
-        try {
-            RawBodies.fetch(folder, uids, out);
-        } catch (FolderClosedException | StoreClosedException lost) {
-            oneByOne = true;
-            throw lost;
-        } catch (MessagingException batchFailed) {
-            log.debug("{}: FETCH of {} messages' bytes in {} failed ({}); reading them one by one", account.name(),
-                    uids.size(), folder.getFullName(), batchFailed.getMessage());
         }
     }
 
@@ -454,14 +404,14 @@ final class JunkReconciler {
                 if (candidates.length > SEARCH_THRESHOLD && d.id.messageId() != null) {
                     pool = folder.search(new MessageIDTerm(d.id.messageId()), candidates);
                 }
-                fetchIdentities(folder, pool, false);
+                fetcher.identities(folder, pool, false);
                 for (Message m : pool) {
                     long uid = folder.getUID(m);
                     if (unreadable.givenUp(f.fullName(), uid)) {
                         continue;
                     }
                     try {
-                        readOneByOne(folder, m, false);
+                        fetcher.readOneByOne(folder, m, false);
                         if (!headerIdentity(m).sameMessage(d.id)) {
                             continue;
                         }
@@ -498,48 +448,6 @@ final class JunkReconciler {
     private void submit(LearnClass cls, byte[] raw, String what) {
         String user = settings.perUser() ? account.learnUser() : null;
         learn.accept(new LearnTask(status, cls, raw, user, what, System.nanoTime()));
-    }
-
-    /**
-     * One FETCH for what identities need: RFC822.SIZE and the Message-ID (plus our verdict headers for arrivals in
-     * Junk) as {@code BODY.PEEK[HEADER.FIELDS (...)]}, deliberately without ENVELOPE. A message the server answers NO for
-     * is simply left unloaded by angus-mail; reading it later fails for that message alone. A response the library
-     * cannot parse fails the whole FETCH: then each message is read on its own, when it is used.
-     */
-    private void fetchIdentities(IMAPFolder folder, Message[] msgs, boolean verdictHeaders) throws MessagingException {
-        if (oneByOne) {
-            return; // see readOneByOne
-        }
-        try {
-            folder.fetch(msgs, identityProfile(verdictHeaders));
-        } catch (FolderClosedException | StoreClosedException lost) {
-            oneByOne = true;
-            throw lost;
-        } catch (MessagingException bulk) {
-            log.debug("{}: FETCH of {} messages in {} failed ({}); reading them one by one", account.name(), msgs.length,
-                    folder.getFullName(), bulk.getMessage());
-        }
-    }
-
-    /**
-     * After a bulk FETCH lost the connection, the next pass fetches message by message, so that a message the server
-     * drops the connection over is pinned down ({@link UnreadableMessages}) instead of failing every pass.
-     */
-    private void readOneByOne(IMAPFolder folder, Message m, boolean verdictHeaders) throws MessagingException {
-        if (oneByOne) {
-            folder.fetch(new Message[]{m}, identityProfile(verdictHeaders));
-        }
-    }
-
-    private FetchProfile identityProfile(boolean verdictHeaders) {
-        FetchProfile fp = new FetchProfile();
-        fp.add(FetchProfile.Item.SIZE);
-        fp.add(MESSAGE_ID);
-        if (verdictHeaders) {
-            fp.add(settings.spamHeader());
-            fp.add(settings.resultHeader());
-        }
-        return fp;
     }
 
     /** Message-ID and size, from the headers fetched above; the headers are read first, so size never needs ENVELOPE. */
