@@ -40,10 +40,6 @@ public final class BayesEvalCommand implements CliCommand {
         return "CORPUS_DIR";
     }
 
-    @Override
-    public boolean usesConfig() {
-        return false;
-    }
 
     @Override
     public Options options() {
@@ -51,6 +47,8 @@ public final class BayesEvalCommand implements CliCommand {
         o.addOption(Option.builder().longOpt("mode").hasArg().argName("split|chronological|both")
                 .desc("split: shuffled 50/50 per class with --seed; chronological: first half by file name trains (default: both)").get());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("shuffle seed (default 1)").get());
+        o.addOption(Option.builder().longOpt("seeds").hasArg().argName("N")
+                .desc("measure the actions over seeds 1..N (plus the chronological split with --mode both), with mean and worst; skips the Bayes-only table").get());
         o.addOption(Option.builder().longOpt("redis").hasArg().argName("HOST:PORT")
                 .desc("also evaluate the Redis store on this scratch server (its Bayes keys are DELETED)").get());
         return o;
@@ -72,6 +70,9 @@ public final class BayesEvalCommand implements CliCommand {
             case "both" -> List.of(false, true);
             default -> throw new IllegalArgumentException("--mode must be split, chronological or both");
         };
+        if (line.hasOption("seeds")) {
+            return actions(corpus, Integer.parseInt(line.getOptionValue("seeds")), chronological, line, io);
+        }
         List<Supplier<BayesStore>> stores = new ArrayList<>();
         stores.add(() -> EmbeddedBayesStore.open(tempDir()));
         String redis = line.getOptionValue("redis");
@@ -99,7 +100,75 @@ public final class BayesEvalCommand implements CliCommand {
                 io.out().flush();
             }
         }
+        io.out().println();
+        List<Long> one = chronological.contains(false) ? List.of(seed) : List.of();
+        return actions(corpus, one, chronological.contains(true), line, io);
+    }
+
+    private int actions(Path corpus, int seeds, List<Boolean> chronological, CommandLine line, Io io) throws Exception {
+        List<Long> all = new ArrayList<>();
+        for (long s = 1; s <= seeds; s++) {
+            all.add(s);
+        }
+        return actions(corpus, chronological.contains(false) ? all : List.of(), chronological.contains(true), line, io);
+    }
+
+    /**
+     * The full engine at the configured weights and thresholds: the share of each class flagged (add header, rewrite
+     * subject or reject: X-Spam: Yes, into Junk), rejected, and given any action, per split, with mean and worst.
+     */
+    private int actions(Path corpus, List<Long> seeds, boolean chrono, CommandLine line, Io io) throws Exception {
+        org.mailsift.core.config.ConfigDirectory config = ContextLoader.config(line);
+        org.mailsift.scanner.EngineSettings settings = org.mailsift.scanner.EngineSettings.from(config);
+        org.mailsift.scanner.bayes.BayesSettings bayes = org.mailsift.scanner.bayes.BayesModule.settings(config);
+        io.out().println("At the action (full engine, configured weights and thresholds; flagged = add header, rewrite subject or reject):");
+        io.out().println("| split | spam flagged % | ham flagged % | spam rejected % | ham rejected % | spam any action % | ham any action % | Bayes (1-AUC)% | Bayes spam missed @<=0.1% ham |");
+        io.out().println("|---|---|---|---|---|---|---|---|---|");
+        List<org.mailsift.scanner.eval.ActionEvaluation.Summary> shuffled = new ArrayList<>();
+        List<Object[]> splits = new ArrayList<>();
+        seeds.forEach(s -> splits.add(new Object[] {false, s}));
+        if (chrono) {
+            splits.add(new Object[] {true, 1L});
+        }
+        for (Object[] sp : splits) {
+            boolean ch = (Boolean) sp[0];
+            Corpus c = Corpus.split(corpus, ch, (Long) sp[1]);
+            Path dir = tempDir();
+            var scored = org.mailsift.scanner.eval.ActionEvaluation.run(c, settings, bayes, () -> EmbeddedBayesStore.open(dir),
+                    s -> MessageParser.parse(s.read()), 4);
+            var sum = org.mailsift.scanner.eval.ActionEvaluation.Summary.of(scored);
+            if (!ch) {
+                shuffled.add(sum);
+            }
+            io.out().println(row(ch ? "chronological" : "seed " + sp[1], sum));
+            io.out().flush();
+        }
+        if (shuffled.size() > 1) {
+            io.out().println(String.format(java.util.Locale.ROOT,
+                    "| mean of %d seeds | %.2f | %.3f | %.2f | %.3f | %.2f | %.3f | %.4f | %.2f |", shuffled.size(),
+                    mean(shuffled, x -> x.spamFlaggedPercent()), mean(shuffled, x -> x.hamFlaggedPercent()),
+                    mean(shuffled, x -> x.spamRejectedPercent()), mean(shuffled, x -> x.hamRejectedPercent()),
+                    mean(shuffled, x -> x.spamAnyActionPercent()), mean(shuffled, x -> x.hamAnyActionPercent()),
+                    mean(shuffled, x -> x.bayesOneMinusAucPercent()), mean(shuffled, x -> x.bayesMissedAt01Percent())));
+            io.out().println(String.format(java.util.Locale.ROOT,
+                    "| worst seed | %.2f | %.3f | | | | | %.4f | %.2f |",
+                    shuffled.stream().mapToDouble(x -> x.spamFlaggedPercent()).min().orElse(Double.NaN),
+                    shuffled.stream().mapToDouble(x -> x.hamFlaggedPercent()).max().orElse(Double.NaN),
+                    shuffled.stream().mapToDouble(x -> x.bayesOneMinusAucPercent()).max().orElse(Double.NaN),
+                    shuffled.stream().mapToDouble(x -> x.bayesMissedAt01Percent()).max().orElse(Double.NaN)));
+        }
         return 0;
+    }
+
+    private static String row(String name, org.mailsift.scanner.eval.ActionEvaluation.Summary s) {
+        return String.format(java.util.Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.3f | %.2f | %.3f | %.4f | %.2f |", name,
+                s.spamFlaggedPercent(), s.hamFlaggedPercent(), s.spamRejectedPercent(), s.hamRejectedPercent(),
+                s.spamAnyActionPercent(), s.hamAnyActionPercent(), s.bayesOneMinusAucPercent(), s.bayesMissedAt01Percent());
+    }
+
+    private static double mean(List<org.mailsift.scanner.eval.ActionEvaluation.Summary> l,
+                               java.util.function.ToDoubleFunction<org.mailsift.scanner.eval.ActionEvaluation.Summary> f) {
+        return l.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     private static Path tempDir() {

@@ -32,6 +32,7 @@ public final class Commands {
                 new BayesCommand(),
                 new BenchCommand(),
                 new BayesEvalCommand(),
+                new FitScoresCommand(),
                 new PwCommand()
         );
     }

@@ -184,6 +184,9 @@ public final class ScanReplyJson {
             g.writeStringField("silent", b.silentReason() == null ? "no probability" : b.silentReason());
         } else {
             g.writeNumberField("probability", b.probability());
+            if (!Double.isNaN(b.evidence())) {
+                g.writeNumberField("evidence", b.evidence());
+            }
             g.writeNumberField("tokens", b.tokens());
         }
         g.writeEndObject();

@@ -44,7 +44,12 @@ public record ScanResult(double score, double requiredScore, Action action, Map<
      * @param probability spam probability at full precision, or NaN when silent
      * @param tokens      number of tokens the message produced
      * @param silentReason why no BAYES_* symbol was produced, or null
+     * @param evidence     the classifier's statistic before calibration (mean log-odds per voting token), NaN when
+     *                     silent: it keeps ranking messages where the probability rounds to 0 or 1
      */
-    public record BayesInfo(double probability, int tokens, String silentReason) {
+    public record BayesInfo(double probability, int tokens, String silentReason, double evidence) {
+        public BayesInfo(double probability, int tokens, String silentReason) {
+            this(probability, tokens, silentReason, Double.NaN);
+        }
     }
 }

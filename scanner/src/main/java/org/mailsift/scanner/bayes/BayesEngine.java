@@ -61,7 +61,7 @@ public final class BayesEngine {
         if (v.usedTokens() == 0) {
             return new BayesInfo(Double.NaN, tokens.size(), "no known tokens");
         }
-        return new BayesInfo(v.probability(), tokens.size(), null);
+        return new BayesInfo(v.probability(), tokens.size(), null, v.statistic());
     }
 
     /**

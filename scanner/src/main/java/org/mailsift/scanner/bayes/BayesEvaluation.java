@@ -70,62 +70,76 @@ public final class BayesEvaluation {
         BayesSettings settings = new BayesSettings(1, 1, false, null, v.learnGuard(), 0, "eval", null, null, 0, 2000);
         try (BayesStore store = storeFactory.get()) {
             BayesEngine engine = new BayesEngine(new Tokenizer(v.tokenizer()), new BayesClassifier(v.classifier()), store, settings);
-            BayesLearner learner = new BayesLearner(engine, raw -> {
-                throw new UnsupportedOperationException();
-            }, null, new org.mailsift.core.metrics.Metrics());
-            Map<LearnOutcome.Status, Integer> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-            // Without the probability guard the final counts do not depend on the order of learns, so the training
-            // half is learned by several threads, as the daemon's learners would (and their fsyncs coalesce).
-            int threads = v.learnGuard() > 0 ? 1 : LEARN_THREADS;
             long t0 = System.nanoTime();
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-            try {
-                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-                for (Corpus.Sample s : corpus.train()) {
-                    Runnable learn = () -> {
-                        MessageTokens tokens = engine.tokenize(parse.apply(s));
-                        String digest = tokens.digest();
-                        LearnOutcome o = learner.learn(tokens, digest, digest, new LearnRequest(s.label(), null, false, "eval"));
-                        outcomes.merge(o.status(), 1, Integer::sum);
-                    };
-                    if (threads == 1) {
-                        learn.run();
-                    } else {
-                        done.add(pool.submit(learn));
-                    }
-                }
-                for (java.util.concurrent.Future<?> f : done) {
-                    f.get();
-                }
-            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("learning the training half failed", e);
-            } finally {
-                pool.shutdown();
-            }
+            Map<LearnOutcome.Status, Integer> outcomes = train(engine, corpus.train(), v.learnGuard() > 0 ? 1 : LEARN_THREADS, parse);
             long t1 = System.nanoTime();
             double[] ham = new double[(int) corpus.test().stream().filter(s -> s.label() == LearnClass.HAM).count()];
             double[] spam = new double[corpus.test().size() - ham.length];
+            double[] hamP = new double[ham.length];
+            double[] spamP = new double[spam.length];
             int hi = 0;
             int si = 0;
             for (Corpus.Sample s : corpus.test()) {
                 BayesInfo info = engine.classify(engine.tokenize(parse.apply(s)), null);
+                // rank by the statistic at full precision: the calibrated p rounds to 0 or 1 at the extremes
+                double e = Double.isNaN(info.evidence()) ? 0 : info.evidence();
                 double p = Double.isNaN(info.probability()) ? 0.5 : info.probability();
                 if (s.label() == LearnClass.HAM) {
-                    ham[hi++] = p;
+                    hamP[hi] = p;
+                    ham[hi++] = e;
                 } else {
-                    spam[si++] = p;
+                    spamP[si] = p;
+                    spam[si++] = e;
                 }
             }
             long t2 = System.nanoTime();
             return new Report(v.name(), store.kind(), corpus.train().size(), corpus.test().size(),
                     100 * (1 - EvaluationMetrics.auc(ham, spam)),
-                    100 * EvaluationMetrics.above(ham, DECISION_POINT),
-                    100 * (1 - EvaluationMetrics.above(spam, DECISION_POINT)),
+                    100 * EvaluationMetrics.above(hamP, DECISION_POINT),
+                    100 * (1 - EvaluationMetrics.above(spamP, DECISION_POINT)),
                     100 * EvaluationMetrics.spamMissedAtHamRate(ham, spam, 0.001),
                     100 * EvaluationMetrics.spamMissedAtHamRate(ham, spam, 0.01),
                     corpus.train().size() / ((t1 - t0) / 1e9),
                     corpus.test().size() / ((t2 - t1) / 1e9),
                     new EnumMap<>(outcomes));
         }
+    }
+
+    /**
+     * Learns {@code samples} through the real learner (learned cache, guard) with {@code threads} learners; without
+     * the probability guard the final counts do not depend on the order, so several threads learn at once, as the
+     * daemon's learners would (and their fsyncs coalesce). Returns the learn outcomes counted by status.
+     */
+    public static Map<LearnOutcome.Status, Integer> train(BayesEngine engine, List<Corpus.Sample> samples, int threads,
+                                                          Function<Corpus.Sample, ParsedMessage> parse) {
+        BayesLearner learner = new BayesLearner(engine, raw -> {
+            throw new UnsupportedOperationException();
+        }, null, new org.mailsift.core.metrics.Metrics());
+        Map<LearnOutcome.Status, Integer> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (Corpus.Sample s : samples) {
+                Runnable learn = () -> {
+                    MessageTokens tokens = engine.tokenize(parse.apply(s));
+                    String digest = tokens.digest();
+                    LearnOutcome o = learner.learn(tokens, digest, digest, new LearnRequest(s.label(), null, false, "eval"));
+                    outcomes.merge(o.status(), 1, Integer::sum);
+                };
+                if (threads == 1) {
+                    learn.run();
+                } else {
+                    done.add(pool.submit(learn));
+                }
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("learning the training half failed", e);
+        } finally {
+            pool.shutdown();
+        }
+        return new EnumMap<>(outcomes);
     }
 }

@@ -8,7 +8,12 @@ import java.util.Optional;
 
 import jakarta.mail.internet.MailDateFormat;
 
-/** The Date header: missing, unparseable, more than a day old or more than two hours ahead (Rspamd's DATE_CB). */
+/**
+ * The Date header: missing, unparseable, more than a day old or more than two hours ahead (Rspamd's DATE_CB) of
+ * the time the message arrived. Arrival is the date of the topmost Received header (our own MTA's, a moment before
+ * the milter sees the message), unless it is missing, unparseable or later than now: so scanning stored mail with
+ * the CLI judges it as it was judged on arrival instead of calling every old message "in the past".
+ */
 public final class DateRules implements Rule {
     private final Clock clock;
 
@@ -37,12 +42,26 @@ public final class DateRules implements Rule {
             ctx.insert("INVALID_DATE");
             return;
         }
-        long diff = clock.instant().getEpochSecond() - when.get().getEpochSecond();
+        long diff = arrival(ctx.message()).getEpochSecond() - when.get().getEpochSecond();
         if (diff > 86400) {
             ctx.insert("DATE_IN_PAST", 1.0, List.of(Long.toString(diff / 3600)));
         } else if (-diff > 7200) {
             ctx.insert("DATE_IN_FUTURE", 1.0, List.of(Long.toString(-diff / 3600)));
         }
+    }
+
+    private Instant arrival(org.mailsift.core.message.ParsedMessage m) {
+        Instant now = clock.instant();
+        List<String> received = m.headerValues("Received");
+        if (received.isEmpty()) {
+            return now;
+        }
+        String top = received.get(0);
+        int semi = top.lastIndexOf(';');
+        if (semi < 0) {
+            return now;
+        }
+        return parse(top.substring(semi + 1)).filter(t -> !t.isAfter(now)).orElse(now);
     }
 
     static Optional<Instant> parse(String value) {

@@ -24,6 +24,8 @@ import org.mailsift.scanner.bayes.eval.EvaluationMetrics;
  * {@code java -cp target/test-classes:target/classes:$(cat cp) org.mailsift.scanner.bayes.BayesTuning CORPUS VARIANT...}.
  */
 public final class BayesTuning {
+    static java.io.PrintStream DUMP;
+    static List<Corpus> SPLITS;
     private static final Map<Path, ParsedMessage> PARSED = new ConcurrentHashMap<>();
 
     record Variant(String name, TokenizerSettings tokenizer, ClassifierSettings classifier) {
@@ -32,7 +34,7 @@ public final class BayesTuning {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         List<Corpus> splits = new ArrayList<>();
-        for (int seed = 1; seed <= 6; seed++) {
+        for (int seed = 1; seed <= Integer.getInteger("seeds", 20); seed++) {
             splits.add(Corpus.split(root, false, seed));
         }
         splits.add(Corpus.split(root, true, 1));
@@ -40,10 +42,20 @@ public final class BayesTuning {
         all.addAll(splits.get(0).test());
         all.parallelStream().forEach(s -> PARSED.put(s.file(), MessageParser.parse(s.read())));
         Map<String, Variant> variants = variants();
-        System.out.println("| variant | seed1 (1-AUC)% | missed@0.1 | hamFP/spamFN>.55 | seed2 | m@0.1 | seed3 | m@0.1 | mean 6 seeds | m@0.1 | hamFP | chrono | m@0.1 | hamFP/spamFN |");
+        if (System.getProperty("dump") != null) {
+            DUMP = new java.io.PrintStream(System.getProperty("dump") + "." + args[1]);
+            SPLITS = splits;
+        }
+        System.out.println("| variant | seed1 (1-AUC)% / m@0.1 | mean | worst | chrono |");
         for (int a = 1; a < args.length; a++) {
-            Variant v = variants.get(args[a]);
-            if (v == null) {
+            Variant found = variants.get(args[a]);
+            if (args[a].startsWith("cfg:")) { // cfg:S,MD
+                String[] kv = args[a].substring(4).split(",");
+                found = new Variant(args[a], TokenizerSettings.defaults(), new ClassifierSettings(Double.parseDouble(kv[0]), 0.5,
+                        Double.parseDouble(kv[1]), 0, ClassifierSettings.Combining.FISHER));
+            }
+            Variant v = found;
+            if (found == null) {
                 System.out.println("unknown variant " + args[a] + "; known: " + variants.keySet());
                 continue;
             }
@@ -55,29 +67,24 @@ public final class BayesTuning {
                 tokens.put(s.file(), mt.tokens());
                 digests.put(s.file(), mt.digest());
             });
-            StringBuilder row = new StringBuilder("| " + v.name());
-            double[] mean = new double[3];
-            int seeds = 0;
-            for (Corpus c : Boolean.getBoolean("show") ? splits.subList(0, 1) : splits) {
-                double[] r = run(c, tokens::get, digests::get, new BayesClassifier(v.classifier()));
-                boolean chrono = c == splits.get(splits.size() - 1);
-                if (!chrono) {
-                    seeds++;
-                    for (int i = 0; i < 3; i++) {
-                        mean[i] += r[i];
-                    }
-                }
-                if (chrono) {
-                    row.append(String.format(Locale.ROOT, " | %.4f | %.2f | %.2f | %.3f | %.2f | %.2f/%.2f",
-                            mean[0] / seeds, mean[1] / seeds, mean[2] / seeds, r[0], r[1], r[2], r[4]));
-                } else if (seeds <= 3) {
-                    row.append(String.format(Locale.ROOT, " | %.4f | %.2f", r[0], r[1]));
-                    if (seeds == 1) {
-                        row.append(String.format(Locale.ROOT, " | %.2f/%.2f (.5: %.2f/%.2f)", r[2], r[4], r[5], r[6]));
-                    }
-                }
+            List<Corpus> use = Boolean.getBoolean("show") ? splits.subList(0, 1) : splits;
+            double[][] r = new double[use.size()][];
+            java.util.stream.IntStream.range(0, use.size()).parallel().forEach(i ->
+                    r[i] = run(use.get(i), tokens::get, digests::get, new BayesClassifier(v.classifier())));
+            int seeds = Math.max(1, use.size() - 1);
+            double mAuc = 0, mMiss = 0, wAuc = 0, wMiss = 0;
+            for (int i = 0; i < seeds; i++) {
+                mAuc += r[i][0] / seeds;
+                mMiss += r[i][1] / seeds;
+                wAuc = Math.max(wAuc, r[i][0]);
+                wMiss = Math.max(wMiss, r[i][1]);
             }
-            System.out.println(row.append(" |"));
+            double[] chrono = r[r.length - 1];
+            System.out.println(String.format(Locale.ROOT, "| %s | %.4f / %.2f | %.4f / %.2f | %.4f / %.2f | %.4f / %.2f |",
+                    v.name(), r[0][0], r[0][1], mAuc, mMiss, wAuc, wMiss, chrono[0], chrono[1]));
+        }
+        if (DUMP != null) {
+            DUMP.close();
         }
     }
 
@@ -134,7 +141,12 @@ public final class BayesTuning {
                 }
             }
             BayesClassifier.Classification v = classifier.classify(sp, hm, learns);
-            double p = v.usedTokens() == 0 ? 0.5 : v.probability();
+            double p = v.usedTokens() == 0 ? 0 : v.statistic();
+            if (DUMP != null) {
+                synchronized (DUMP) {
+                    DUMP.println(SPLITS.indexOf(c) + " " + s.label() + " " + s.file().getFileName() + " " + v.statistic() + " " + v.usedTokens() + " " + tk.length + " " + extras(sp, hm, learns, classifier.settings()));
+                }
+            }
             if (eta > 0) {
                 double z = 0;
                 for (long tok : tk) {
@@ -164,6 +176,20 @@ public final class BayesTuning {
                 100 * EvaluationMetrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.55), sat,
                 100 * (1 - EvaluationMetrics.above(sp, 0.55)), 100 * EvaluationMetrics.above(hamP.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
                 100 * (1 - EvaluationMetrics.above(sp, 0.5))};
+    }
+
+    /** lnProd f, lnProd (1-f), naive-Bayes log-odds sum, count of spammy (f>.5) and hammy tokens among the voters. */
+    static String extras(long[] spam, long[] ham, ClassCounts learns, ClassifierSettings st) {
+        double lnS = 0, lnH = 0, nb = 0;
+        int ns = 0, nh = 0;
+        for (double f : new BayesClassifier(st).votingProbabilities(spam, ham, learns)) {
+            double fw = Math.min(Math.max(f, 1e-9), 1 - 1e-9);
+            lnS += Math.log(fw);
+            lnH += Math.log1p(-fw);
+            nb += Math.log(fw / (1 - fw));
+            if (fw > 0.5) ns++; else nh++;
+        }
+        return lnS + " " + lnH + " " + nb + " " + ns + " " + nh;
     }
 
     static Map<String, Variant> variants() {

@@ -39,7 +39,7 @@ class PoissonTailTest {
 
     @Test
     void fisherCombiningStillPutsClearSpamAndClearHamAtTheEnds() {
-        BayesClassifier c = new BayesClassifier(ClassifierSettings.defaults());
+        BayesClassifier c = new BayesClassifier(ClassifierSettings.defaults().with(0.1, 0.45, ClassifierSettings.Combining.FISHER));
         org.mailsift.core.learn.BayesStore.ClassCounts learns = new org.mailsift.core.learn.BayesStore.ClassCounts(100, 100);
         long[] many = new long[50];
         long[] none = new long[50];

@@ -81,4 +81,20 @@ class HeaderRulesTest {
         byte[] bad = ("From: a@example.org\nDate: yesterday-ish\n\nx\n").getBytes();
         assertThat(names(org.mailsift.scanner.Fixtures.engine().scan(bad, Envelope.EMPTY))).contains("INVALID_DATE");
     }
+
+    @Test
+    void aStoredMessageScannedYearsLaterIsJudgedByTheDateItArrivedOn() {
+        String body = "From: a@example.org\nTo: b@example.com\nSubject: old\nMessage-ID: <x@example.org>\n\nold\n";
+        byte[] onTime = ("Received: from mx.example.org by mx.example.com; Mon, 1 Jan 2001 00:05:00 +0000\n"
+                + "Date: Mon, 1 Jan 2001 00:00:00 +0000\n" + body).getBytes();
+        byte[] backdated = ("Received: from mx.example.org by mx.example.com; Fri, 5 Jan 2001 00:05:00 +0000\n"
+                + "Date: Mon, 1 Jan 2001 00:00:00 +0000\n" + body).getBytes();
+        byte[] receivedInTheFuture = ("Received: from mx.example.org by mx.example.com; Mon, 1 Jan 2900 00:05:00 +0000\n"
+                + "Date: Mon, 1 Jan 2001 00:00:00 +0000\n" + body).getBytes();
+
+        assertThat(names(org.mailsift.scanner.Fixtures.engine().scan(onTime, Envelope.EMPTY))).doesNotContain("DATE_IN_PAST");
+        assertThat(names(org.mailsift.scanner.Fixtures.engine().scan(backdated, Envelope.EMPTY))).contains("DATE_IN_PAST");
+        // a Received date later than now is not believed: the scan's own time is the reference
+        assertThat(names(org.mailsift.scanner.Fixtures.engine().scan(receivedInTheFuture, Envelope.EMPTY))).contains("DATE_IN_PAST");
+    }
 }

@@ -14,7 +14,7 @@ import org.mailsift.core.learn.LearnClass;
 
 /**
  * A labelled corpus folder ({@code ham/} and {@code spam/}) split into a training and a test half per class:
- * either shuffled with a fixed seed, or chronologically (by file name order, first half trains).
+ * either shuffled with a fixed seed as Python's {@code random.Random(seed).shuffle} does, or chronologically (by file name order, first half trains).
  */
 public record Corpus(List<Sample> train, List<Sample> test) {
 
@@ -29,6 +29,11 @@ public record Corpus(List<Sample> train, List<Sample> test) {
         }
     }
 
+    /** The same split with the halves' roles exchanged: for cross-fitting, each half scored by a model of the other. */
+    public Corpus swapped() {
+        return new Corpus(test, train);
+    }
+
     public static Corpus split(Path root, boolean chronological, long seed) throws IOException {
         List<Sample> train = new ArrayList<>();
         List<Sample> test = new ArrayList<>();
@@ -38,7 +43,7 @@ public record Corpus(List<Sample> train, List<Sample> test) {
                 files = new ArrayList<>(s.filter(Files::isRegularFile).sorted().toList());
             }
             if (!chronological) {
-                Collections.shuffle(files, new Random(seed));
+                PythonShuffle.shuffle(files, seed); // the evaluators' split: random.Random(seed).shuffle(sorted(names))
             }
             int half = files.size() / 2;
             files.subList(0, half).forEach(f -> train.add(new Sample(f, c)));
