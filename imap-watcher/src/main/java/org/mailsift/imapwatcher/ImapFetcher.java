@@ -1,5 +1,7 @@
 package org.mailsift.imapwatcher;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,7 @@ final class ImapFetcher {
     }
 
     /**
-     * The raw bytes of {@code msgs} by UID, fetched as {@code BODY.PEEK[]} (the bytes {@link JunkReconciler#raw} gets one by one),
+     * The raw bytes of {@code msgs} by UID, fetched as {@code BODY.PEEK[]} (the bytes {@link #raw} gets one by one),
      * {@link RawBodies#BATCH_MESSAGES} messages or {@link RawBodies#BATCH_BYTES} at most per command. A message missing from the answer
      * (expunged, or a batch the server or library failed on) is simply absent; the caller reads it on its own.
      */
@@ -129,5 +131,29 @@ final class ImapFetcher {
             fp.add(resultHeader);
         }
         return fp;
+    }
+
+    /** Message-ID and size, from the headers fetched above; the headers are read first, so size never needs ENVELOPE. */
+    static MessageIdentity headerIdentity(Message m) throws MessagingException {
+        String id = messageId(m);
+        return new MessageIdentity(MessageIdentity.normalizeId(id), m.getSize(), null);
+    }
+
+    static String messageId(Message m) throws MessagingException {
+        return first(m.getHeader("Message-ID"));
+    }
+
+    static byte[] raw(Message m) throws MessagingException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, m.getSize()));
+        try {
+            m.writeTo(out);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read message: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String first(String[] values) {
+        return values == null || values.length == 0 ? null : values[0];
     }
 }

@@ -1,7 +1,5 @@
 package org.mailsift.imapwatcher;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +14,12 @@ import jakarta.mail.Message;
 import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
-import jakarta.mail.search.MessageIDTerm;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.mailsift.core.learn.LearnClass;
 import org.mailsift.imapwatcher.JunkMoveDetector.Decision;
-import org.mailsift.imapwatcher.JunkMoveDetector.Sighting;
 import org.mailsift.imapwatcher.LearnRetryPool.LearnTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JunkReconciler {
     private static final Logger log = LoggerFactory.getLogger(JunkReconciler.class);
-    /** Above this many new UIDs in a folder, ask the server to SEARCH for the Message-ID instead of fetching headers. */
-    private static final int SEARCH_THRESHOLD = 200;
-    private static final String MESSAGE_ID = "Message-ID";
 
     private final AccountSettings account;
     private final WatcherSettings settings;
@@ -70,6 +63,7 @@ final class JunkReconciler {
         this.detector = new JunkMoveDetector(settings.spamHeader(), settings.resultHeader());
         this.unreadable = new UnreadableMessages(account.name(), status);
         this.fetcher = new ImapFetcher(account.name(), settings.spamHeader(), settings.resultHeader());
+        this.departureSearch = new DepartureSearch(fetcher, unreadable);
     }
 
     /** What one pass found, for logs and tests. */
@@ -80,6 +74,7 @@ final class JunkReconciler {
     private int expungedHeld;
     /** Reads identities and bodies, in bulk or (after a lost connection) one by one. */
     private final ImapFetcher fetcher;
+    private final DepartureSearch departureSearch;
 
     int expungedHeld() {
         return expungedHeld;
@@ -216,7 +211,7 @@ final class JunkReconciler {
             }
             try {
                 fetcher.readOneByOne(junk, e.getValue(), false);
-                ids.put(e.getKey(), headerIdentity(e.getValue()));
+                ids.put(e.getKey(), ImapFetcher.headerIdentity(e.getValue()));
             } catch (MessageRemovedException gone) {
                 // expunged meanwhile: not part of the baseline
             } catch (MessagingException unreadableNow) {
@@ -270,7 +265,7 @@ final class JunkReconciler {
                 fetcher.readOneByOne(junk, m, true);
                 Decision d = detector.arrivalInJunk(name, first(m.getHeader(settings.spamHeader())),
                         first(m.getHeader(settings.resultHeader())));
-                js.contents().put(uid, headerIdentity(m));
+                js.contents().put(uid, ImapFetcher.headerIdentity(m));
                 if (d.outcome() == JunkMoveDetector.Outcome.OWN_DELIVERY) {
                     status.event("filed into " + name + " by the filter: " + describe(m));
                     unreadable.forget(name, uid);
@@ -294,7 +289,7 @@ final class JunkReconciler {
             try {
                 byte[] raw = bodies.get(uid);
                 if (raw == null) {
-                    raw = raw(m); // not in a batch (see rawBodies): on its own
+                    raw = ImapFetcher.raw(m); // not in a batch (see rawBodies): on its own
                 }
                 MessageIdentity id = MessageIdentity.of(js.contents().get(uid).messageId(), raw);
                 js.contents().put(uid, id);
@@ -309,21 +304,6 @@ final class JunkReconciler {
         }
     }
 
-    /** A message that left Junk, and where it was seen since. */
-    private static final class Departure {
-        final MessageIdentity id;
-        final List<Sighting> sightings = new ArrayList<>();
-        byte[] raw;
-
-        Departure(MessageIdentity id) {
-            this.id = id;
-        }
-
-        boolean foundOutsideTrash() {
-            return sightings.stream().anyMatch(s -> s.role() == FolderRole.ELSEWHERE);
-        }
-    }
-
     /**
      * Learns where {@code gone} went. {@code stillRecorded} are the UIDs still in Junk at this pass's listing: if one of
      * them leaves while the other folders are being looked at, its copy may already lie below the UIDNEXT just read, so
@@ -331,7 +311,7 @@ final class JunkReconciler {
      */
     private void departures(IMAPStore store, IMAPFolder junk, List<MessageIdentity> gone, Set<Long> stillRecorded)
             throws MessagingException {
-        List<Departure> departures = gone.stream().map(Departure::new).toList();
+        List<DepartureSearch.Departure> departures = gone.stream().map(DepartureSearch.Departure::new).toList();
         FolderRole.Roles roles = roles(junk);
         // which folders grew since the last look (STATUS over the Junk connection); look outside Trash first
         record Grown(FolderRole.Folder folder, long fromUid, long toUid) {
@@ -352,10 +332,10 @@ final class JunkReconciler {
             junk.close(false); // hands its connection to the searches below
             try {
                 for (Grown g : grown) {
-                    if (departures.stream().allMatch(Departure::foundOutsideTrash)) {
+                    if (departures.stream().allMatch(DepartureSearch.Departure::foundOutsideTrash)) {
                         break;
                     }
-                    search(store, g.folder(), roles.of(g.folder().fullName()), g.fromUid(), g.toUid(), departures);
+                    departureSearch.search(store, g.folder(), roles.of(g.folder().fullName()), g.fromUid(), g.toUid(), departures);
                 }
             } finally {
                 junk.open(Folder.READ_ONLY);
@@ -369,7 +349,7 @@ final class JunkReconciler {
         } else {
             seen.forEach((folder, st) -> state.folderOrCreate(folder, st.uidvalidity, st.uidnext, 0).update(st.uidvalidity, st.uidnext, 0));
         }
-        for (Departure d : departures) {
+        for (DepartureSearch.Departure d : departures) {
             Decision decision = detector.departureFromJunk(d.sightings);
             String what = describe(d.id);
             switch (decision.outcome()) {
@@ -377,63 +357,6 @@ final class JunkReconciler {
                 case TRASHED -> status.event("moved from " + junk.getFullName() + " to " + decision.folder() + ", not learned: " + what);
                 default -> status.event("deleted from " + junk.getFullName() + ", not learned: " + what);
             }
-        }
-    }
-
-    private void search(IMAPStore store, FolderRole.Folder f, FolderRole role, long fromUid, long toUid,
-                        List<Departure> departures) throws MessagingException {
-        IMAPFolder folder = (IMAPFolder) store.getFolder(f.fullName());
-        folder.open(Folder.READ_ONLY);
-        try {
-            Message[] range = folder.getMessagesByUID(fromUid, toUid);
-            List<Message> present = new ArrayList<>();
-            for (Message m : range) {
-                if (m != null) {
-                    present.add(m);
-                }
-            }
-            if (present.isEmpty()) {
-                return;
-            }
-            Message[] candidates = present.toArray(Message[]::new);
-            for (Departure d : departures) {
-                if (d.foundOutsideTrash() || d.id.equals(MessageIdentity.UNKNOWN)) {
-                    continue;
-                }
-                Message[] pool = candidates;
-                if (candidates.length > SEARCH_THRESHOLD && d.id.messageId() != null) {
-                    pool = folder.search(new MessageIDTerm(d.id.messageId()), candidates);
-                }
-                fetcher.identities(folder, pool, false);
-                for (Message m : pool) {
-                    long uid = folder.getUID(m);
-                    if (unreadable.givenUp(f.fullName(), uid)) {
-                        continue;
-                    }
-                    try {
-                        fetcher.readOneByOne(folder, m, false);
-                        if (!headerIdentity(m).sameMessage(d.id)) {
-                            continue;
-                        }
-                        if (role == FolderRole.ELSEWHERE) {
-                            byte[] raw = raw(m);
-                            if (!MessageIdentity.of(messageId(m), raw).sameMessage(d.id)) {
-                                continue; // same Message-ID and size, different bytes: another copy, not our message
-                            }
-                            d.raw = raw;
-                        }
-                    } catch (MessageRemovedException gone) {
-                        continue;
-                    } catch (MessagingException unreadableNow) {
-                        unreadable.failed(f.fullName(), uid, unreadableNow); // cannot be ours, as far as we can tell
-                        continue;
-                    }
-                    d.sightings.add(new Sighting(f.fullName(), role));
-                    break;
-                }
-            }
-        } finally {
-            folder.close(false);
         }
     }
 
@@ -450,28 +373,8 @@ final class JunkReconciler {
         learn.accept(new LearnTask(status, cls, raw, user, what, System.nanoTime()));
     }
 
-    /** Message-ID and size, from the headers fetched above; the headers are read first, so size never needs ENVELOPE. */
-    private static MessageIdentity headerIdentity(Message m) throws MessagingException {
-        String id = messageId(m);
-        return new MessageIdentity(MessageIdentity.normalizeId(id), m.getSize(), null);
-    }
-
-    private static String messageId(Message m) throws MessagingException {
-        return first(m.getHeader(MESSAGE_ID));
-    }
-
-    static byte[] raw(Message m) throws MessagingException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, m.getSize()));
-        try {
-            m.writeTo(out);
-        } catch (IOException e) {
-            throw new MessagingException("cannot read message: " + e.getMessage(), e);
-        }
-        return out.toByteArray();
-    }
-
     private static String describe(Message m) throws MessagingException {
-        String id = MessageIdentity.normalizeId(messageId(m));
+        String id = MessageIdentity.normalizeId(ImapFetcher.messageId(m));
         return id != null ? id : "(no Message-ID, " + m.getSize() + " bytes)";
     }
 
