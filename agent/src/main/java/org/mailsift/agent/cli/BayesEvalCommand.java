@@ -18,11 +18,12 @@ import org.mailsift.scanner.store.redis.RedisBayesStore;
 
 /**
  * {@code mailsift bayes-eval CORPUS}: the Bayes accuracy and speed benchmark. CORPUS has {@code ham/} and
- * {@code spam/}; each class is split 50/50 (shuffled with a fixed seed, and/or chronologically by file name), the
- * classifier learns the first half through the real learner and scores the rest. Prints a Markdown table:
- * (1-AUC)%, ham and spam misclassified at the product's decision point (BAYES_SPAM fires: p &gt; 0.55), spam missed at &lt;= 0.1% and &lt;= 1% ham misclassified, and
- * learn/classify messages per second (files read and parsed inside the timing) for the embedded store (a fresh
- * temporary one) and, with {@code --redis}, a Redis server whose Bayes keys are cleared first.
+ * {@code spam/}; each class is split 50/50 (as Python's random.Random(seed).shuffle does, and/or chronologically by
+ * file name), the classifier learns the first half through the real learner and scores the rest. Prints a Markdown
+ * table: (1-AUC)%, ham and spam where BAYES_SPAM fires (p &gt; 0.55) or not, spam missed at &lt;= 0.1% and &lt;= 1%
+ * ham, and learn/classify messages per second (files read and parsed inside the timing) for the embedded store (a
+ * fresh temporary one) and, with {@code --redis}, a Redis server whose Bayes keys are cleared first; then the action
+ * table of the full engine with the configured weights (with {@code --seeds N} only that, over seeds 1..N).
  */
 public final class BayesEvalCommand implements CliCommand {
     @Override
@@ -88,8 +89,8 @@ public final class BayesEvalCommand implements CliCommand {
         org.mailsift.scanner.bayes.Tokenizer t = new org.mailsift.scanner.bayes.Tokenizer(
                 org.mailsift.scanner.bayes.TokenizerSettings.defaults());
         warm.train().stream().limit(1500).forEach(s -> t.tokenize(MessageParser.parse(s.read())).digest());
-        io.out().println("Misclassified/missed are at the product's decision point: BAYES_SPAM fires at p > "
-                + BayesEvaluation.DECISION_POINT + " (Bayes alone never reaches add_header: at most 5.1 of 6 points).");
+        io.out().println("Misclassified/missed count where BAYES_SPAM fires: p > "
+                + BayesEvaluation.DECISION_POINT + " (calibrated p; its score stays small below p = 0.9: the action table below is what users see).");
         io.out().println(BayesEvaluation.Report.header().replace("| variant |", "| split |"));
         for (boolean chrono : chronological) {
             Corpus c = Corpus.split(corpus, chrono, seed);

@@ -19,11 +19,10 @@ import org.mailsift.scanner.bayes.eval.EvaluationMetrics;
 /**
  * The accuracy and speed benchmark behind {@code mailsift bayes-eval}: train once on the training half (through the
  * real learner, so the learned cache and the probability guard act as in production), then score the test half.
- * Ranking measures use the full-precision probability. "Misclassified at the default decision point" is the product's
- * own decision: BAYES_SPAM fires when p &gt; 0.55 (Rspamd's min_prob_strength 0.05, see {@link BayesRule}). Bayes alone
- * never reaches an action (BAYES_SPAM's runtime score 5.1 * ((p - 0.5) * 2)^8 stays below add_header's 6), so the
- * symbol firing is the only decision Bayes makes by itself: a ham with BAYES_SPAM is a ham Bayes misclassified, a
- * spam without it is a spam Bayes missed.
+ * Ranking measures use the classifier's statistic at full precision (the calibrated probability rounds to 0 or 1 at
+ * the extremes). "Misclassified at the decision point" counts where BAYES_SPAM fires at all (p &gt; 0.55, Rspamd's
+ * min_prob_strength 0.05, see {@link BayesRule}); what the user sees, the action, is measured by
+ * {@link org.mailsift.scanner.eval.ActionEvaluation}.
  */
 public final class BayesEvaluation {
 
