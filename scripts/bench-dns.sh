@@ -10,7 +10,7 @@
 # Needs root (dnsmasq), dnsmasq-base, a built ./mailsift, and the corpus (MAILSIFT_CORPUS, default ../shared/corpus/sa).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-CORPUS=${MAILSIFT_CORPUS:-$root/../shared/corpus/sa}
+CORPUS=${MAILSIFT_CORPUS:-/work/shared/corpus/sa}
 SECS=${SECONDS_PER_RUN:-10}; THREADS=${THREADS:-$(nproc)}
 [ -d "$CORPUS/ham" ] || { echo "bench-dns: SKIP (no corpus at $CORPUS)"; exit 0; }
 command -v dnsmasq >/dev/null || { echo "bench-dns: apt-get install dnsmasq-base" >&2; exit 1; }

@@ -23,6 +23,8 @@ final class NameserverHealth {
     private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
     private final AtomicLong downUntilNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean down;
+    private volatile long lastWarnNanos;
+    private volatile boolean warnedOnce;
 
     private NameserverHealth(InetSocketAddress address) {
         this.address = address;
@@ -41,7 +43,7 @@ final class NameserverHealth {
         consecutiveTimeouts.set(0);
         if (down) {
             down = false;
-            LOG.info("DNS: nameserver {} answers again", text());
+            LOG.debug("DNS: nameserver {} answers again", text());
         }
     }
 
@@ -51,7 +53,10 @@ final class NameserverHealth {
             boolean wasDown = down;
             downUntilNanos.set(nowNanos + reviveTime.toNanos());
             down = true;
-            if (!wasDown) {
+            // once per revive period: a server that flaps under load must not flood the log
+            if (!wasDown && (!warnedOnce || nowNanos - lastWarnNanos >= reviveTime.toNanos())) {
+                warnedOnce = true;
+                lastWarnNanos = nowNanos;
                 LOG.warn("DNS: nameserver {} did not answer {} queries in a row; DNS checks fail at once (their DNSFAIL "
                         + "symbols) and it is tried again every {}s. Use a local recursive resolver, not a public one",
                         text(), n, reviveTime.toSeconds());

@@ -13,11 +13,34 @@ import com.google.common.net.InternetDomainName;
  * compiled into Guava.
  */
 public final class PublicSuffix {
+    /** Answers by host: mail repeats the same domains all day, and a list lookup costs microseconds. Bounded. */
+    private static final int MEMO_SIZE = 20_000;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> REGISTRABLE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> HAS_SUFFIX =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private PublicSuffix() {
     }
 
     /** The registrable domain of {@code host} (ASCII, lower case), or empty for IPs, public suffixes and bad names. */
     public static Optional<String> registrableDomain(String host) {
+        if (host == null || host.length() > 1024) {
+            return Optional.empty();
+        }
+        Optional<String> known = REGISTRABLE.get(host);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> computed = computeRegistrable(host);
+        if (REGISTRABLE.size() >= MEMO_SIZE) {
+            REGISTRABLE.clear();
+        }
+        REGISTRABLE.put(host, computed);
+        return computed;
+    }
+
+    private static Optional<String> computeRegistrable(String host) {
         Optional<String> ascii = toAscii(host);
         if (ascii.isEmpty()) {
             return Optional.empty();
@@ -35,6 +58,22 @@ public final class PublicSuffix {
 
     /** Whether {@code host} ends in a known public suffix (a real TLD), i.e. looks like an Internet name. */
     public static boolean hasPublicSuffix(String host) {
+        if (host == null || host.length() > 1024) {
+            return false;
+        }
+        Boolean known = HAS_SUFFIX.get(host);
+        if (known != null) {
+            return known;
+        }
+        boolean computed = computeHasSuffix(host);
+        if (HAS_SUFFIX.size() >= MEMO_SIZE) {
+            HAS_SUFFIX.clear();
+        }
+        HAS_SUFFIX.put(host, computed);
+        return computed;
+    }
+
+    private static boolean computeHasSuffix(String host) {
         Optional<String> ascii = toAscii(host);
         if (ascii.isEmpty()) {
             return false;

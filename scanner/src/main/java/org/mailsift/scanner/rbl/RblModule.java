@@ -150,12 +150,12 @@ public final class RblModule implements AsyncRule {
                             InetAddress a = IpAddresses.parse(h.host());
                             added = !l.noIp() && a != null && !IpAddresses.isLocal(a) && ip(l, a, check, out);
                         } else {
-                            added = name(l, h.registrable(), false, check, out);
+                            added = checkedName(l, h.registrable(), check, out);
                             // one label below the registrable domain too: lists such as SURBL and URIBL list
                             // subdomains of shared hosts (their test points test.surbl.org, test.uribl.com)
                             String sub = oneLabelBelow(h.host(), h.registrable());
                             if (added && sub != null) {
-                                name(l, sub, false, check, out);
+                                checkedName(l, sub, check, out);
                             }
                         }
                         n += added ? 1 : 0;
@@ -225,6 +225,15 @@ public final class RblModule implements AsyncRule {
         return true;
     }
 
+    /** A name already in ASCII with a public suffix (from the URL extractor or the Public Suffix List). */
+    private static boolean checkedName(RblList l, String name, RblList.Check check, Map<String, Request> out) {
+        if (!l.whitelist().domains().isEmpty() && l.whitelist().containsDomain(name)) {
+            return false;
+        }
+        add(out, l, name, name, check);
+        return true;
+    }
+
     private static void email(RblList l, String address, RblList.Check check, Map<String, Request> out) {
         int at = address.lastIndexOf('@');
         if (at <= 0) {
@@ -233,7 +242,7 @@ public final class RblModule implements AsyncRule {
         String user = address.substring(0, at).toLowerCase(Locale.ROOT);
         String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
         if (l.emailsDomainonly()) {
-            PublicSuffix.registrableDomain(domain).ifPresent(d -> name(l, d, false, check, out));
+            PublicSuffix.registrableDomain(domain).ifPresent(d -> checkedName(l, d, check, out));
             return;
         }
         if (l.whitelist().containsDomain(domain)) {

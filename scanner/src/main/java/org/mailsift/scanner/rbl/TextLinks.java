@@ -73,6 +73,10 @@ final class TextLinks {
                 return;
             }
         }
+        String tld = host.substring(host.lastIndexOf('.') + 1);
+        if (tld.length() < 2 || !(tld.chars().allMatch(Character::isLetter) || tld.regionMatches(true, 0, "xn--", 0, 4))) {
+            return; // "e.g", "v2.0", "x.1": no top-level domain, no need to ask the Public Suffix List
+        }
         boolean explicit = lower.startsWith("www.") || end < w.length() && w.charAt(end) == '/';
         if (!explicit && UrlExtractor.fileLike(host)) {
             return;
