@@ -315,6 +315,6 @@ class DovecotJunkMoveAcceptanceTest {
             assertThat(a.lastEvent()).contains("learned spam");
         });
         assertThat(fixture.metrics.renderPrometheus())
-                .contains("mailsift_imap_watcher_learns_total{account=\"alice\",class=\"spam\",outcome=\"learned\"} 1");
+                .contains("mailsift_imap_watcher_learns_total{account=\"alice\",class=\"spam\",outcome=\"learned\"} 1.0");
     }
 }

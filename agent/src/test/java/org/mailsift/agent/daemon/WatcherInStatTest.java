@@ -123,7 +123,7 @@ class WatcherInStatTest {
                 assertThat(bob.path("state").asText()).isEqualTo("auth_failed");
                 assertThat(bob.path("last_error").asText()).contains("authentication failed for bob");
                 assertThat(get(port, "/metrics"))
-                        .contains("mailsift_imap_watcher_learns_total{account=\"alice\",class=\"spam\",outcome=\"learned\"} 1")
+                        .contains("mailsift_imap_watcher_learns_total{account=\"alice\",class=\"spam\",outcome=\"learned\"} 1.0")
                         .containsPattern("mailsift_imap_watcher_last_event_timestamp_seconds\\{account=\"alice\"} [1-9]")
                         .containsPattern("mailsift_imap_watcher_last_error_timestamp_seconds\\{account=\"bob\"} [1-9]")
                         .containsPattern("mailsift_imap_watcher_account_errors\\{account=\"bob\"} [1-9]");

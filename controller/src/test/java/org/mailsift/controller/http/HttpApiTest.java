@@ -119,7 +119,7 @@ class HttpApiTest {
         assertThat(other.statusCode()).isEqualTo(200);
         assertThat(c.learner.statistics().spamLearns()).isZero();
         assertThat(c.learner.statistics().hamLearns()).isEqualTo(1);
-        assertThat(c.metrics.renderPrometheus()).contains("mailsift_learns_total{class=\"spam\",outcome=\"already_learned\"} 1");
+        assertThat(c.metrics.renderPrometheus()).contains("mailsift_learns_total{class=\"spam\",outcome=\"already_learned\"} 1.0");
     }
 
     @Test
@@ -194,9 +194,10 @@ class HttpApiTest {
         String metrics = get(c.normalPort(), "/metrics").body();
 
         assertThat(metrics)
-                .contains("mailsift_scans_total{action=\"add header\",source=\"http\"} 1")
-                .contains("mailsift_scans_total{action=\"reject\",source=\"http\"} 1")
-                .contains("mailsift_scan_duration_seconds_count 2");
+                .contains("mailsift_scans_total{action=\"add header\",source=\"http\"} 1.0")
+                .contains("mailsift_scans_total{action=\"reject\",source=\"http\"} 1.0")
+                .contains("mailsift_scan_duration_seconds_count 2")
+                .contains("# TYPE jvm_memory_used_bytes gauge");
     }
 
     @Test

@@ -1,28 +1,42 @@
 package org.mailsift.core.metrics;
 
-import java.util.ArrayList;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Process-wide counters and histograms, rendered in Prometheus text format by the controller's /metrics.
- * Hand-written (a few dozen lines) rather than pulling in a metrics library for a handful of series.
- * Series are identified by name plus an ordered label string, e.g. {@code counter("mailsift_scans_total", "action", "reject")}.
+ * Process-wide counters, gauges and histograms, served as Prometheus text by the controller's /metrics.
+ * The Prometheus client library (io.prometheus:prometheus-metrics-core, -exposition-textformats and
+ * -instrumentation-jvm) replaces the hand-written store and renderer this class used to be: it owns the
+ * series, the escaping and the exposition format, and adds the standard jvm_ and process_ families.
+ * This class only keeps mailsift's call style, where a series is a name plus label name/value pairs,
+ * e.g. {@code increment("mailsift_scans_total", "action", "reject")}; a family is registered on first use
+ * with the label names of that call and the text given to {@link #describe}.
  */
 public final class Metrics {
-    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
-    private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
-    private final Map<String, String> help = new ConcurrentHashMap<>();
-
     /** Scan latency buckets in seconds. */
     public static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Map<String, String> help = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
+    private final Map<String, Map<List<String>, AtomicLong>> gauges = new ConcurrentHashMap<>();
 
     public void describe(String name, String text) {
         help.put(name, text);
@@ -33,118 +47,98 @@ public final class Metrics {
     }
 
     public void add(String name, long delta, String... labels) {
-        counters.computeIfAbsent(key(name, labels), k -> new LongAdder()).add(delta);
+        Counter counter = counters.computeIfAbsent(name, n -> withHelp(Counter.builder(), n)
+                .labelNames(labelNames(labels)).register(registry));
+        if (labels.length == 0) {
+            counter.inc(delta);
+        } else {
+            counter.labelValues(labelValues(labels)).inc(delta);
+        }
     }
 
+    /** The current value of one counter series, 0 if it was never incremented (without creating it). */
     public long counterValue(String name, String... labels) {
-        LongAdder a = counters.get(key(name, labels));
-        return a == null ? 0 : a.sum();
+        Counter counter = counters.get(name);
+        if (counter == null) {
+            return 0;
+        }
+        Labels wanted = Labels.of(labelNames(labels), labelValues(labels));
+        for (CounterSnapshot.CounterDataPointSnapshot p : counter.collect().getDataPoints()) {
+            if (p.getLabels().equals(wanted)) {
+                return (long) p.getValue();
+            }
+        }
+        return 0;
     }
 
+    /** A gauge series the caller sets or moves; the library reads it at each scrape. */
     public AtomicLong gauge(String name, String... labels) {
-        return gauges.computeIfAbsent(key(name, labels), k -> new AtomicLong());
+        Map<List<String>, AtomicLong> series = gauges.computeIfAbsent(name, n -> {
+            Map<List<String>, AtomicLong> values = new ConcurrentHashMap<>();
+            withHelp(GaugeWithCallback.builder(), n).labelNames(labelNames(labels))
+                    .callback(cb -> values.forEach((v, g) -> cb.call(g.get(), v.toArray(String[]::new))))
+                    .register(registry);
+            return values;
+        });
+        return series.computeIfAbsent(List.of(labelValues(labels)), v -> new AtomicLong());
     }
 
     public void observe(String name, double value, String... labels) {
-        histograms.computeIfAbsent(key(name, labels), k -> new Histogram(LATENCY_BUCKETS)).observe(value);
-    }
-
-    /** Prometheus text exposition format 0.0.4. */
-    public String renderPrometheus() {
-        StringBuilder sb = new StringBuilder();
-        Map<String, List<String>> byName = new TreeMap<>();
-        counters.forEach((k, v) -> byName.computeIfAbsent(baseName(k), n -> new ArrayList<>()).add(k + " " + v.sum()));
-        gauges.forEach((k, v) -> byName.computeIfAbsent(baseName(k), n -> new ArrayList<>()).add(k + " " + v.get()));
-        for (Map.Entry<String, List<String>> e : byName.entrySet()) {
-            String type = counters.keySet().stream().anyMatch(k -> baseName(k).equals(e.getKey())) ? "counter" : "gauge";
-            header(sb, e.getKey(), type);
-            e.getValue().stream().sorted().forEach(line -> sb.append(line).append('\n'));
-        }
-        Map<String, List<Map.Entry<String, Histogram>>> hByName = new TreeMap<>();
-        histograms.entrySet().forEach(e -> hByName.computeIfAbsent(baseName(e.getKey()), n -> new ArrayList<>()).add(e));
-        for (Map.Entry<String, List<Map.Entry<String, Histogram>>> e : hByName.entrySet()) {
-            header(sb, e.getKey(), "histogram");
-            for (Map.Entry<String, Histogram> h : e.getValue()) {
-                h.getValue().render(e.getKey(), labelsOf(h.getKey()), sb);
-            }
-        }
-        return sb.toString();
-    }
-
-    private void header(StringBuilder sb, String name, String type) {
-        String text = help.get(name);
-        if (text != null) {
-            sb.append("# HELP ").append(name).append(' ').append(text).append('\n');
-        }
-        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    static String key(String name, String... labels) {
+        Histogram histogram = histograms.computeIfAbsent(name, n -> withHelp(Histogram.builder(), n)
+                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames(labelNames(labels)).register(registry));
         if (labels.length == 0) {
-            return name;
+            histogram.observe(value);
+        } else {
+            histogram.labelValues(labelValues(labels)).observe(value);
         }
-        StringBuilder sb = new StringBuilder(name).append('{');
-        for (int i = 0; i + 1 < labels.length; i += 2) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(labels[i]).append("=\"").append(escape(labels[i + 1])).append('"');
-        }
-        return sb.append('}').toString();
     }
 
-    private static String escape(String v) {
-        return v == null ? "" : v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    /** Prometheus text exposition format 0.0.4: mailsift's families, then the JVM's. */
+    public String renderPrometheus() {
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        for (MetricSnapshot s : registry.scrape()) {
+            all.metricSnapshot(s);
+        }
+        for (MetricSnapshot s : JvmRegistry.INSTANCE.scrape()) {
+            all.metricSnapshot(s);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            PrometheusTextFormatWriter.create().write(out, all.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static String baseName(String key) {
-        int i = key.indexOf('{');
-        return i < 0 ? key : key.substring(0, i);
+    private <B extends io.prometheus.metrics.core.metrics.MetricWithFixedMetadata.Builder<B, ?>> B withHelp(B builder, String name) {
+        builder.name(name);
+        String text = help.get(name);
+        return text == null ? builder : builder.help(text);
     }
 
-    private static String labelsOf(String key) {
-        int i = key.indexOf('{');
-        return i < 0 ? "" : key.substring(i + 1, key.length() - 1);
+    private static String[] labelNames(String... labels) {
+        String[] names = new String[labels.length / 2];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = labels[2 * i];
+        }
+        return names;
     }
 
-    private static final class Histogram {
-        private final double[] bounds;
-        private final LongAdder[] buckets;
-        private final LongAdder count = new LongAdder();
-        private final DoubleAdder sum = new DoubleAdder();
-
-        Histogram(double[] bounds) {
-            this.bounds = bounds;
-            this.buckets = new LongAdder[bounds.length];
-            for (int i = 0; i < bounds.length; i++) {
-                buckets[i] = new LongAdder();
-            }
+    private static String[] labelValues(String... labels) {
+        String[] values = new String[labels.length / 2];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = labels[2 * i + 1] == null ? "" : labels[2 * i + 1];
         }
+        return values;
+    }
 
-        void observe(double v) {
-            for (int i = 0; i < bounds.length; i++) {
-                if (v <= bounds[i]) {
-                    buckets[i].increment();
-                }
-            }
-            count.increment();
-            sum.add(v);
-        }
+    /** One set of JVM collectors per process (they hold MXBean listeners), shared by every Metrics instance. */
+    private static final class JvmRegistry {
+        static final PrometheusRegistry INSTANCE = new PrometheusRegistry();
 
-        void render(String name, String labels, StringBuilder sb) {
-            String sep = labels.isEmpty() ? "" : labels + ",";
-            for (int i = 0; i < bounds.length; i++) {
-                sb.append(name).append("_bucket{").append(sep).append("le=\"").append(fmt(bounds[i])).append("\"} ")
-                        .append(buckets[i].sum()).append('\n');
-            }
-            sb.append(name).append("_bucket{").append(sep).append("le=\"+Inf\"} ").append(count.sum()).append('\n');
-            String l = labels.isEmpty() ? "" : "{" + labels + "}";
-            sb.append(name).append("_sum").append(l).append(' ').append(sum.sum()).append('\n');
-            sb.append(name).append("_count").append(l).append(' ').append(count.sum()).append('\n');
-        }
-
-        private static String fmt(double d) {
-            return String.format(Locale.ROOT, "%s", d);
+        static {
+            JvmMetrics.builder().register(INSTANCE);
         }
     }
 }
