@@ -256,7 +256,7 @@ set_learn_target() { # daemon name | none
         # the daemon's own learn spool (DATADIR/spool), which its spool drainer empties: a learn the controller
         # could not take in time is learned later, as in production
         local spool=${DBDIR[$1]}/spool
-        mkdir -p "$spool/new" "$spool/tmp"; chown -R mail:mail "$spool"
+        mkdir -p "$spool/new" "$spool/tmp"; chown mail:mail "$spool" "$spool/new" "$spool/tmp"   # not work/: the daemon drains through its own
         printf 'MAILSIFT_PASSWORD=%s\n' "$LEARN_PASSWORD" > "$D/learn.env"; chown mail:mail "$D/learn.env"; chmod 0600 "$D/learn.env"
         cat > "$D/sieve-pipe/mailsift-learn.new" <<SH
 #!/bin/sh
