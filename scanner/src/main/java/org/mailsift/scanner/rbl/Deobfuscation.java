@@ -23,6 +23,12 @@ final class Deobfuscation {
         int replaced = 0;
         outer:
         for (int i = 0; i < text.length(); ) {
+            char c = text.charAt(i);
+            if (c != 'h' && c != 'H' && c != '[' && c != '(' && c != '{') {
+                sb.append(c);
+                i++;
+                continue;
+            }
             for (String[] r : REPLACEMENTS) {
                 if (text.regionMatches(true, i, r[0], 0, r[0].length())) {
                     sb.append(r[1]);

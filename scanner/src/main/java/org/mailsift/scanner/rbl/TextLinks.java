@@ -20,10 +20,13 @@ final class TextLinks {
                 i++;
             }
             int start = i;
+            boolean linkish = false; // only words with '.', '@' or ':' can be links: skip the others without copying
             while (i < n && !isSeparator(text.charAt(i))) {
+                char c = text.charAt(i);
+                linkish |= c == '.' || c == '@' || c == ':';
                 i++;
             }
-            if (i > start) {
+            if (linkish && i > start) {
                 word(trim(text.substring(start, i)), out);
             }
         }
