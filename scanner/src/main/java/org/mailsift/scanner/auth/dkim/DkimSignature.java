@@ -113,7 +113,7 @@ public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash,
         return Long.parseLong(v);
     }
 
-    static byte[] base64(String v, String tag) throws TagList.MalformedTagsException {
+    public static byte[] base64(String v, String tag) throws TagList.MalformedTagsException {
         try {
             return Base64.getDecoder().decode(TagList.noWhitespace(v));
         } catch (IllegalArgumentException e) {
@@ -121,11 +121,11 @@ public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash,
         }
     }
 
-    static boolean isDomain(String d) {
+    public static boolean isDomain(String d) {
         return d.length() <= 253 && d.matches("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
     }
 
-    static boolean isSelector(String s) {
+    public static boolean isSelector(String s) {
         return s.length() <= 253 && s.matches("[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?");
     }
 
