@@ -33,7 +33,8 @@ public final class Commands {
                 new BenchCommand(),
                 new BayesEvalCommand(),
                 new FitScoresCommand(),
-                new PwCommand()
+                new PwCommand(),
+                new DkimKeygenCommand()
         );
     }
 
