@@ -11,6 +11,7 @@ import org.mailsift.core.dns.DnsResolver;
 import org.mailsift.core.dns.DnsSettings;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.scan.HeaderContributor;
+import org.mailsift.scanner.auth.AuthModule;
 import org.mailsift.scanner.hfilter.HostnameModule;
 import org.mailsift.scanner.hfilter.HostnameSettings;
 import org.mailsift.scanner.rbl.RblModule;
@@ -44,12 +45,22 @@ public final class EngineFactory {
      */
     public static ScanEngine create(ConfigSource config, List<Rule> extraRules, List<HeaderContributor> headerContributors,
                                     DnsResolver resolver) {
+        EngineSettings settings = EngineSettings.from(config);
         List<Rule> rules = new ArrayList<>(extraRules);
         if (resolver.isEnabled()) {
             rules.addAll(networkRules(config));
         }
-        return create(EngineSettings.from(config), rules, headerContributors, Clock.systemUTC(), resolver,
-                DnsSettings.from(config).budget());
+        // email authentication (spf/dkim/dmarc/arc.conf, dkim_signing.conf): its checks stay silent without a
+        // resolver, but signing works everywhere (filter, deliver); signing and sealing run last
+        AuthModule auth = AuthModule.from(config, settings.options().localAddrs(), hostname(settings));
+        rules.addAll(auth.rules());
+        List<HeaderContributor> contributors = new ArrayList<>(headerContributors);
+        contributors.addAll(auth.headerContributors());
+        return create(settings, rules, contributors, Clock.systemUTC(), resolver, DnsSettings.from(config).budget());
+    }
+
+    static String hostname(EngineSettings settings) {
+        return settings.milterHeaders().hostname() != null ? settings.milterHeaders().hostname() : localHostname();
     }
 
     /** The checks that ask DNS: DNS lists (rbl.conf) and hostname checks (hfilter.conf). */
@@ -79,8 +90,7 @@ public final class EngineFactory {
                                     Clock clock, DnsResolver resolver, Duration dnsBudget) {
         List<Rule> rules = new ArrayList<>(StandardRules.create(settings.options(), clock));
         rules.addAll(extraRules);
-        String host = settings.milterHeaders().hostname() != null ? settings.milterHeaders().hostname() : localHostname();
-        return new ScanEngine(rules, headerContributors, settings, ParseLimits.DEFAULT, host, resolver, dnsBudget);
+        return new ScanEngine(rules, headerContributors, settings, ParseLimits.DEFAULT, hostname(settings), resolver, dnsBudget);
     }
 
     /** This machine's name, as Rspamd's X-Rspamd-Server (no DNS lookup: the kernel's host name). */
