@@ -11,14 +11,15 @@ import org.mailsift.scanner.settings.CidrSet;
 
 /**
  * Email authentication as the engine plugs it in: the checks on incoming mail (one async rule adding symbols and
- * Authentication-Results) and DKIM signing of outgoing mail (a header contributor).
+ * Authentication-Results) DKIM signing of outgoing mail and ARC sealing of forwarded mail (header contributors, in that order).
  */
 public record AuthModule(List<Rule> rules, List<HeaderContributor> headerContributors) {
 
     public static AuthModule from(ConfigSource config, CidrSet localAddrs, String hostname) {
         AuthSettings checks = AuthSettings.from(config);
         DkimSigning signing = new DkimSigning(DkimSigningSettings.from(config, "dkim_signing"));
+        DkimSigning sealing = new DkimSigning(DkimSigningSettings.from(config, "arc"));
         return new AuthModule(List.of(new AuthRule(checks, hostname)),
-                List.of(new DkimSignatureHeader(signing, localAddrs)));
+                List.of(new DkimSignatureHeader(signing, localAddrs), new ArcSealHeaders(sealing, localAddrs)));
     }
 }

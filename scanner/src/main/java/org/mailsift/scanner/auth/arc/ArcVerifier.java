@@ -32,7 +32,7 @@ public final class ArcVerifier {
     }
 
     /** One ARC set's three fields. */
-    record ArcSet(RawMessage.Field seal, RawMessage.Field signature, RawMessage.Field results) {
+    public record ArcSet(RawMessage.Field seal, RawMessage.Field signature, RawMessage.Field results) {
     }
 
     /** A parsed ARC-Seal. */
@@ -61,7 +61,7 @@ public final class ArcVerifier {
     }
 
     /** The sets in instance order (index 0 = i=1), or an INVALID result. */
-    static Object collect(RawMessage message) {
+    public static Object collect(RawMessage message) {
         List<RawMessage.Field> seals = message.fields("ARC-Seal");
         List<RawMessage.Field> sigs = message.fields("ARC-Message-Signature");
         List<RawMessage.Field> results = message.fields("ARC-Authentication-Results");
@@ -175,7 +175,7 @@ public final class ArcVerifier {
      * What ARC-Seal {@code upTo} signs: every set 1..upTo as AAR, AMS, AS (relaxed), the last seal without its b=
      * value and without the final CRLF. {@code newSeal} replaces set upTo's seal text when sealing.
      */
-    static byte[] sealInput(List<ArcSet> sets, int upTo, String newSeal) {
+    public static byte[] sealInput(List<ArcSet> sets, int upTo, String newSeal) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Canonicalization c = Canonicalization.RELAXED;
         for (int i = 0; i < upTo; i++) {

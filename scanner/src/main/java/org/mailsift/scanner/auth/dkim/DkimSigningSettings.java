@@ -33,6 +33,7 @@ public record DkimSigningSettings(boolean enabled, String path, String selector,
     }
 
     public static final String DEFAULT_PATH = "/var/lib/mailsift/dkim/$domain.$selector.key";
+    public static final String ARC_PATH = "/var/lib/mailsift/arc/$domain.$selector.key";
     private static final Set<String> KNOWN = Set.of("enabled", "path", "selector", "use_domain", "use_esld",
             "sign_authenticated", "sign_local", "sign_inbound", "allow_username_mismatch", "allow_hdrfrom_mismatch",
             "allow_hdrfrom_multiple", "try_fallback", "sign_headers", "expire", "domain",
@@ -48,7 +49,9 @@ public record DkimSigningSettings(boolean enabled, String path, String selector,
             s = s.getObject(name).orElse(s);
         }
         s.warnUnknown(name + ".conf", KNOWN, config::warn);
-        String useDomain = s.getString("use_domain", "header").toLowerCase(Locale.ROOT);
+        boolean arc = name.equals("arc");
+        // Rspamd's arc module seals what it forwards: inbound mail, as the recipient's domain, whatever the sender
+        String useDomain = s.getString("use_domain", arc ? "recipient" : "header").toLowerCase(Locale.ROOT);
         if (!Set.of("header", "envelope", "auth", "recipient").contains(useDomain)) {
             throw new ConfigException(s.get("use_domain").orElseThrow().position(),
                     "use_domain must be header, envelope, auth or recipient");
@@ -62,13 +65,12 @@ public record DkimSigningSettings(boolean enabled, String path, String selector,
                         s.getString("selector", "dkim")), entry.getString("path", s.getString("path", DEFAULT_PATH))));
             }
         }
-        // Rspamd's arc module signs inbound (forwarded) mail by default; dkim_signing does not
-        boolean inboundDefault = name.equals("arc");
-        return new DkimSigningSettings(s.getBoolean("enabled", true), s.getString("path", DEFAULT_PATH),
-                s.getString("selector", name.equals("arc") ? "arc" : "dkim"), useDomain, s.getBoolean("use_esld", true),
+        return new DkimSigningSettings(s.getBoolean("enabled", !arc || s.has("path") || s.has("domain")),
+                s.getString("path", arc ? ARC_PATH : DEFAULT_PATH),
+                s.getString("selector", arc ? "arc" : "dkim"), useDomain, s.getBoolean("use_esld", true),
                 s.getBoolean("sign_authenticated", true), s.getBoolean("sign_local", true),
-                s.getBoolean("sign_inbound", inboundDefault), s.getBoolean("allow_username_mismatch", false),
-                s.getBoolean("allow_hdrfrom_mismatch", false), s.getBoolean("allow_hdrfrom_multiple", false),
+                s.getBoolean("sign_inbound", arc), s.getBoolean("allow_username_mismatch", arc),
+                s.getBoolean("allow_hdrfrom_mismatch", arc), s.getBoolean("allow_hdrfrom_multiple", false),
                 s.getBoolean("try_fallback", true),
                 SignedHeaders.parse(s.getString("sign_headers", SignedHeaders.RSPAMD_DEFAULT)),
                 s.getMillis("expire", 0) / 1000, Map.copyOf(domains));
