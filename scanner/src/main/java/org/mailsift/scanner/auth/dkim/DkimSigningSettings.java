@@ -65,7 +65,7 @@ public record DkimSigningSettings(boolean enabled, String path, String selector,
                         s.getString("selector", "dkim")), entry.getString("path", s.getString("path", DEFAULT_PATH))));
             }
         }
-        return new DkimSigningSettings(s.getBoolean("enabled", !arc || s.has("path") || s.has("domain")),
+        return new DkimSigningSettings(s.getBoolean("enabled", true) && (!arc || s.has("path") || s.has("domain")),
                 s.getString("path", arc ? ARC_PATH : DEFAULT_PATH),
                 s.getString("selector", arc ? "arc" : "dkim"), useDomain, s.getBoolean("use_esld", true),
                 s.getBoolean("sign_authenticated", true), s.getBoolean("sign_local", true),
