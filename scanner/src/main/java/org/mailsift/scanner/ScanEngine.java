@@ -172,9 +172,12 @@ public final class ScanEngine implements MessageScanner {
     private void finishAsync(EngineScanContext ctx, List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending,
                              ParsedMessage message, Envelope env) {
         long waitUntil = System.nanoTime() + ctx.dns().remaining().toNanos() + ASYNC_SLACK.toNanos();
+        // a pre-result of a rule (GTUBE) ends the scan as Rspamd's passthrough does: no network results after it,
+        // finished or not; an action forced by a network result itself (DMARC policy) keeps the others
+        boolean preResult = ctx.forcedAction() != null;
         for (Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>> p : pending) {
             ctx.currentRule = ruleName(p.getKey());
-            if (ctx.forcedAction() != null && !p.getValue().isDone()) {
+            if (preResult) {
                 p.getValue().cancel(false);
                 continue;
             }

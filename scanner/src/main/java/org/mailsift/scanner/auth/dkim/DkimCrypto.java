@@ -108,35 +108,32 @@ public final class DkimCrypto {
 
     /** Signs DKIM's header hash input. Ed25519 signs the SHA-256 digest of it (RFC 8463 section 3). */
     public static byte[] sign(PrivateKey key, String hash, byte[] data) throws GeneralSecurityException {
-        Signature s;
-        if (keyType(key).equals("rsa")) {
-            s = Signature.getInstance(hash.equals("SHA-1") ? "SHA1withRSA" : "SHA256withRSA");
-            s.initSign(key);
-            s.update(data);
-        } else {
-            s = Signature.getInstance("Ed25519");
-            s.initSign(key);
-            s.update(digest("SHA-256", data));
-        }
+        Signature s = signature(key, hash);
+        s.initSign(key);
+        s.update(signedBytes(key, data));
         return s.sign();
     }
 
     public static boolean verify(PublicKey key, String hash, byte[] data, byte[] signature) {
         try {
-            Signature s;
-            if (key.getAlgorithm().equals("RSA")) {
-                s = Signature.getInstance(hash.equals("SHA-1") ? "SHA1withRSA" : "SHA256withRSA");
-                s.initVerify(key);
-                s.update(data);
-            } else {
-                s = Signature.getInstance("Ed25519");
-                s.initVerify(key);
-                s.update(digest("SHA-256", data));
-            }
+            Signature s = signature(key, hash);
+            s.initVerify(key);
+            s.update(signedBytes(key, data));
             return s.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false; // a signature of the wrong size or shape simply does not verify
         }
+    }
+
+    private static Signature signature(java.security.Key key, String hash) throws GeneralSecurityException {
+        if (keyType(key).equals("rsa")) {
+            return Signature.getInstance(hash.equals("SHA-1") ? "SHA1withRSA" : "SHA256withRSA");
+        }
+        return Signature.getInstance("Ed25519");
+    }
+
+    private static byte[] signedBytes(java.security.Key key, byte[] data) {
+        return keyType(key).equals("rsa") ? data : digest("SHA-256", data);
     }
 
     public static byte[] digest(String algorithm, byte[] data) {

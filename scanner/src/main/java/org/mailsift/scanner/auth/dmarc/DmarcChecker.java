@@ -16,10 +16,14 @@ public final class DmarcChecker {
 
     /** Finds the record: at _dmarc.FROM-DOMAIN, else at _dmarc.ORG-DOMAIN. */
     public static CompletableFuture<Discovery> discover(AuthDns dns, String fromDomain) {
-        String org = OrganizationalDomain.of(fromDomain);
+        // the first lookup goes out before the Public Suffix List is consulted (its first use loads it)
         return dns.txt("_dmarc." + fromDomain).thenCompose(a -> {
             Discovery d = Discovery.of(a, fromDomain, false);
-            if (d.status != AuthDns.Status.NONE || org.equals(fromDomain)) {
+            if (d.status != AuthDns.Status.NONE) {
+                return CompletableFuture.completedFuture(d);
+            }
+            String org = OrganizationalDomain.of(fromDomain);
+            if (org.equals(fromDomain)) {
                 return CompletableFuture.completedFuture(d);
             }
             return dns.txt("_dmarc." + org).thenApply(b -> Discovery.of(b, org, true));
