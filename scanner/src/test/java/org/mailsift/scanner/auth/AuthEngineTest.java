@@ -146,7 +146,7 @@ class AuthEngineTest {
         dns.defaultBehaviour(TestDnsServer.Behaviour.SILENT);
         resolver.close();
         DnsSettings d = DnsSettings.DEFAULTS;
-        resolver = new NettyDnsResolver(new DnsSettings(DnsSettings.parseNameservers(dns.address()), Duration.ofMillis(300),
+        resolver = new NettyDnsResolver(new DnsSettings(true, DnsSettings.parseNameservers(dns.address()), Duration.ofMillis(300),
                 d.retransmits(), d.budget(), d.cacheSize(), d.maxErrors(), d.reviveTime()), null);
         long t0 = System.nanoTime();
         ScanResult r = engine(new TestConfig()).scan(signed(MESSAGE).getBytes(StandardCharsets.ISO_8859_1), FROM_OUTSIDE);
