@@ -27,7 +27,7 @@ dnsmasq --keep-in-foreground --port="$port" --listen-address=127.0.0.1 --bind-in
     --host-record=mail.bench.test,203.0.113.7 & dns_pid=$!
 
 cp -r "$root/etc" "$work/etc"
-printf 'dns { nameserver = ["127.0.0.1:%s"]; }\n' "$port" > "$work/etc/local.d/options.inc"
+printf 'dns { nameserver = ["127.0.0.1:%s"]; cache_size = 400000; }\n' "$port" > "$work/etc/local.d/options.inc"
 m="$root/mailsift"
 args=(bench -c "$work/etc" --seconds "$SECS" --threads "$THREADS" --ip 203.0.113.7 --helo mail.bench.test
       --from sender@bench.test "$CORPUS/ham" "$CORPUS/spam")

@@ -44,7 +44,7 @@ public record DnsSettings(boolean enabled, List<InetSocketAddress> nameservers, 
             "sockets", "enable_dnssec", "fake_records");
 
     public static final DnsSettings DEFAULTS = new DnsSettings(true, List.of(), Duration.ofSeconds(1), 2, Duration.ofSeconds(1),
-            16_384, 4, Duration.ofSeconds(60));
+            100_000, 4, Duration.ofSeconds(60));
 
     public DnsSettings {
         nameservers = List.copyOf(nameservers);
