@@ -62,19 +62,12 @@ class ReloadThroughControllerTest {
                 Main.class.getName(), "run", "-c", etc.toString(), "--dbdir", dir.resolve("data").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // wait for exactly what the test needs: the controller answering
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            assertThat(daemon.isAlive()).as("the daemon died: %s", Files.readString(log)).isTrue();
-            try {
-                if (get(controller, "/ping").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as("the controller did not answer within 60 s").isLessThan(end);
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> {
+                    assertThat(daemon.isAlive()).as("the daemon died: %s", Files.readString(log)).isTrue();
+                    return get(controller, "/ping").statusCode() == 200;
+                });
     }
 
     HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

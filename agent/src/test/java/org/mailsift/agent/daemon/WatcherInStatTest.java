@@ -56,13 +56,9 @@ class WatcherInStatTest {
         }
     }
 
-    /** Polls until {@code done} holds (or fails with what it last saw). */
-    private static void await(Duration within, Callable<Boolean> done) throws Exception {
-        long end = System.nanoTime() + within.toNanos();
-        while (!done.call()) {
-            assertThat(System.nanoTime()).as("condition not met within " + within).isLessThan(end);
-            Thread.sleep(50);
-        }
+    /** Polls until {@code done} holds (Awaitility; fails past {@code within}). */
+    private static void await(Duration within, Callable<Boolean> done) {
+        org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(50)).until(done);
     }
 
     interface Check {
@@ -70,19 +66,8 @@ class WatcherInStatTest {
     }
 
     /** Repeats {@code check} until it passes; past {@code within}, fails with what it last saw. */
-    private static void untilAsserted(Duration within, Check check) throws Exception {
-        long end = System.nanoTime() + within.toNanos();
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError notYet) {
-                if (System.nanoTime() > end) {
-                    throw notYet;
-                }
-            }
-            Thread.sleep(50);
-        }
+    private static void untilAsserted(Duration within, Check check) {
+        org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(50)).untilAsserted(check::run);
     }
 
     private static JsonNode account(String stat, String name) throws IOException {
