@@ -182,6 +182,11 @@ public final class ControllerServer implements AutoCloseable {
         return settings;
     }
 
+    /** Request bytes the controller worker holds now (bodies being read or scanned), against its max_inflight. */
+    public long controllerInflightBytes() {
+        return controllerWorker.inflightBytes();
+    }
+
     static String version() {
         String v = ControllerServer.class.getPackage().getImplementationVersion();
         return "mailsift " + (v == null ? "dev" : v);

@@ -2,10 +2,12 @@ package org.mailsift.controller.http;
 
 import org.mailsift.core.config.BindSocket;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.InetSocketAddress;
@@ -36,28 +38,23 @@ class GracefulStopTest {
             .getBytes(StandardCharsets.US_ASCII);
 
     /** Waits until connecting to {@code port} is refused (the server closed its listening socket). */
-    static void awaitRefused(int port) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
+    static void awaitRefused(int port) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
             try (Socket probe = new Socket("127.0.0.1", port)) {
-                assertThat(System.nanoTime()).as("port %d still accepts connections after 10 s", port).isLessThan(end);
+                return false;
             } catch (ConnectException refused) {
-                return;
+                return true;
             }
-            Thread.sleep(20);
-        }
+        });
     }
 
     /** Waits until the normal worker has accepted one connection (the controller's /stat counts them). */
-    static void awaitAccepted(ControllerServer server) throws Exception {
+    static void awaitAccepted(ControllerServer server) {
         int controller = ((InetSocketAddress) server.controllerAddresses().get(0)).getPort();
         HttpRequest stat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller + "/stat")).build();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         HttpClient http = HttpClient.newHttpClient();
-        while (!http.send(stat, HttpResponse.BodyHandlers.ofString()).body().contains("\"connections\":1")) {
-            assertThat(System.nanoTime()).as("the connection was not accepted within 10 s").isLessThan(end);
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> http.send(stat, HttpResponse.BodyHandlers.ofString()).body().contains("\"connections\":1"));
     }
 
     @Test
