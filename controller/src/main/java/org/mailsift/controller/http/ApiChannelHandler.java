@@ -121,7 +121,7 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
-    /** A request is being handled: its reply is not written yet (see {@link ConnectionDrain}). */
+    /** A request is being handled: its reply is not written yet (see {@link org.mailsift.netty.ConnectionDrain}). */
     boolean busy() {
         return busy;
     }

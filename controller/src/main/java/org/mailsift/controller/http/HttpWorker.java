@@ -2,15 +2,10 @@ package org.mailsift.controller.http;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +18,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -42,6 +34,9 @@ import org.mailsift.core.config.BindSocket;
 import org.mailsift.controller.api.Router;
 import org.mailsift.core.net.ByteBudget;
 import org.mailsift.core.net.ConnectionCaps;
+import org.mailsift.netty.CappedAccept;
+import org.mailsift.netty.ConnectionDrain;
+import org.mailsift.netty.Listeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +54,12 @@ public final class HttpWorker implements AutoCloseable {
     private final Runnable onConnection;
     private final List<Channel> channels = new ArrayList<>();
     private final List<SocketAddress> bound = new ArrayList<>();
-    private final ConnectionDrain drain = new ConnectionDrain();
-    private final ConnectionCaps caps;
+    /** A connection whose request is being served is busy: SIGTERM lets it get its answer. */
+    private final ConnectionDrain drain = new ConnectionDrain(ch -> {
+        ApiChannelHandler api = ch.pipeline().get(ApiChannelHandler.class);
+        return api != null && api.busy();
+    });
+    private final CappedAccept accept;
     private final ByteBudget inflight;
 
     public HttpWorker(WorkerSettings settings, Router router, Executor executor, EventLoopGroup group, Runnable onConnection) {
@@ -69,7 +68,8 @@ public final class HttpWorker implements AutoCloseable {
         this.executor = executor;
         this.group = group;
         this.onConnection = onConnection;
-        this.caps = new ConnectionCaps(settings.guards().maxConnections(), settings.guards().maxConnectionsPerIp());
+        this.accept = new CappedAccept(new ConnectionCaps(settings.guards().maxConnections(),
+                settings.guards().maxConnectionsPerIp()), settings.name() + " worker", () -> { });
         this.inflight = new ByteBudget(settings.guards().maxInflightBytes());
     }
 
@@ -79,21 +79,18 @@ public final class HttpWorker implements AutoCloseable {
                 bind(b);
             } catch (Exception e) {
                 close();
-                throw new IOException("worker " + settings.name() + ": cannot listen on " + b.text() + ": " + e.getMessage(), e);
+                throw new IOException("worker " + settings.name() + ": " + e.getMessage(), e);
             }
         }
     }
 
     private void bind(BindSocket b) throws IOException, InterruptedException {
-        Class<? extends ServerChannel> type = b.isUnix() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
-        if (b.isUnix()) {
-            Files.deleteIfExists(b.path());
-        }
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(type)
+        ServerBootstrap sb = new ServerBootstrap().group(group)
+                .option(ChannelOption.SO_BACKLOG, 1024)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (!admitted(ch)) {
+                        if (!accept.admit(ch)) {
                             return;
                         }
                         onConnection.run();
@@ -109,34 +106,10 @@ public final class HttpWorker implements AutoCloseable {
                         p.addLast(new ApiChannelHandler(router, executor));
                     }
                 });
-        if (!b.isUnix()) {
-            sb.option(ChannelOption.SO_REUSEADDR, true).option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true);
-        }
-        Channel ch = sb.bind(b.address()).sync().channel();
-        if (b.isUnix() && b.unixMode() >= 0) {
-            Files.setPosixFilePermissions(b.path(), b.permissions().orElseThrow());
-        }
+        Channel ch = Listeners.bind(sb, b, Optional.empty());
         channels.add(ch);
         bound.add(ch.localAddress());
         LOG.info("{} worker listening on {}", settings.name(), ch.localAddress());
-    }
-
-    /** max_connections and max_connections_per_ip: a connection over a cap is closed before a byte is read. */
-    private boolean admitted(Channel ch) {
-        String peer = ch.remoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
-        ConnectionCaps.Admission admission = caps.admit(peer);
-        if (admission == null) {
-            long refused = caps.refusalsToLog();
-            if (refused > 0) {
-                LOG.warn("{} worker refused {} connection(s) over max_connections ({}) or max_connections_per_ip ({}), latest from {}",
-                        settings.name(), refused, caps.maxTotal(), caps.maxPerPeer(), peer == null ? "a unix socket" : peer);
-            }
-            ch.close();
-            return false;
-        }
-        ch.closeFuture().addListener(f -> admission.release());
-        return true;
     }
 
     /** Request bytes held now by this worker's connections (for tests and /metrics). */
@@ -151,16 +124,7 @@ public final class HttpWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Channel ch : channels) {
-            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            if (ch.localAddress() instanceof UnixDomainSocketAddress u) {
-                try {
-                    Files.deleteIfExists(u.getPath());
-                } catch (IOException e) {
-                    LOG.debug("cannot remove {}: {}", u.getPath(), e.toString());
-                }
-            }
-        }
+        channels.forEach(Listeners::close);
         channels.clear();
         drain.drain(java.time.Duration.ofSeconds(5)); // requests already accepted get their answer (SIGTERM)
     }

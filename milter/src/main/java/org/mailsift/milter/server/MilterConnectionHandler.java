@@ -41,7 +41,7 @@ final class MilterConnectionHandler extends ChannelInboundHandlerAdapter {
     private Future<?> scanFuture;
     private io.netty.util.concurrent.Future<?> scanTimer;
 
-    /** A scan for this connection is running: its verdict is not sent yet (see {@link ConnectionDrain}). */
+    /** A scan for this connection is running: its verdict is not sent yet (see {@link org.mailsift.netty.ConnectionDrain}). */
     boolean scanning() {
         return pendingScan != 0;
     }

@@ -3,23 +3,20 @@ package org.mailsift.milter.server;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import jdk.net.ExtendedSocketOptions;
@@ -32,6 +29,9 @@ import org.mailsift.milter.codec.MilterCommandDecoder;
 import org.mailsift.milter.codec.MilterFrameDecoder;
 import org.mailsift.milter.codec.MilterProtocol;
 import org.mailsift.milter.codec.MilterReplyEncoder;
+import org.mailsift.netty.CappedAccept;
+import org.mailsift.netty.ConnectionDrain;
+import org.mailsift.netty.Listeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +61,12 @@ public final class MilterServer implements AutoCloseable {
     private final MilterReplyEncoder encoder = new MilterReplyEncoder();
     private final List<Channel> listeners = new ArrayList<>();
     private final List<SocketAddress> bound = new ArrayList<>();
-    private final ConnectionDrain drain = new ConnectionDrain();
-    private final ConnectionCaps caps;
+    /** A connection whose scan is running is busy: SIGTERM lets it get its verdict. */
+    private final ConnectionDrain drain = new ConnectionDrain(ch -> {
+        MilterConnectionHandler milter = ch.pipeline().get(MilterConnectionHandler.class);
+        return milter != null && milter.scanning();
+    });
+    private final CappedAccept accept;
     private EventLoopGroup group;
 
     public MilterServer(MilterSettings settings, MessageScanner scanner, Metrics metrics) {
@@ -75,7 +79,8 @@ public final class MilterServer implements AutoCloseable {
         this.metrics = new MilterMetrics(metrics);
         this.scans = new ScanRunner(scanner, settings.maxConcurrentScans());
         this.noReplyWanted = noReplyWanted;
-        this.caps = new ConnectionCaps(settings.limits().maxConnections(), settings.limits().maxConnectionsPerIp());
+        this.accept = new CappedAccept(new ConnectionCaps(settings.limits().maxConnections(),
+                settings.limits().maxConnectionsPerIp()), "milter", this.metrics::refused);
     }
 
     /** Binds every configured socket; returns the bound addresses (a port 0 becomes the real port). */
@@ -108,7 +113,7 @@ public final class MilterServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (!admitted(ch)) {
+                if (!accept.admit(ch)) {
                     return;
                 }
                 Runnable afterRead = quickAck(ch);
@@ -122,42 +127,9 @@ public final class MilterServer implements AutoCloseable {
                         new MilterConnectionHandler(settings, scans, metrics, noReplyWanted, afterRead));
             }
         });
-        if (address.isUnix()) {
-            Files.deleteIfExists(address.path()); // a stale socket from a previous run would make bind fail
-            b.channel(NioServerDomainSocketChannel.class);
-        } else {
-            b.channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true);
-        }
-        var future = b.bind(address.address()).await();
-        if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + address + ": " + future.cause().getMessage(), future.cause());
-        }
-        if (address.isUnix()) {
-            // the MTA runs as another user in the daemon's group (Debian: postfix in group mailsift); others may not
-            // connect unless bind_socket's mode= says so
-            Files.setPosixFilePermissions(address.path(), address.permissions().orElse(DEFAULT_SOCKET_PERMISSIONS));
-        }
-        return future.channel();
-    }
-
-    /** Applies max_connections and max_connections_per_ip: a connection over a cap is closed before any byte is read. */
-    private boolean admitted(Channel ch) {
-        String peer = ch.remoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
-        ConnectionCaps.Admission admission = caps.admit(peer);
-        if (admission == null) {
-            long refused = caps.refusalsToLog();
-            if (refused > 0) {
-                log.warn("refused {} milter connection(s) over max_connections ({}) or max_connections_per_ip ({}), latest from {}",
-                        refused, caps.maxTotal(), caps.maxPerPeer(), peer == null ? "a unix socket" : peer);
-            }
-            metrics.refused();
-            ch.close();
-            return false;
-        }
-        ch.closeFuture().addListener(f -> admission.release());
-        return true;
+        // the MTA runs as another user in the daemon's group (Debian: postfix in group mailsift); others may not
+        // connect unless bind_socket's mode= says so
+        return Listeners.bind(b, address, Optional.of(DEFAULT_SOCKET_PERMISSIONS));
     }
 
     /**
@@ -210,18 +182,7 @@ public final class MilterServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (Channel ch : listeners) {
-            ch.close().awaitUninterruptibly();
-        }
-        for (BindSocket address : settings.bindSockets()) {
-            if (address.isUnix()) {
-                try {
-                    Files.deleteIfExists(address.path());
-                } catch (IOException e) {
-                    log.debug("cannot remove {}: {}", address.path(), e.toString());
-                }
-            }
-        }
+        listeners.forEach(Listeners::close);
         listeners.clear();
         bound.clear();
         drain.drain(java.time.Duration.ofSeconds(10)); // messages already received get their verdict (SIGTERM)
