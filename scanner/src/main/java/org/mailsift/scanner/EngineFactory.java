@@ -13,6 +13,7 @@ import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.scanner.auth.AuthModule;
 import org.mailsift.scanner.hfilter.HostnameModule;
+import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.hfilter.HostnameSettings;
 import org.mailsift.scanner.rbl.RblModule;
 import org.mailsift.scanner.rbl.RblSettings;
@@ -45,6 +46,12 @@ public final class EngineFactory {
      */
     public static ScanEngine create(ConfigSource config, List<Rule> extraRules, List<HeaderContributor> headerContributors,
                                     DnsResolver resolver) {
+        return create(config, extraRules, headerContributors, PostScanSteps.NONE, resolver);
+    }
+
+    /** @param postScan policy steps run after scoring (greylist, ratelimit, replies; see PostScanStep) */
+    public static ScanEngine create(ConfigSource config, List<Rule> extraRules, List<HeaderContributor> headerContributors,
+                                    PostScanSteps postScan, DnsResolver resolver) {
         EngineSettings settings = EngineSettings.from(config);
         List<Rule> rules = new ArrayList<>(extraRules);
         if (resolver.isEnabled()) {
@@ -56,7 +63,7 @@ public final class EngineFactory {
         rules.addAll(auth.rules());
         List<HeaderContributor> contributors = new ArrayList<>(headerContributors);
         contributors.addAll(auth.headerContributors());
-        return create(settings, rules, contributors, Clock.systemUTC(), resolver, DnsSettings.from(config).budget());
+        return create(settings, rules, contributors, postScan, Clock.systemUTC(), resolver, DnsSettings.from(config).budget());
     }
 
     static String hostname(EngineSettings settings) {
@@ -88,9 +95,15 @@ public final class EngineFactory {
 
     public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, List<HeaderContributor> headerContributors,
                                     Clock clock, DnsResolver resolver, Duration dnsBudget) {
+        return create(settings, extraRules, headerContributors, PostScanSteps.NONE, clock, resolver, dnsBudget);
+    }
+
+    public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, List<HeaderContributor> headerContributors,
+                                    PostScanSteps postScan, Clock clock, DnsResolver resolver, Duration dnsBudget) {
         List<Rule> rules = new ArrayList<>(StandardRules.create(settings.options(), clock));
         rules.addAll(extraRules);
-        return new ScanEngine(rules, headerContributors, settings, ParseLimits.DEFAULT, hostname(settings), resolver, dnsBudget);
+        return new ScanEngine(rules, headerContributors, postScan, settings, ParseLimits.DEFAULT, hostname(settings),
+                resolver, dnsBudget);
     }
 
     /** This machine's name, as Rspamd's X-Rspamd-Server (no DNS lookup: the kernel's host name). */

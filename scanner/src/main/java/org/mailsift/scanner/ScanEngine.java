@@ -26,6 +26,8 @@ import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.core.scan.SymbolResult;
 import org.mailsift.scanner.headers.SpamHeaders;
+import org.mailsift.scanner.policy.PostScanSteps;
+import org.mailsift.scanner.policy.Verdict;
 import org.mailsift.scanner.rules.AsyncRule;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
@@ -54,6 +56,7 @@ public final class ScanEngine implements MessageScanner {
     private final DnsResolver resolver;
     private final Duration dnsBudget;
     private final List<HeaderContributor> headerContributors;
+    private final PostScanSteps postScan;
 
     public ScanEngine(List<Rule> rules, EngineSettings settings, ParseLimits limits, String hostname) {
         this(rules, settings, limits, hostname, DnsResolver.none(), Duration.ZERO);
@@ -71,6 +74,14 @@ public final class ScanEngine implements MessageScanner {
      */
     public ScanEngine(List<Rule> rules, List<HeaderContributor> headerContributors, EngineSettings settings,
                       ParseLimits limits, String hostname, DnsResolver resolver, Duration dnsBudget) {
+        this(rules, headerContributors, PostScanSteps.NONE, settings, limits, hostname, resolver, dnsBudget);
+    }
+
+    /** @param postScan policy steps after scoring (greylist, ratelimit, replies), see PostScanStep */
+    public ScanEngine(List<Rule> rules, List<HeaderContributor> headerContributors, PostScanSteps postScan,
+                      EngineSettings settings, ParseLimits limits, String hostname, DnsResolver resolver,
+                      Duration dnsBudget) {
+        this.postScan = postScan;
         this.headerContributors = List.copyOf(headerContributors);
         this.resolver = resolver;
         this.dnsBudget = dnsBudget;
@@ -139,18 +150,23 @@ public final class ScanEngine implements MessageScanner {
         } else {
             action = settings.actions().actionFor(score);
         }
-        score = round(score);
+        // post-filters (greylist, ratelimit, replies) see the scored verdict and may change it
+        Verdict verdict = postScan.apply(ctx, new Verdict(round(score), action, results, ctx.forcedAction(),
+                ctx.forcedBy(), ctx.smtpMessage()));
+        score = round(verdict.score());
+        action = verdict.action();
+        results = new ArrayList<>(verdict.symbols());
         results.sort(HEADER_ORDER);
         String subject = action == Action.REWRITE_SUBJECT
                 ? settings.actions().rewriteSubject(message.subject().orElse(""), score) : null;
         double required = settings.actions().requiredScore();
         SpamHeaders.Scoring scoring = new SpamHeaders.Scoring(score, required, action, results, env.queueId(),
-                ctx.forcedAction(), ctx.forcedBy(), ctx.smtpMessage(), subject);
+                verdict.forcedAction(), verdict.forcedBy(), verdict.smtpMessage(), subject);
         List<HeaderChange> headers = new ArrayList<>(SpamHeaders.render(scoring, message, local, env.isAuthenticated(),
                 settings.milterHeaders(), hostname));
         headers.addAll(ctx.headerChanges());
         ScanResult result = new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
-                message.messageId().orElse("undef"), subject, ctx.smtpMessage(), headers, 0, ctx.bayes());
+                message.messageId().orElse("undef"), subject, verdict.smtpMessage(), headers, 0, ctx.bayes());
         for (HeaderContributor c : headerContributors) {
             try {
                 headers.addAll(c.headerChanges(rawMessage, message, env, result));
@@ -162,7 +178,7 @@ public final class ScanEngine implements MessageScanner {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new ScanResult(score, required, action, result.thresholds(), results, result.messageId(), subject,
-                ctx.smtpMessage(), headers, seconds, ctx.bayes());
+                verdict.smtpMessage(), headers, seconds, ctx.bayes());
     }
 
     /**
