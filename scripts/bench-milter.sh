@@ -84,57 +84,21 @@ print(len(files), stats["ok"], stats["rej"], stats["tmp"], "%.3f" % (time.time()
 PY
 
 # --- Postfix --------------------------------------------------------------------------------------------------
-mkdir -p "$P/etc" "$P/spool" "$P/data"; chown postfix:postfix "$P/data"; touch "$P/maillog"
-cat > "$P/etc/main.cf" <<CF
-compatibility_level = 3.6
-config_directory = $P/etc
-queue_directory = $P/spool
-data_directory = $P/data
-meta_directory = /etc/postfix
-daemon_directory = /usr/lib/postfix/sbin
-command_directory = /usr/sbin
-shlib_directory = /usr/lib/postfix
-mail_owner = postfix
-setgid_group = postdrop
-syslog_name = bench-milter
-maillog_file = $P/maillog
-maillog_file_prefixes = /var, /dev/stdout, $work
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.example.test
-mydomain = example.test
-mydestination =
-local_recipient_maps =
-local_transport = error:local delivery disabled
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-virtual_mailbox_domains = example.test
-virtual_mailbox_maps = static:OK
-virtual_transport = discard:benchmark
-smtpd_milters =
-milter_default_action = tempfail
-milter_protocol = 6
-milter_mail_macros = i {mail_addr} {client_addr} {client_name} {auth_authen}
-smtputf8_enable = no
-default_process_limit = 100
-smtpd_error_sleep_time = 0
-CF
-# Debian's master.cf without chroot, smtpd only on our port, postlogd for maillog_file
-awk -v port="$SPORT" '
-  /^smtp[ \t]+inet/ { print "127.0.0.1:" port " inet n - n - - smtpd"; next }
-  /^[a-z0-9]/ && NF >= 8 { $5 = "n" }
-  { print }
-  /^postlog[ \t]/ { seen = 1 }
-  END { if (!seen) print "postlog unix-dgram n - n - 1 postlogd" }' /usr/share/postfix/master.cf.dist > "$P/etc/master.cf"
+# the tests' one Postfix template (scripts/lib/postfix-config.sh); every accepted message to the discard transport
+# shellcheck source=lib/postfix-config.sh
+. "$root/scripts/lib/postfix-config.sh"
+if [ -z "${MAILSIFT_DIST:-}" ]; then
+    "$root/mailsift" --help >/dev/null 2>&1 || { echo "bench-milter: ./mailsift does not build" >&2; exit 1; }
+    MAILSIFT_DIST="$root/agent/target/mailsift"
+fi
+postfix_test_config "$P" "$SPORT" bench-milter --set virtual_mailbox_maps=static:OK \
+    --set virtual_transport=discard:benchmark --set milter_default_action=tempfail \
+    || { echo "bench-milter: cannot write Postfix's configuration" >&2; exit 1; }
 postfix -c "$P/etc" start >/dev/null 2>&1 || { echo "bench-milter: postfix did not start"; tail "$P/maillog"; exit 1; }
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$SPORT") 2>/dev/null && break; sleep 0.1; done
 echo "== Postfix $(postconf -d -h mail_version) on 127.0.0.1:$SPORT (discard transport)"
 
 # --- mailsift -------------------------------------------------------------------------------------------------
-if [ -z "${MAILSIFT_DIST:-}" ]; then
-    "$root/mailsift" --help >/dev/null 2>&1 || { echo "bench-milter: ./mailsift does not build" >&2; exit 1; }
-    MAILSIFT_DIST="$root/agent/target/mailsift"
-fi
 cp -r "$MAILSIFT_DIST" "$work/dist"   # a snapshot: a rebuild in the working tree cannot change it mid-run
 cp -r "$root/etc" "$work/etc"; mkdir -p "$work/etc/override.d" "$work/db"
 printf 'bind_socket = "127.0.0.1:%s";\n' "$NPORT" > "$work/etc/override.d/worker-normal.inc"

@@ -270,49 +270,16 @@ SH
 
 # --- Postfix: smtpd on P_SMTP with the mailsift milter, example.test delivered by LMTP to Dovecot -----------------
 P=$W/postfix
-postfix_conf() { # milter port
-    mkdir -p "$P/etc" "$P/spool" "$P/data"
-    chown postfix:postfix "$P/data"; touch "$P/maillog"
-    cat > "$P/etc/main.cf" <<CF
-compatibility_level = 3.6
-config_directory = $P/etc
-queue_directory = $P/spool
-data_directory = $P/data
-meta_directory = /etc/postfix
-daemon_directory = /usr/lib/postfix/sbin
-command_directory = /usr/sbin
-shlib_directory = /usr/lib/postfix
-mail_owner = postfix
-setgid_group = postdrop
-syslog_name = mailsift-e2e
-maillog_file = $P/maillog
-maillog_file_prefixes = /var, /dev/stdout, $W
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.example.test
-mydomain = example.test
-myorigin = example.test
-mydestination =
-local_recipient_maps =
-local_transport = error:local delivery disabled
-mynetworks = 127.0.0.0/8
-relayhost =
-biff = no
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-virtual_mailbox_domains = example.test
-virtual_mailbox_maps = texthash:$P/etc/vmailbox
-virtual_transport = lmtp:inet:127.0.0.1:$P_LMTP
-smtputf8_enable = no
-message_size_limit = 20480000
-$(sed -e '/^#/d' -e '/^$/d' -e "s/127\.0\.0\.1:11332/127.0.0.1:$1/" "$SHARE/postfix/main.cf.mailsift")
-CF
+# shellcheck source=lib/postfix-config.sh
+. "$ROOT/scripts/lib/postfix-config.sh"
+postfix_conf() { # milter port: the tests' one Postfix template, delivering by LMTP, with the shipped main.cf.mailsift
+    postfix_test_config "$P" "$P_SMTP" mailsift-e2e --set "virtual_transport=lmtp:inet:127.0.0.1:$P_LMTP" \
+        --set message_size_limit=20480000 --merge "$SHARE/postfix/main.cf.mailsift" \
+        --set "smtpd_milters=inet:127.0.0.1:$1" || return 1
     printf 'alice@example.test OK\nbob@example.test OK\n' > "$P/etc/vmailbox"
-    sed -e "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$P_SMTP inet n - n - - smtpd/" \
-        -e '/^[a-z0-9]/ s/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y\(\s\)/\1n\2/' /usr/share/postfix/master.cf.dist > "$P/etc/master.cf"
-    echo 'postlog   unix-dgram n  -       n       -       1       postlogd' >> "$P/etc/master.cf"
 }
 start_postfix() {
-    postfix_conf "$1"
+    postfix_conf "$1" || return 1
     script -qc "postfix -c $P/etc check" /dev/null >"$P/check.log" 2>&1 || { cat "$P/check.log"; return 1; }
     postfix -c "$P/etc" start >"$P/start.log" 2>&1 || { script -qc "postfix -c $P/etc start" /dev/null; return 1; }
     POSTFIX_UP=1

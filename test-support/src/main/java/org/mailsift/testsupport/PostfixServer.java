@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class PostfixServer implements AutoCloseable {
     public static final Path POSTFIX = Path.of("/usr/sbin/postfix");
     public static final String DOMAIN = "example.test";
-    /** The uid/gid the virtual agent writes mail as (must be at least virtual_minimum_uid, 100). */
+    /** The uid/gid the virtual agent writes mail as (virtual_uid_maps in postfix/main.cf; at least virtual_minimum_uid). */
     private static final int MAIL_UID = 65534;
     private static final int MAIL_GID = 65534;
 
@@ -179,92 +179,20 @@ public final class PostfixServer implements AutoCloseable {
         }
     }
 
+    /** The shared test configuration ({@link PostfixConfig}) with this test's milter and parameters, and its users. */
     private void writeConfig(Options o) throws IOException, InterruptedException {
-        Files.createDirectories(config);
-        Files.createDirectories(dir.resolve("spool"));
-        Path data = Files.createDirectories(dir.resolve("data"));
+        PostfixConfig cf = PostfixConfig.of(dir, port, "mailsift-test-postfix")
+                .set("smtpd_milters", o.milters)
+                .set("milter_default_action", o.milterDefaultAction);
+        o.extra.forEach(cf::set);
+        cf.write();
         Path mail = Files.createDirectories(dir.resolve("mail"));
-        exec(List.of("chown", "postfix:postfix", data.toString()));
         exec(List.of("chown", MAIL_UID + ":" + MAIL_GID, mail.toString()));
-        Files.writeString(maillog(), "");
         StringBuilder vmailbox = new StringBuilder();
         for (String u : o.users) {
             vmailbox.append(u).append('@').append(DOMAIN).append(' ').append(u).append("/Maildir/\n");
         }
         Files.writeString(config.resolve("vmailbox"), vmailbox);
-        Map<String, String> cf = new LinkedHashMap<>();
-        cf.put("compatibility_level", "3.6");
-        cf.put("config_directory", config.toString());
-        cf.put("queue_directory", dir.resolve("spool").toString());
-        cf.put("data_directory", data.toString());
-        cf.put("meta_directory", "/etc/postfix");
-        cf.put("daemon_directory", "/usr/lib/postfix/sbin");
-        cf.put("command_directory", "/usr/sbin");
-        cf.put("shlib_directory", "/usr/lib/postfix");
-        cf.put("mail_owner", "postfix");
-        cf.put("setgid_group", "postdrop");
-        cf.put("syslog_name", "mailsift-test-postfix");
-        cf.put("maillog_file", maillog().toString());
-        cf.put("maillog_file_prefixes", "/var, /dev/stdout, " + dir);
-        cf.put("inet_interfaces", "127.0.0.1");
-        cf.put("inet_protocols", "ipv4");
-        cf.put("myhostname", "mx." + DOMAIN);
-        cf.put("mydomain", DOMAIN);
-        cf.put("myorigin", DOMAIN);
-        cf.put("mydestination", "");
-        cf.put("local_recipient_maps", "");
-        cf.put("local_transport", "error:local delivery disabled");
-        cf.put("mynetworks", "127.0.0.0/8");
-        cf.put("relayhost", "");
-        cf.put("biff", "no");
-        cf.put("append_dot_mydomain", "no");
-        cf.put("smtpd_banner", "$myhostname ESMTP mailsift-test");
-        cf.put("smtpd_relay_restrictions", "permit_mynetworks, reject_unauth_destination");
-        cf.put("virtual_mailbox_domains", DOMAIN);
-        cf.put("virtual_mailbox_maps", "texthash:" + config.resolve("vmailbox"));
-        cf.put("virtual_mailbox_base", mail.toString());
-        cf.put("virtual_uid_maps", "static:" + MAIL_UID);
-        cf.put("virtual_gid_maps", "static:" + MAIL_GID);
-        cf.put("virtual_transport", "virtual");
-        cf.put("smtpd_milters", o.milters);
-        cf.put("non_smtpd_milters", "");
-        cf.put("milter_default_action", o.milterDefaultAction);
-        cf.put("milter_protocol", "6");
-        cf.put("milter_mail_macros", "i {mail_addr} {client_addr} {client_name} {auth_authen}");
-        cf.put("milter_connect_timeout", "5s");
-        cf.put("smtputf8_enable", "no");
-        cf.put("smtpd_error_sleep_time", "0");
-        cf.put("in_flow_delay", "0");
-        cf.put("queue_run_delay", "1s");
-        cf.put("default_process_limit", "100");
-        cf.putAll(o.extra);
-        StringBuilder main = new StringBuilder();
-        cf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
-        Files.writeString(config.resolve("main.cf"), main);
-        Files.writeString(config.resolve("master.cf"), masterCf());
-    }
-
-    /** Debian's master.cf with chroot off everywhere, smtpd only on our port, and postlogd for maillog_file. */
-    private String masterCf() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/usr/share/postfix/master.cf.dist"))) {
-            if (line.matches("^smtp\\s+inet\\s.*")) {
-                out.add("127.0.0.1:" + port + " inet n - n - - smtpd");
-                continue;
-            }
-            if (!line.isEmpty() && Character.isLetterOrDigit(line.charAt(0))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 8) {
-                    f[4] = "n"; // chroot: the spool lives outside any jail
-                    line = String.join(" ", f);
-                }
-            }
-            out.add(line);
-        }
-        if (out.stream().noneMatch(l -> l.startsWith("postlog"))) {
-            out.add("postlog unix-dgram n - n - 1 postlogd");
-        }
-        return String.join("\n", out) + "\n";
     }
 
     private void awaitListening(Duration timeout) throws InterruptedException, IOException {
@@ -285,17 +213,7 @@ public final class PostfixServer implements AutoCloseable {
     }
 
     private static String exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish");
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
-        }
-        return text;
+        return PostfixConfig.exec(command);
     }
 
     private static java.nio.file.attribute.FileTime modified(Path p) {
