@@ -375,7 +375,7 @@ learn_flow() {
     # settled = every move counted (same counts twice), or no change for a while: 3 s for IMAPSieve (a pipe per
     # message, run in the MOVE), 20 s for the watcher (asynchronous, and it backs off after an error)
     local settle=6 filed=""
-    [ "$route" = watcher ] && settle=40 && filed="--filed-by-filter --rescue-after 3"
+    [ "$route" = watcher ] && settle=40 && filed="--filed-by-filter --rescue-when-seen http://127.0.0.1:${CONTROLLER_PORT[$daemon]}"
     $FLOW learn-moves --port "$P_IMAP" --user "$user" --password "$pw" --maildir "$maildir" --class spam "$W/msgs/train/spam" >"$W/moves-$step-spam.json" 2>&1 \
         || echo "e2e: step $step: spam moves failed: $(tail -n 2 "$W/moves-$step-spam.json")" >&2
     # ham after spam (Dovecot has made Junk by then); the Junk UIDs taken before the ham arrives keep the spam apart

@@ -192,6 +192,7 @@ def cmd_learn_moves(args):
         move(m, "INBOX", new, "Junk")
     else:
         before = set(uids_in(m, "Junk"))
+        filed_before = watcher_filed(args.rescue_when_seen, args.user) if args.rescue_when_seen else 0
         junk_new = os.path.join(args.maildir, ".Junk", "new")
         os.makedirs(junk_new, exist_ok=True)
         for i, f in enumerate(files):
@@ -209,11 +210,36 @@ def cmd_learn_moves(args):
         m.noop()
         new = sorted(set(uids_in(m, "Junk")) - before)
         # a user opens Junk and rescues mail some time after it was filed; an IMAP watcher that never saw a message
-        # in Junk (filed and moved out between two of its looks) cannot tell a rescue from any other new mail
-        time.sleep(args.rescue_after)
+        # in Junk (filed and moved out between two of its looks) cannot tell a rescue from any other new mail, so
+        # with --rescue-when-seen the moves wait until the watcher has recorded every message filed here
+        if args.rescue_when_seen:
+            wait_filed(args.rescue_when_seen, args.user, filed_before + len(new), args.seen_timeout)
         move(m, "Junk", new, "INBOX")
     m.logout()
     print(json.dumps({"class": args.learn_class, "moved": len(new)}))
+
+
+def watcher_filed(url, account):
+    """How many messages filed into Junk by the filter the daemon's IMAP watcher has recorded for an account."""
+    with urllib.request.urlopen(url.rstrip("/") + "/stat", timeout=10) as r:
+        stat = json.load(r)
+    for a in stat.get("imap_watcher", {}).get("accounts", []):
+        if a.get("account") == account:
+            return a.get("filed_by_filter", 0)
+    return 0
+
+
+def wait_filed(url, account, want, timeout):
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = watcher_filed(url, account)
+        if seen >= want:
+            return
+        if time.monotonic() > deadline:
+            print("the watcher recorded %d of %d filed messages within %ds; moving anyway" % (seen, want, timeout),
+                  file=sys.stderr)
+            return
+        time.sleep(0.2)
 
 
 def cmd_stat(args):
@@ -261,8 +287,9 @@ def main():
     s.add_argument("--class", dest="learn_class", choices=("spam", "ham"), required=True)
     s.add_argument("--filed-by-filter", action="store_true",
                    help="ham placed in Junk carries the filter's X-Spam/X-Spamd-Result headers")
-    s.add_argument("--rescue-after", type=float, default=0,
-                   help="seconds between filing the ham into Junk and moving it out")
+    s.add_argument("--rescue-when-seen", metavar="CONTROLLER_URL",
+                   help="ham: move out of Junk once this daemon's IMAP watcher has recorded every filed message")
+    s.add_argument("--seen-timeout", type=float, default=180)
     s.add_argument("dir")
     s.set_defaults(fn=cmd_learn_moves)
     s = sub.add_parser("stat")

@@ -18,6 +18,7 @@ public final class AccountStatus {
     private final AtomicLong learnedSpam = new AtomicLong();
     private final AtomicLong learnedHam = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong filedByFilter = new AtomicLong();
     private volatile Connection state = Connection.STARTING;
     private volatile String lastEvent;
     private volatile Instant lastEventAt;
@@ -67,19 +68,29 @@ public final class AccountStatus {
         onChange.run();
     }
 
+    /**
+     * A message the filter filed into Junk was recorded (not learned): from now on, a user moving it out is seen as a
+     * rescue. Before, the watcher cannot tell it from any other new mail elsewhere.
+     */
+    public void filedByFilter() {
+        filedByFilter.incrementAndGet();
+        onChange.run();
+    }
+
     public AccountSnapshot snapshot() {
         return new AccountSnapshot(account, state, learnedSpam.get(), learnedHam.get(), errors.get(),
-                lastEvent, lastEventAt, lastError, lastErrorAt);
+                lastEvent, lastEventAt, lastError, lastErrorAt, filedByFilter.get());
     }
 
     /** Immutable view of an account's status. Times are null when nothing happened yet. */
     public record AccountSnapshot(String account, Connection state, long learnedSpam, long learnedHam, long errors,
-                                  String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt) {
+                                  String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt,
+                                  long filedByFilter) {
 
         /** The same, as the controller's /stat shows it. */
         public WatchedAccount toWatchedAccount() {
             return new WatchedAccount(account, state.name().toLowerCase(Locale.ROOT), learnedSpam, learnedHam, errors,
-                    lastEvent, lastEventAt, lastError, lastErrorAt);
+                    lastEvent, lastEventAt, lastError, lastErrorAt, filedByFilter);
         }
     }
 }

@@ -268,6 +268,7 @@ final class JunkReconciler {
                 js.contents().put(uid, ImapFetcher.headerIdentity(m));
                 if (d.outcome() == JunkMoveDetector.Outcome.OWN_DELIVERY) {
                     status.event("filed into " + name + " by the filter: " + describe(m));
+                    status.filedByFilter();
                     unreadable.forget(name, uid);
                 } else {
                     spam.put(uid, m);

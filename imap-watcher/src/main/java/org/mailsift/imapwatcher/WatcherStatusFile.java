@@ -17,7 +17,7 @@ import org.mailsift.imapwatcher.AccountStatus.AccountSnapshot;
  */
 public final class WatcherStatusFile {
     public static final String NAME = "status.tsv";
-    private static final String HEADER = "account\tstate\tlearned_spam\tlearned_ham\terrors\tlast_event_at\tlast_event\tlast_error_at\tlast_error";
+    private static final String HEADER = "account\tstate\tlearned_spam\tlearned_ham\terrors\tlast_event_at\tlast_event\tlast_error_at\tlast_error\tfiled_by_filter";
 
     private WatcherStatusFile() {
     }
@@ -33,7 +33,7 @@ public final class WatcherStatusFile {
         for (AccountSnapshot a : accounts) {
             lines.add(String.join("\t", clean(a.account()), a.state().name(), Long.toString(a.learnedSpam()),
                     Long.toString(a.learnedHam()), Long.toString(a.errors()), time(a.lastEventAt()), clean(a.lastEvent()),
-                    time(a.lastErrorAt()), clean(a.lastError())));
+                    time(a.lastErrorAt()), clean(a.lastError()), Long.toString(a.filedByFilter())));
         }
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(NAME + ".tmp");
@@ -49,7 +49,8 @@ public final class WatcherStatusFile {
             }
             String[] p = line.split("\t", -1);
             out.add(new AccountSnapshot(p[0], AccountStatus.Connection.valueOf(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]),
-                    Long.parseLong(p[4]), empty(p[6]), instant(p[5]), empty(p[8]), instant(p[7])));
+                    Long.parseLong(p[4]), empty(p[6]), instant(p[5]), empty(p[8]), instant(p[7]),
+                    p.length > 9 ? Long.parseLong(p[9]) : 0)); // files written before the column existed
         }
         return out;
     }

@@ -75,7 +75,9 @@ class DovecotBurstTest {
             c.select("Junk"); // Dovecot gives the new files their UIDs and tells the watcher's connection
             List<Long> uids = c.searchHeader("X-Spam", "Yes");
             assertThat(uids).hasSize(HAM);
-            Thread.sleep(1000); // the user rescues them a second later
+            // the user rescues them once the watcher has seen them in Junk (before, nobody could tell a rescue)
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fixture.status("alice").filedByFilter() == HAM);
             c.ok("UID MOVE " + uids.stream().map(String::valueOf).collect(Collectors.joining(",")) + " INBOX");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                     .until(() -> count(LearnClass.HAM) == HAM && count(LearnClass.SPAM) == SPAM);
@@ -102,7 +104,8 @@ class DovecotBurstTest {
             c.select("Junk");
             List<Long> uids = c.searchHeader("X-Spam", "Yes");
             assertThat(uids).hasSize(HAM);
-            Thread.sleep(1500); // the watcher has seen them arrive
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fixture.status("alice").filedByFilter() == HAM); // the watcher has seen them arrive
             int spam = 0;
             for (int i = 0; i < uids.size(); i += 25) {
                 // meanwhile the user also marks mail as spam, so the watcher has bodies to read in each pass

@@ -37,9 +37,9 @@ class WatcherStatusCommandTest {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Instant t = Instant.parse("2026-11-21T10:00:00Z");
         WatcherStatusFile.write(WatcherStatusFile.in(data), List.of(
-                new AccountSnapshot("alice", Connection.IDLE, 3, 1, 0, "learned ham: from Junk to Archive: <a@x>", t, null, null),
+                new AccountSnapshot("alice", Connection.IDLE, 3, 1, 0, "learned ham: from Junk to Archive: <a@x>", t, null, null, 2),
                 new AccountSnapshot("bob", Connection.AUTH_FAILED, 0, 0, 7, null, null,
-                        "authentication failed for bob at imap.example.org:993: [AUTHENTICATIONFAILED]", t)));
+                        "authentication failed for bob at imap.example.org:993: [AUTHENTICATIONFAILED]", t, 0)));
 
         assertThat(mailsift("watcher", "status", "-c", etc.toString(), "--dbdir", data.toString())).isZero();
 

@@ -102,6 +102,7 @@ class WatcherInStatTest {
                 JsonNode alice = account(get(port, "/stat"), "alice");
                 assertThat(alice.path("learned_spam").asLong()).isEqualTo(1);
                 assertThat(alice.path("learned_ham").asLong()).isZero();
+                assertThat(alice.path("filed_by_filter").asLong()).as("a user's move, not the filter's filing").isZero();
                 assertThat(alice.path("last_event").asText()).contains("learned spam").contains(id);
                 assertThat(alice.path("last_event_at").asText()).isNotBlank();
                 JsonNode bob = account(get(port, "/stat"), "bob");

@@ -121,6 +121,7 @@ public final class StatusEndpoints {
             o.put("learned_spam", a.learnedSpam());
             o.put("learned_ham", a.learnedHam());
             o.put("errors", a.errors());
+            o.put("filed_by_filter", a.filedByFilter());
             o.put("last_event", a.lastEvent());
             o.put("last_event_at", a.lastEventAt() == null ? null : a.lastEventAt().toString());
             o.put("last_error", a.lastError());

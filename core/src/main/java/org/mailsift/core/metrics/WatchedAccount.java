@@ -9,7 +9,9 @@ import java.time.Instant;
  * @param state       the connection state, lower case ({@code idle}, {@code polling}, {@code backoff}, ...)
  * @param errors      errors since start (connections, logins, unreadable messages)
  * @param lastEventAt null when nothing happened yet; likewise {@code lastErrorAt}
+ * @param filedByFilter messages the filter filed into Junk that the watcher has recorded (moving one out is a rescue)
  */
 public record WatchedAccount(String account, String state, long learnedSpam, long learnedHam, long errors,
-                             String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt) {
+                             String lastEvent, Instant lastEventAt, String lastError, Instant lastErrorAt,
+                             long filedByFilter) {
 }
