@@ -1,6 +1,7 @@
 package org.mailsift.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -113,6 +114,16 @@ class MainTest {
         assertThat(mailsift("configtest", "-c", dir.toString())).isZero();
         assertThat(err()).contains("warning: " + options.toAbsolutePath() + ":2:17: unknown option 'dns_servers' in options");
         assertThat(out()).isEqualTo("syntax OK" + System.lineSeparator());
+    }
+
+    @Test
+    void configtestAcceptsRspamdsOwnStockTreeAndWarnsAboutWhatItDoesNotUse() {
+        Path stock = Path.of("/etc/rspamd");
+        assumeTrue(Files.isRegularFile(stock.resolve("rspamd.conf")),
+                "/etc/rspamd is absent: install Debian's rspamd package (scripts/install-test-deps.sh)");
+        assertThat(mailsift("configtest", "-c", stock.toString(), "--dbdir", dir.toString())).isZero();
+        assertThat(out()).isEqualTo("syntax OK" + System.lineSeparator());
+        assertThat(err()).contains("warning: /etc/rspamd/options.inc:").doesNotContain("mailsift: ");
     }
 
     @Test

@@ -32,8 +32,32 @@ public final class ConfigDirectory implements ConfigSource {
 
     private ConfigDirectory(Path directory) {
         this.directory = directory;
+        this.variables = variables(directory);
+    }
+
+    /**
+     * The variables Rspamd defines for its configuration (rspamd_ucl_add_conf_variables), with mailsift's places:
+     * {@code CONFDIR} and {@code LOCAL_CONFDIR} are this directory, {@code DBDIR} the data directory of the
+     * package ({@code MAILSIFT_DBDIR} when set), {@code RUNDIR}, {@code LOGDIR}, {@code HOSTNAME}. Rspamd's Lua
+     * and web directories ({@code PLUGINSDIR}, {@code RULESDIR}, {@code SHAREDIR}, {@code WWWDIR}...) have no
+     * meaning here and stay as written.
+     */
+    static Map<String, String> variables(Path directory) {
         String dir = directory.toString();
-        this.variables = Map.of("CONFDIR", dir, "LOCAL_CONFDIR", dir);
+        String dbdir = System.getenv("MAILSIFT_DBDIR");
+        return Map.of("CONFDIR", dir, "LOCAL_CONFDIR", dir,
+                "DBDIR", dbdir == null || dbdir.isBlank() ? "/var/lib/mailsift" : dbdir,
+                "RUNDIR", "/run/mailsift", "LOGDIR", "/var/log/mailsift", "HOSTNAME", hostname());
+    }
+
+    /** The kernel's host name, as gethostname(2) gives Rspamd (no DNS lookup: this runs at every reload). */
+    private static String hostname() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return name.isEmpty() ? "localhost" : name;
+        } catch (IOException | UncheckedIOException e) {
+            return "localhost";
+        }
     }
 
     /** Opens {@code dir}; nothing is parsed until a section is asked for. */
@@ -65,7 +89,7 @@ public final class ConfigDirectory implements ConfigSource {
 
     /** Parses one file of this directory on its own (includes resolved); used by configtest. */
     public UclObject parse(Path file) {
-        return new UclParser(variables).parseFile(file);
+        return new UclParser(variables, this::warn).parseFile(file);
     }
 
     /** The files that make up {@code name}, in merge order (an override.d file hides the others). */

@@ -10,19 +10,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A recursive-descent parser for the UCL subset Rspamd admins write (hand-written: no Java library parses UCL).
  *
  * <ul>
  *   <li>{@code key = value;}, {@code key: value}, {@code key value;} — the terminator ({@code ;} or {@code ,}) may be
- *       replaced by a new line; a key written twice keeps both values (UCL's implicit array).</li>
+ *       replaced by a new line; a key written twice keeps both values (UCL's implicit array). An unquoted value
+ *       runs, as in libucl, to the end of the line or the terminator, spaces included.</li>
  *   <li>{@code section { }}, {@code key = { }}, and named sections {@code section "name" { }}, which parse as
  *       {@code section { name { } }}.</li>
  *   <li>arrays {@code [a, b, ]} (trailing separator allowed), objects inside arrays.</li>
  *   <li>{@code #} line comments and nested {@code /* *}{@code /} comments.</li>
- *   <li>strings: {@code "..."} with JSON escapes, {@code '...'} (only {@code \'} is an escape), heredocs
- *       {@code <<EOD ... EOD}, and unquoted atoms (which end at white space).</li>
+ *   <li>strings: {@code "..."} with JSON escapes, where any other escaped character stands for itself as in libucl
+ *       ({@code "\."} is {@code "."}), {@code '...'} (only {@code \'} and a backslash before a line end are
+ *       escapes), heredocs {@code <<EOD ... EOD}, and unquoted atoms (which end at white space).</li>
  *   <li>numbers with UCL suffixes: {@code k m g} (powers of 1000) and {@code kb mb gb} (powers of 1024) give a Long
  *       number of bytes; {@code ms s min h d w y} give a Double number of seconds.</li>
  *   <li>{@code yes/no/true/false/on/off} booleans and {@code null}.</li>
@@ -31,7 +34,11 @@ import java.util.Map;
  *       file name. Keys from an include with a higher priority replace existing ones, a lower priority never
  *       replaces; at equal priority {@code duplicate} decides: {@code append} (the default) keeps both values,
  *       {@code merge} merges sections recursively (see {@link UclMerge}) and replaces scalars, {@code rewrite}
- *       replaces, {@code error} fails.</li>
+ *       replaces, {@code error} fails. {@code glob}, {@code prefix}/{@code key}/{@code target} and {@code path}
+ *       work as in libucl (see {@link IncludeParams}); an unknown parameter is a warning.</li>
+ *   <li>libucl's other macros: {@code .try_include}, {@code .priority N} (the priority of the keys after it),
+ *       {@code .load(key=...) "file"} (a file's text as a value, see {@link UclLoad}), {@code .inherit "section"}
+ *       (copy a top-level section's keys this one lacks), and Rspamd's {@code .include_map} of a file.</li>
  * </ul>
  * Every error is a {@link ConfigException} naming file, line and column. A parser holds the state of one parse:
  * use one per thread.
@@ -40,20 +47,40 @@ public final class UclParser {
     private static final int MAX_INCLUDE_DEPTH = 16;
     private static final int MAX_NESTING = 128;
 
+    private static final List<String> MACROS =
+            List.of("include", "try_include", "includes", "priority", "load", "inherit", "include_map");
+
     private final Map<String, String> variables;
+    private final Consumer<String> warnings;
     private final int includeDepth;
 
     private UclLexer in;
     private Path baseDir;
+    private String fileName;
     private int nesting;
+    /** The top-level section of this file (what {@code .inherit} copies from). */
+    private UclEntries root;
+    /** The top-level key whose value is being parsed (a section may {@code .inherit} from itself: no-op). */
+    private String openTopLevelKey;
+    /** Set by {@code .priority}: the priority of the keys that follow in this file. */
+    private int priority;
 
     /** @param variables values for {@code $NAME} / {@code ${NAME}} in strings and include paths (e.g. CONFDIR). */
     public UclParser(Map<String, String> variables) {
-        this(variables, 0);
+        this(variables, warning -> { });
     }
 
-    private UclParser(Map<String, String> variables, int includeDepth) {
+    /**
+     * @param warnings receives what libucl would accept silently but an admin should hear about (an unknown
+     *                 include parameter...), each starting with file:line:column
+     */
+    public UclParser(Map<String, String> variables, Consumer<String> warnings) {
+        this(variables, warnings, 0);
+    }
+
+    private UclParser(Map<String, String> variables, Consumer<String> warnings, int includeDepth) {
         this.variables = Map.copyOf(variables);
+        this.warnings = warnings;
         this.includeDepth = includeDepth;
     }
 
@@ -83,6 +110,9 @@ public final class UclParser {
     public UclObject parse(String source, String fileName, Path baseDir) {
         this.in = new UclLexer(source.startsWith("\uFEFF") ? source.substring(1) : source, fileName);
         this.baseDir = baseDir;
+        this.fileName = fileName;
+        this.root = null;
+        this.priority = 0;
         in.skipSpace();
         UclObject result;
         if (in.peek() == '{') {
@@ -106,6 +136,9 @@ public final class UclParser {
     private UclObject parseEntries(Position open, char close) {
         enter(open);
         UclEntries entries = new UclEntries();
+        if (root == null) {
+            root = entries;
+        }
         while (true) {
             in.skipSpaceAndSeparators();
             if (in.atEnd()) {
@@ -147,13 +180,18 @@ public final class UclParser {
         if (in.atEnd()) {
             throw in.error("missing value for '" + key + "'");
         }
+        String outerKey = openTopLevelKey;
+        if (entries == root) {
+            openTopLevelKey = key;
+        }
         UclValue value;
         if (!explicitSeparator && in.peek() != '{' && in.peek() != '[') {
             value = parseValueOrNamedSection(keyPos);
         } else {
             value = parseValue();
         }
-        entries.add(key, value, 0, Duplicate.APPEND);
+        openTopLevelKey = outerKey;
+        entries.add(key, value, priority, Duplicate.APPEND);
         endOfValue();
     }
 
@@ -162,8 +200,11 @@ public final class UclParser {
      * a brace ({@code worker "normal" { }}, which nests as {@code worker { normal { } }}).
      */
     private UclValue parseValueOrNamedSection(Position keyPos) {
-        if (in.peek() == '<' && in.startsWith("<<")) {
+        if (in.atHeredoc()) {
             return parseScalar();
+        }
+        if (!in.lineOpensSection() && !nameThenBraceOnNextLine()) {
+            return parseScalar(); // libucl's "key value;": the value runs to the end of the line
         }
         List<Token> names = new ArrayList<>();
         names.add(parseToken());
@@ -191,6 +232,20 @@ public final class UclParser {
             nested = wrapper.toObject(i == 0 ? keyPos : names.get(i - 1).position());
         }
         return nested;
+    }
+
+    /** {@code section "name"}, a new line, then '{' (libucl wants the brace on the line; we also take this). */
+    private boolean nameThenBraceOnNextLine() {
+        UclLexer.Mark mark = in.mark();
+        try {
+            parseToken();
+            in.skipInlineSpace();
+            return (in.peek() == '\n' || in.peek() == '\r') && nextSignificantIsBrace();
+        } catch (ConfigException notAName) {
+            return false;
+        } finally {
+            in.reset(mark);
+        }
     }
 
     /** Whether the next thing after white space and comments (new lines included) is '{'. */
@@ -226,99 +281,136 @@ public final class UclParser {
 
     // ---------------------------------------------------------------------------------------------- macros
 
+    /**
+     * libucl's macros, written {@code .name(arguments) value} where the arguments are UCL text and the value a
+     * string, a word or a {@code { body }}: {@code .include}, {@code .try_include}, {@code .priority},
+     * {@code .load}, {@code .inherit}, and Rspamd's {@code .include_map}. {@code .includes} (signed) is refused.
+     */
     private void parseMacro(UclEntries entries) {
         Position at = in.here();
         in.advance(); // '.'
-        StringBuilder name = new StringBuilder();
+        StringBuilder nameBuilder = new StringBuilder();
         while (!in.atEnd() && (Character.isLetterOrDigit(in.peek()) || in.peek() == '_')) {
-            name.append(in.advance());
+            nameBuilder.append(in.advance());
         }
-        if (!name.toString().equals("include") && !name.toString().equals("try_include")) {
-            throw new ConfigException(at, "unknown macro '." + name + "' (only .include is supported)");
-        }
-        IncludeParams params = new IncludeParams(name.toString().equals("try_include"), 0, Duplicate.APPEND);
-        in.skipInlineSpace();
-        if (in.peek() == '(') {
-            params = parseIncludeParams(params);
+        String name = nameBuilder.toString();
+        if (!MACROS.contains(name)) {
+            throw new ConfigException(at, "unknown macro '." + name + "' (libucl's macros: "
+                    + String.join(", ", MACROS.stream().map(m -> "." + m).toList()) + ")");
         }
         in.skipInlineSpace();
-        Position pathPos = in.here();
-        if (in.peek() != '"' && in.peek() != '\'') {
-            throw in.error("expected a quoted path after .include");
-        }
-        String rawPath = in.peek() == '"' ? in.readDoubleQuoted() : in.readSingleQuoted();
+        UclObject args = in.peek() == '(' ? parseMacroArguments() : UclObject.empty(in.here());
+        in.skipInlineSpace();
+        Position valueAt = in.here();
+        String value = expand(readMacroValue(name));
         endOfValue();
-        include(entries, expand(rawPath), pathPos, params);
-    }
-
-    private IncludeParams parseIncludeParams(IncludeParams defaults) {
-        in.advance(); // '('
-        boolean optional = defaults.optional();
-        int priority = defaults.priority();
-        Duplicate duplicate = defaults.duplicate();
-        while (true) {
-            in.skipSpace();
-            while (in.peek() == ',' || in.peek() == ';') {
-                in.advance();
-                in.skipSpace();
-            }
-            if (in.atEnd()) {
-                throw in.error("missing ')' after .include parameters");
-            }
-            if (in.peek() == ')') {
-                in.advance();
-                return new IncludeParams(optional, priority, duplicate);
-            }
-            Position namePos = in.here();
-            String name = in.readKey();
-            in.skipSpace();
-            if (in.peek() != '=' && in.peek() != ':') {
-                throw in.error("expected '=' after .include parameter '" + name + "'");
-            }
-            in.advance();
-            in.skipSpace();
-            Position valuePos = in.here();
-            UclScalar s = parseIncludeParamValue(valuePos);
-            switch (name) {
-                case "try" -> optional = s.asBoolean();
-                case "priority" -> {
-                    long p = s.asLong();
-                    if (p < 0 || p > 15) {
-                        throw new ConfigException(valuePos, ".include priority must be between 0 and 15");
-                    }
-                    priority = (int) p;
+        String macro = "." + name;
+        switch (name) {
+            case "include", "try_include", "include_map" -> {
+                IncludeParams params = IncludeParams.parse(macro, args,
+                        IncludeParams.defaults(!name.equals("include")), warnings);
+                if (name.equals("include_map") && value.contains("://") && !value.startsWith("file://")) {
+                    warnings.accept(valueAt + ": .include_map of " + value + " ignored (only files are read)");
+                    return;
                 }
-                case "duplicate" -> duplicate = Duplicate.parse(s.asString(), valuePos);
-                default -> throw new ConfigException(namePos, "unknown .include parameter '" + name
-                        + "' (supported: try, priority, duplicate)");
+                requireValue(value, macro, valueAt);
+                include(entries, value.startsWith("file://") ? value.substring(7) : value, valueAt, params);
             }
+            case "includes" -> throw new ConfigException(at, ".includes (a signed include) is not supported:"
+                    + " mailsift cannot check the .sig file; use .include");
+            case "priority" -> priority = value.isEmpty()
+                    ? IncludeParams.priority(args.getScalar("priority").orElseThrow(
+                            () -> new ConfigException(at, ".priority needs a value: .priority 5")))
+                    : IncludeParams.priority(new UclScalar(UclAtoms.interpret(value), valueAt));
+            case "load" -> {
+                requireValue(value, macro, valueAt);
+                UclLoad.load(args, resolve(value), valueAt, warnings).ifPresent(loaded -> {
+                    if (entries.has(loaded.key())) {
+                        throw new ConfigException(at, ".load: the key '" + loaded.key() + "' already exists");
+                    }
+                    entries.add(loaded.key(), loaded.value(), loaded.priority(), Duplicate.APPEND);
+                });
+            }
+            case "inherit" -> inherit(entries, value, args, at);
+            default -> throw new IllegalStateException(name);
         }
     }
 
-    /** A parameter value: a quoted string or a word ending at white space, ',', ';' or ')'. */
-    private UclScalar parseIncludeParamValue(Position at) {
-        if (in.peek() == '"' || in.peek() == '\'') {
-            return parseScalar();
+    private static void requireValue(String value, String macro, Position at) {
+        if (value.isEmpty()) {
+            throw new ConfigException(at, "expected a path after " + macro);
         }
-        StringBuilder word = new StringBuilder();
-        while (!in.atEnd() && UclLexer.isAtomChar(in.peek()) && in.peek() != ')') {
-            word.append(in.advance());
+    }
+
+    /** The arguments between parentheses, parsed as UCL on their own (as libucl does), with their positions. */
+    private UclObject parseMacroArguments() {
+        UclLexer.Piece piece = in.readParenthesized();
+        UclLexer outer = in;
+        int outerNesting = nesting;
+        in = new UclLexer(piece.text(), outer.here().file(), piece.line(), piece.column());
+        try {
+            return parseEntries(new Position(outer.here().file(), piece.line(), piece.column()), (char) 0);
+        } finally {
+            in = outer;
+            nesting = outerNesting;
         }
-        if (word.isEmpty()) {
-            throw in.error("expected a value for the .include parameter");
+    }
+
+    /** A macro's value: a "string", a 'string', a { body } or a word; empty when the line ends. */
+    private String readMacroValue(String macro) {
+        char c = in.peek();
+        if (c == '"') {
+            return in.readDoubleQuoted();
         }
-        return new UclScalar(UclAtoms.interpret(word.toString()), at);
+        if (c == '\'') {
+            return in.readSingleQuoted();
+        }
+        if (c == '{') {
+            return in.readBraceBody();
+        }
+        if (in.atEnd() || !UclLexer.isAtomChar(c)) {
+            return "";
+        }
+        return in.readAtom();
+    }
+
+    /** {@code .inherit "name"}: copies the keys of the top-level section {@code name} that this section lacks. */
+    private void inherit(UclEntries entries, String name, UclObject args, Position at) {
+        if (name.equals(openTopLevelKey) && !root.has(name)) {
+            return; // inside the section it names: libucl finds the section itself, which adds nothing
+        }
+        UclValue parent = root.first(name)
+                .orElseThrow(() -> new ConfigException(at, ".inherit: no top-level section '" + name + "' to inherit"));
+        if (!(parent instanceof UclObject section)) {
+            throw new ConfigException(at, ".inherit: '" + name + "' is not a section { }");
+        }
+        boolean replace = args.getBoolean("replace", false);
+        for (Map.Entry<String, List<UclValue>> e : section.entries().entrySet()) {
+            entries.inherit(e.getKey(), e.getValue(), replace);
+        }
+    }
+
+    private Path resolve(String rawPath) {
+        Path path = Path.of(rawPath);
+        return path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path);
     }
 
     private void include(UclEntries entries, String rawPath, Position at, IncludeParams params) {
         if (includeDepth >= MAX_INCLUDE_DEPTH) {
             throw new ConfigException(at, "includes nested more than " + MAX_INCLUDE_DEPTH + " deep (an include loop?)");
         }
-        Path path = Path.of(rawPath);
-        if (!path.isAbsolute() && baseDir != null) {
-            path = baseDir.resolve(path);
+        List<Path> files = new ArrayList<>();
+        Path path = resolve(rawPath);
+        if (!Path.of(rawPath).isAbsolute() && !params.searchPath().isEmpty()) {
+            for (String dir : params.searchPath()) {
+                files.addAll(IncludeFiles.resolve(Path.of(expand(dir)).resolve(rawPath)));
+                if (!files.isEmpty()) {
+                    break;
+                }
+            }
+        } else {
+            files.addAll(IncludeFiles.resolve(path));
         }
-        List<Path> files = IncludeFiles.resolve(path);
         if (files.isEmpty()) {
             if (params.optional()) {
                 return;
@@ -326,7 +418,12 @@ public final class UclParser {
             throw new ConfigException(at, "included file not found: " + path);
         }
         for (Path f : files) {
-            UclObject included = new UclParser(variables, includeDepth + 1).parseFile(f);
+            UclObject included = new UclParser(variables, warnings, includeDepth + 1).parseFile(f);
+            String key = params.keyFor(f);
+            if (key != null) {
+                entries.addUnderKey(key, included, params, at);
+                continue;
+            }
             for (Map.Entry<String, List<UclValue>> e : included.entries().entrySet()) {
                 for (UclValue v : e.getValue()) {
                     entries.addIncluded(e.getKey(), v, params.priority(), params.duplicate(), at);
@@ -386,13 +483,13 @@ public final class UclParser {
         if (c == '\'') {
             return new UclScalar(in.readSingleQuoted(), at);
         }
-        if (c == '<' && in.startsWith("<<")) {
+        if (in.atHeredoc()) {
             return new UclScalar(expand(in.readHeredoc()), at);
         }
         if (!UclLexer.isAtomChar(c)) {
             throw in.error("expected a value, found '" + UclLexer.printable(c) + "'");
         }
-        return new UclScalar(UclAtoms.interpret(expand(in.readAtom())), at);
+        return new UclScalar(UclAtoms.interpret(expand(in.readUnquoted())), at);
     }
 
     /** After a value: spaces and comments on the same line, then ';', ',', a new line, '}' or the end. */
@@ -410,7 +507,10 @@ public final class UclParser {
 
     // ---------------------------------------------------------------------------------------------- variables
 
-    /** Replaces {@code $NAME} and {@code ${NAME}} for known variables; unknown ones stay as written. */
+    /**
+     * Replaces {@code $NAME} and {@code ${NAME}} for known variables (and libucl's per-file {@code CURDIR} and
+     * {@code FILENAME}); unknown ones stay as written, as in libucl; {@code $$} is one literal dollar.
+     */
     private String expand(String s) {
         if (s.indexOf('$') < 0) {
             return s;
@@ -424,6 +524,11 @@ public final class UclParser {
                 i += 2;
                 continue;
             }
+            if (c == '$' && i + 1 < s.length() && s.charAt(i + 1) == '$') {
+                sb.append('$');
+                i += 2;
+                continue;
+            }
             if (c == '$') {
                 boolean braced = i + 1 < s.length() && s.charAt(i + 1) == '{';
                 int nameStart = i + (braced ? 2 : 1);
@@ -433,8 +538,9 @@ public final class UclParser {
                 }
                 String name = s.substring(nameStart, j);
                 boolean closed = !braced || j < s.length() && s.charAt(j) == '}';
-                if (!name.isEmpty() && closed && variables.containsKey(name)) {
-                    sb.append(variables.get(name));
+                String value = closed ? variable(name) : null;
+                if (value != null) {
+                    sb.append(value);
                     i = braced ? j + 1 : j;
                     continue;
                 }
@@ -443,6 +549,18 @@ public final class UclParser {
             i++;
         }
         return sb.toString();
+    }
+
+    private String variable(String name) {
+        String value = variables.get(name);
+        if (value != null || baseDir == null) {
+            return value;
+        }
+        return switch (name) {
+            case "CURDIR" -> baseDir.toString();
+            case "FILENAME" -> fileName;
+            default -> null;
+        };
     }
 
     // ---------------------------------------------------------------------------------------------- lexing
@@ -469,9 +587,6 @@ public final class UclParser {
                         + s + "\"");
             };
         }
-    }
-
-    private record IncludeParams(boolean optional, int priority, Duplicate duplicate) {
     }
 
 }

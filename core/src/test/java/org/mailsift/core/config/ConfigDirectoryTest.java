@@ -112,12 +112,12 @@ class ConfigDirectoryTest {
     @Test
     void anErrorInALocalFileNamesThatFileLineAndColumn() throws IOException {
         write("actions.conf", "reject = 15;\n");
-        Path local = write("local.d/actions.conf", "# raise it\nreject = 20\nadd_header = 6 7;\n");
+        Path local = write("local.d/actions.conf", "# raise it\nreject = 20\nadd_header = \"6\" 7;\n");
         ConfigDirectory config = ConfigDirectory.open(dir);
         assertThatThrownBy(() -> config.section("actions")).isInstanceOf(ConfigException.class)
-                .hasMessage(local.toAbsolutePath() + ":3:16: expected ';' or a new line after the value, found '7'")
+                .hasMessage(local.toAbsolutePath() + ":3:18: expected ';' or a new line after the value, found '7'")
                 .extracting(e -> ((ConfigException) e).position())
-                .isEqualTo(new Position(local.toAbsolutePath().toString(), 3, 16));
+                .isEqualTo(new Position(local.toAbsolutePath().toString(), 3, 18));
     }
 
     @Test
