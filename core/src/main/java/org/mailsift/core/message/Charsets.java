@@ -52,6 +52,18 @@ final class Charsets {
         }
     }
 
+    /**
+     * Text of a part's bytes in its declared charset: without one, {@link #decodeUtf8OrLatin}; an unknown one is read
+     * as windows-1252 (callers that record damage check {@link #forName} themselves).
+     */
+    static String decode(String charset, byte[] bytes, int len) {
+        if (charset == null || charset.isBlank()) {
+            return decodeUtf8OrLatin(bytes, 0, len);
+        }
+        Charset cs = forName(charset).orElse(WINDOWS_1252);
+        return new String(bytes, 0, len, cs);
+    }
+
     /** Strict UTF-8 when the bytes are valid UTF-8, else windows-1252. */
     static String decodeUtf8OrLatin(byte[] b, int off, int len) {
         try {

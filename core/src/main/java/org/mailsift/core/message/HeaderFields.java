@@ -169,7 +169,8 @@ public final class HeaderFields {
         return Charsets.decodeUtf8OrLatin(bytes, 0, bytes.length);
     }
 
-    static String decodeWords(String raw) {
+    /** RFC 2047 encoded words decoded (jakarta.mail's MimeUtility); the value as it is when they do not decode. */
+    public static String decodeWords(String raw) {
         if (raw.indexOf("=?") < 0) {
             return raw;
         }

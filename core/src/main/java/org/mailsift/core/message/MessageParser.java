@@ -33,7 +33,7 @@ public final class MessageParser {
         Run run = new Run(bytes, limits);
         run.entity(0, bytes.length, 0, false, true);
         return new ParsedMessageData(bytes, run.topHeaders, run.textParts, run.attachments, run.urls, run.partTypes,
-                run.parts, run.damage);
+                run.parts, run.partBodies, run.damage);
     }
 
     /** Strips a leading mbox "From sender date" line (and a stray ">From " is left alone). */
@@ -59,6 +59,7 @@ public final class MessageParser {
         final List<String> urls = new ArrayList<>();
         final List<String> partTypes = new ArrayList<>();
         final List<ParsedMessage.Part> parts = new ArrayList<>();
+        final List<PartBody> partBodies = new ArrayList<>();
         final Set<String> damage = new LinkedHashSet<>();
         int entities;
         boolean stopped;
@@ -142,12 +143,14 @@ public final class MessageParser {
         private void leaf(String type, HeaderParams ct, String cte, int from, int to, boolean inAlternative,
                           String filename, String disposition) {
             // body of a multipart without boundary, read as text; the part itself is already recorded
+            partBodies.add(new PartBody(b, from, to, type, ct.get("charset"), cte));
             decodeText(type, ct, cte, from, to, inAlternative);
             partTypes.add(type);
         }
 
         private void leaf(String type, HeaderParams ct, String cte, int from, int to, boolean inAlternative,
                           String filename, String disposition, boolean declared, boolean broken) {
+            partBodies.add(new PartBody(b, from, to, type, ct.get("charset"), cte));
             boolean text = (type.equals("text/plain") || type.equals("text/html"))
                     && !"attachment".equals(disposition) && filename == null;
             long size;
@@ -166,11 +169,7 @@ public final class MessageParser {
 
         private long decodeText(String type, HeaderParams ct, String cte, int from, int to, boolean inAlternative) {
             int max = limits.maxDecodedPartSize();
-            TransferDecoding.Decoded d = switch (cte) {
-                case "base64" -> TransferDecoding.base64(b, from, to, max);
-                case "quoted-printable" -> TransferDecoding.quotedPrintable(b, from, to, max);
-                default -> TransferDecoding.identity(b, from, to, max);
-            };
+            TransferDecoding.Decoded d = TransferDecoding.decode(cte, b, from, to, max);
             if (d.damaged()) {
                 damage.add(cte.equals("base64") ? "bad base64" : "bad quoted-printable");
             }
@@ -200,18 +199,10 @@ public final class MessageParser {
         }
 
         private String decodeCharset(String charset, byte[] bytes, int len) {
-            if (charset == null || charset.isBlank()) {
-                return Charsets.decodeUtf8OrLatin(bytes, 0, len);
-            }
-            Charset cs = Charsets.forName(charset).orElse(null);
-            if (cs == null) {
+            if (charset != null && !charset.isBlank() && Charsets.forName(charset).isEmpty()) {
                 damage.add("unknown charset");
-                return new String(bytes, 0, len, Charsets.WINDOWS_1252);
             }
-            if (cs.equals(StandardCharsets.UTF_8)) {
-                return new String(bytes, 0, len, StandardCharsets.UTF_8);
-            }
-            return new String(bytes, 0, len, cs);
+            return Charsets.decode(charset, bytes, len);
         }
 
         private void multipart(String boundary, int from, int to, int depth, boolean alternative) {

@@ -50,6 +50,14 @@ public interface ParsedMessage {
         return List.of();
     }
 
+    /**
+     * The body of every leaf part (multipart containers excluded) in document order, decoded on demand: what Sieve's
+     * body test reads, since it may name any content type. Empty for implementations that do not track parts.
+     */
+    default List<PartBody> partBodies() {
+        return List.of();
+    }
+
     /** Problems met while parsing (e.g. "broken content type", "missing boundary", "depth limit"); empty when clean. */
     Set<String> damage();
 

@@ -14,10 +14,12 @@ final class ParsedMessageData implements ParsedMessage {
     private final List<String> urls;
     private final List<String> partTypes;
     private final List<Part> parts;
+    private final List<PartBody> partBodies;
     private final Set<String> damage;
 
     ParsedMessageData(byte[] raw, List<Header> headers, List<TextPart> textParts, List<Attachment> attachments,
-                      List<String> urls, List<String> partTypes, List<Part> parts, Set<String> damage) {
+                      List<String> urls, List<String> partTypes, List<Part> parts, List<PartBody> partBodies,
+                      Set<String> damage) {
         this.raw = raw;
         this.headers = List.copyOf(headers);
         this.textParts = List.copyOf(textParts);
@@ -25,6 +27,7 @@ final class ParsedMessageData implements ParsedMessage {
         this.urls = List.copyOf(urls);
         this.partTypes = List.copyOf(partTypes);
         this.parts = List.copyOf(parts);
+        this.partBodies = List.copyOf(partBodies);
         this.damage = Set.copyOf(damage);
     }
 
@@ -95,6 +98,11 @@ final class ParsedMessageData implements ParsedMessage {
     @Override
     public List<Part> parts() {
         return parts;
+    }
+
+    @Override
+    public List<PartBody> partBodies() {
+        return partBodies;
     }
 
     @Override

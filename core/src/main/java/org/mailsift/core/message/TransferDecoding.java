@@ -26,6 +26,15 @@ final class TransferDecoding {
     record Decoded(byte[] bytes, int length, boolean damaged, boolean truncated) {
     }
 
+    /** Decodes by a lower-case Content-Transfer-Encoding; 7bit, 8bit, binary and unknown ones pass as they are. */
+    static Decoded decode(String transferEncoding, byte[] in, int from, int to, int max) {
+        return switch (transferEncoding) {
+            case "base64" -> base64(in, from, to, max);
+            case "quoted-printable" -> quotedPrintable(in, from, to, max);
+            default -> identity(in, from, to, max);
+        };
+    }
+
     static Decoded base64(byte[] in, int from, int to, int max) {
         byte[] out = new byte[Math.min(max, (int) Math.min(Integer.MAX_VALUE - 8, ((long) (to - from)) * 3 / 4 + 3))];
         int o = 0;

@@ -72,4 +72,18 @@ class MessageParserTest {
         assertThat(m.subject()).isEmpty();
         assertThat(m.textParts()).extracting(ParsedMessage.TextPart::text).containsExactly("inner text");
     }
+
+    @Test
+    void everyLeafPartsBodyIsThereForSieveEvenTheOnesAScanDoesNotRead() {
+        ParsedMessage m = parse("Content-Type: multipart/mixed; boundary=\"M\"\n\n"
+                + "--M\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n<p>caf=E9</p>\n"
+                + "--M\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nSW52b2ljZSA0NzEx\n"
+                + "--M\nContent-Type: image/png\n\n\u0089PNG\n--M--\n");
+
+        assertThat(m.partBodies()).extracting(PartBody::contentType).containsExactly("text/html", "application/pdf", "image/png");
+        assertThat(m.partBodies().get(0).text(1024)).isEqualTo("<p>caf\u00e9</p>"); // HTML stays HTML, charset applied
+        assertThat(m.partBodies().get(1).text(1024)).isEqualTo("Invoice 4711");
+        assertThat(m.partBodies().get(1).decoded(7)).hasSize(7);
+        assertThat(m.textParts()).hasSize(1); // a scan still sees the text part only
+    }
 }

@@ -68,6 +68,28 @@ class ExtensionsAgainstSieveTestTest {
             """;
     static final String SCORE_5 = SCORE_6.replace("6.10", "5.90");
 
+    /** A mixed message: a base64 Latin-1 text part, an application part, an encoded Subject. */
+    static final String MIXED = """
+            From: ann@a.example
+            To: bob@b.example
+            Subject: =?utf-8?B?R3LDvMOfZSB2b20gQsO8cm8=?=
+            Content-Type: multipart/mixed; boundary="m1"
+
+            preamble text
+            --m1
+            Content-Type: text/plain; charset=iso-8859-1
+            Content-Transfer-Encoding: base64
+
+            R3L832UgYXVzIEv2bG4K
+            --m1
+            Content-Type: application/octet-stream; name="invoice.txt"
+            Content-Disposition: attachment; filename="invoice.txt"
+            Content-Transfer-Encoding: base64
+
+            SW52b2ljZSBudW1iZXIgNDcxMSBhdHRhY2hlZAo=
+            --m1--
+            """;
+
     static SieveTestOracle oracle;
 
     @BeforeAll
@@ -158,6 +180,26 @@ class ExtensionsAgainstSieveTestTest {
                         require ["fileinto", "body"];
                         if body :content "text/html" :contains "<p>" { fileinto "Html"; }
                         """, HAM, List.of("store Html")),
+                Arguments.of("body content application reads the attachment decoded", """
+                        require ["fileinto", "body"];
+                        if body :content "application" :contains "number 4711" { fileinto "Invoice"; }
+                        """, MIXED, List.of("store Invoice")),
+                Arguments.of("body text leaves the attachment out", """
+                        require ["fileinto", "body"];
+                        if body :text :contains "4711" { fileinto "Invoice"; }
+                        """, MIXED, List.of("store INBOX")),
+                Arguments.of("body content text/plain decodes base64 and the declared charset", """
+                        require ["fileinto", "body"];
+                        if body :content "text/plain" :contains "Grüße aus Köln" { fileinto "Koeln"; }
+                        """, MIXED, List.of("store Koeln")),
+                Arguments.of("body raw keeps base64", """
+                        require ["fileinto", "body"];
+                        if body :raw :contains "number 4711" { fileinto "Plain"; }
+                        """, MIXED, List.of("store INBOX")),
+                Arguments.of("header decodes RFC 2047 words", """
+                        require ["fileinto"];
+                        if header :is "Subject" "Grüße vom Büro" { fileinto "Decoded"; }
+                        """, MIXED, List.of("store Decoded")),
                 Arguments.of("body is case-insensitive by default", """
                         require ["fileinto", "body"];
                         if body :contains "pills" { fileinto "Pills"; }
