@@ -15,8 +15,10 @@ import org.mailsift.scanner.auth.AuthModule;
 import org.mailsift.scanner.hfilter.HostnameModule;
 import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.hfilter.HostnameSettings;
+import org.mailsift.scanner.multimap.MultimapModule;
 import org.mailsift.scanner.rbl.RblModule;
 import org.mailsift.scanner.rbl.RblSettings;
+import org.mailsift.scanner.rules.Prefilter;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.StandardRules;
 
@@ -63,7 +65,16 @@ public final class EngineFactory {
         rules.addAll(auth.rules());
         List<HeaderContributor> contributors = new ArrayList<>(headerContributors);
         contributors.addAll(auth.headerContributors());
-        return create(settings, rules, contributors, postScan, Clock.systemUTC(), resolver, DnsSettings.from(config).budget());
+        // multimap.conf: its map files are watched until the engine is closed (a reload replaces it)
+        MultimapModule multimap = MultimapModule.from(config);
+        try {
+            rules.addAll(multimap.rules());
+            return create(settings, rules, contributors, postScan, Clock.systemUTC(), resolver,
+                    DnsSettings.from(config).budget());
+        } catch (RuntimeException e) {
+            multimap.close();
+            throw e;
+        }
     }
 
     static String hostname(EngineSettings settings) {
@@ -100,8 +111,10 @@ public final class EngineFactory {
 
     public static ScanEngine create(EngineSettings settings, List<Rule> extraRules, List<HeaderContributor> headerContributors,
                                     PostScanSteps postScan, Clock clock, DnsResolver resolver, Duration dnsBudget) {
-        List<Rule> rules = new ArrayList<>(StandardRules.create(settings.options(), clock));
-        rules.addAll(extraRules);
+        // prefilters (multimap prefilter = true) first: a pre-result they force skips every rule after them
+        List<Rule> rules = new ArrayList<>(extraRules.stream().filter(r -> r instanceof Prefilter).toList());
+        rules.addAll(StandardRules.create(settings.options(), clock));
+        rules.addAll(extraRules.stream().filter(r -> !(r instanceof Prefilter)).toList());
         return new ScanEngine(rules, headerContributors, postScan, settings, ParseLimits.DEFAULT, hostname(settings),
                 resolver, dnsBudget);
     }

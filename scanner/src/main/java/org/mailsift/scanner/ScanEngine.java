@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * skipped), scores the symbols with the configured weights and group caps, picks the action and renders the
  * headers. Thread-safe and stateless between scans.
  */
-public final class ScanEngine implements MessageScanner {
+public final class ScanEngine implements MessageScanner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScanEngine.class);
     /** How long past the DNS deadline the engine waits for an async rule's own computing. */
     private static final Duration ASYNC_SLACK = Duration.ofMillis(300);
@@ -94,6 +94,23 @@ public final class ScanEngine implements MessageScanner {
 
     public SymbolTable symbols() {
         return symbols;
+    }
+
+    /**
+     * Stops the background work of its rules (multimap's map watching) when a reload replaces this engine or the
+     * daemon stops; scans still running finish normally.
+     */
+    @Override
+    public void close() {
+        for (Rule rule : rules) {
+            if (rule instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("rule {} did not close cleanly: {}", ruleName(rule), e.toString());
+                }
+            }
+        }
     }
 
     public EngineSettings settings() {

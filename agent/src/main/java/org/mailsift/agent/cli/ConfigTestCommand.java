@@ -62,7 +62,8 @@ public final class ConfigTestCommand implements CliCommand {
      * and line; unknown options become warnings. Nothing is opened or bound (Bayes' store, sockets, IMAP).
      */
     static void checkEveryModule(ConfigDirectory config, Path dataDir) {
-        EngineFactory.create(config, List.of()); // actions, groups, scores, milter_headers, options, spam_header
+        // actions, groups, scores, milter_headers, options, spam_header, multimap (maps loaded: bad lines warn)
+        EngineFactory.create(config, List.of()).close();
         BayesModule.settings(config);
         OutboundHam.from(config.section("classifier-bayes"));
         MilterSettings.from(config.section(MilterSettings.SECTION), config::warn);

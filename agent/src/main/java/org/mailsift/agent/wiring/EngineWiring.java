@@ -68,7 +68,19 @@ public final class EngineWiring implements AutoCloseable {
      * (Bayes settings themselves need a restart). Throws on a bad configuration, leaving the running engine in place.
      */
     public void reload(ConfigSource config) {
+        MessageScanner old = scanner;
         scanner = EngineFactory.create(config, extraRules, context.dnsResolver(config));
+        closeEngine(old); // stops the old engine's map watching; scans still running on it finish
+    }
+
+    private static void closeEngine(MessageScanner engine) {
+        if (engine instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("the replaced scan engine did not close cleanly: {}", e.toString());
+            }
+        }
     }
 
     public Learner learner() {
@@ -77,6 +89,7 @@ public final class EngineWiring implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closeEngine(scanner);
         resources.close();
     }
 

@@ -1,0 +1,330 @@
+package org.mailsift.scanner.multimap;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.mailsift.core.config.ConfigException;
+import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.config.Position;
+import org.mailsift.core.config.UclArray;
+import org.mailsift.core.config.UclObject;
+import org.mailsift.core.config.UclScalar;
+import org.mailsift.core.config.UclValue;
+import org.mailsift.core.scan.Action;
+import org.mailsift.scanner.rules.Prefilter;
+import org.mailsift.scanner.rules.Rule;
+import org.mailsift.scanner.rules.SymbolDefinition;
+
+/**
+ * Rspamd's multimap module ({@code multimap.conf}; Rspamd ships it empty): each section {@code NAME { type = ...;
+ * map = ...; }} is a rule matching one part of the message against a map. Map files are watched
+ * ({@code options.inc map_watch_interval}, 5 min as in Rspamd) and reloaded without a restart; {@link #close()} stops
+ * watching (the engine closes it when a reload replaces it).
+ *
+ * <p>A malformed rule (unknown type or filter, bad regexp in the rule, no map) is a configuration error naming file
+ * and line, as configtest reports it; a feature mailsift does not have (redis maps, types asn / country / mempool /
+ * dnsbl / symbol_options, selector and combined until their modules exist) is a warning and the rule is left out.
+ */
+public final class MultimapModule implements AutoCloseable {
+    public static final String SECTION = "multimap";
+    /** options.inc keys read here. */
+    public static final String WATCH_INTERVAL_KEY = "map_watch_interval";
+    static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofMinutes(5);
+
+    private static final Set<String> RULE_KEYS = Set.of("type", "map", "url", "symbol", "score", "description", "group",
+            "regexp", "glob", "multi", "filter", "header", "extract_from", "prefilter", "action", "message", "symbols",
+            "disable_multisymbol", "dynamic_symbols", "min_pos", "max_pos", "flags", "nflags", "artificial",
+            "skip_archives", "skip_detected", "selector", "delimiter", "combinator", "rules", "expression",
+            "require_symbols", "one_shot", "enabled", "priority", "message_func");
+
+    private final List<MultimapRule> rules;
+
+    private MultimapModule(List<MultimapRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** The rules of the configuration's multimap.conf (none when it has none), their map files watched. */
+    public static MultimapModule from(ConfigSource config) {
+        UclObject options = config.section("options");
+        if (options.keys().size() == 1 && options.has("options")) {
+            options = options.getObject("options").orElse(options);
+        }
+        Duration interval = Duration.ofMillis(options.getMillis(WATCH_INTERVAL_KEY, DEFAULT_WATCH_INTERVAL.toMillis()));
+        return from(config.section(SECTION), config.directory(), config::warn, interval, Clock.systemUTC());
+    }
+
+    static MultimapModule from(UclObject section, Path configDir, Consumer<String> warnings, Duration interval,
+                               Clock clock) {
+        UclObject s = section.keys().size() == 1 && section.has(SECTION) ? section.getObject(SECTION).orElse(section) : section;
+        Duration settle = interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
+        List<MultimapRule> rules = new ArrayList<>();
+        try {
+            for (String name : s.keys()) {
+                UclValue v = s.get(name).orElseThrow();
+                if (!(v instanceof UclObject rule)) {
+                    warnings.accept(v.position() + ": multimap: '" + name + "' is not a rule section { ... } (ignored)");
+                    continue;
+                }
+                MultimapRule r = rule(name, rule, configDir, warnings, clock, settle);
+                if (r != null) {
+                    rules.add(r);
+                    r.watch(interval);
+                }
+            }
+        } catch (RuntimeException e) {
+            rules.forEach(MultimapRule::close);
+            throw e;
+        }
+        return new MultimapModule(rules);
+    }
+
+    public List<Rule> rules() {
+        return List.copyOf(rules);
+    }
+
+    List<MultimapRule> multimapRules() {
+        return rules;
+    }
+
+    /** Stops watching this module's map files (scans still running keep the entries they use). */
+    @Override
+    public void close() {
+        rules.forEach(MultimapRule::close);
+    }
+
+    private static MultimapRule rule(String name, UclObject r, Path configDir, Consumer<String> warnings, Clock clock,
+                                     Duration settle) {
+        String where = "multimap rule " + name;
+        r.warnUnknown(where, RULE_KEYS, warnings);
+        if (!r.getBoolean("enabled", true)) {
+            return null;
+        }
+        String typeName = r.getString("type", null);
+        if (typeName == null) {
+            throw new ConfigException(r.position(), where + " has no type");
+        }
+        MultimapType type = MultimapType.of(typeName);
+        Position typePos = r.get("type").orElseThrow().position();
+        if (type == null) {
+            if (Set.of("asn", "country", "mempool", "dnsbl", "symbol_options", "regexp_rules").contains(typeName)) {
+                warnings.accept(typePos + ": " + where + ": type '" + typeName + "' is not supported by mailsift; rule left out");
+                return null;
+            }
+            throw new ConfigException(typePos, where + ": unknown type '" + typeName + "' (ip, received, header, rcpt, "
+                    + "from, helo, hostname, url, user, filename, content, selector, combined)");
+        }
+        if (type == MultimapType.SELECTOR || type == MultimapType.COMBINED) {
+            warnings.accept(typePos + ": " + where + ": type '" + typeName + "' is not available yet; rule left out");
+            return null;
+        }
+        String symbol = r.getString("symbol", name);
+        UclValue mapValue = r.get("map").or(() -> r.get("url")).orElse(null);
+        if (mapValue == null) {
+            throw new ConfigException(r.position(), where + " has no map");
+        }
+        List<String> headers = r.has("header") ? r.getStringList("header") : List.of();
+        if (type == MultimapType.HEADER && headers.isEmpty()) {
+            throw new ConfigException(r.position(), where + ": type header needs header = \"Name\"");
+        }
+        String filterName = r.getString("filter", null);
+        ValueFilter filter = ValueFilter.NONE;
+        if (filterName != null && type != MultimapType.CONTENT && type != MultimapType.RECEIVED) {
+            try {
+                filter = ValueFilter.of(type, filterName);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(r.get("filter").orElseThrow().position(), where + ": " + e.getMessage());
+            }
+        }
+        if (type == MultimapType.CONTENT && filterName != null
+                && !Set.of("body", "full", "headers", "text", "rawtext", "oneline").contains(filterName)) {
+            throw new ConfigException(r.get("filter").orElseThrow().position(), where + ": unknown content filter '"
+                    + filterName + "' (body, full, headers, text, rawtext, oneline)");
+        }
+        if (type == MultimapType.RECEIVED && filterName != null
+                && !ReceivedHeader.knownField(filterName.startsWith("tld:") ? filterName.substring(4) : filterName)) {
+            throw new ConfigException(r.get("filter").orElseThrow().position(), where + ": unknown received filter '"
+                    + filterName + "' (real_ip, from_ip, from_hostname, real_hostname, by_hostname, tld:...)");
+        }
+        if (type == MultimapType.RECEIVED && (r.has("flags") || r.has("nflags"))) {
+            warnings.accept(r.position() + ": " + where + ": received flags / nflags are not supported (ignored)");
+        }
+        for (String k : List.of("require_symbols", "message_func", "dynamic_symbols")) {
+            if (r.has(k)) {
+                warnings.accept(r.get(k).orElseThrow().position() + ": " + where + ": '" + k + "' is not supported (ignored)");
+            }
+        }
+        Action action = null;
+        if (r.has("action")) {
+            String a = r.getString("action", "");
+            action = "accept".equalsIgnoreCase(a.strip()) ? Action.NO_ACTION : Action.fromName(a).orElseThrow(() ->
+                    new ConfigException(r.get("action").orElseThrow().position(), where + ": unknown action '" + a
+                            + "' (reject, soft reject, add header, rewrite subject, greylist, accept)"));
+        }
+        String extractFrom = r.getString("extract_from", "default").strip().toLowerCase(Locale.ROOT);
+        if (!Set.of("default", "smtp", "mime", "both").contains(extractFrom)) {
+            throw new ConfigException(r.get("extract_from").orElseThrow().position(), where
+                    + ": extract_from must be smtp, mime or both");
+        }
+        MapData.Kind kind = kind(type, filterName, r);
+        boolean multi = r.getBoolean("multi", false);
+        String mapText = mapValue instanceof UclScalar sc ? sc.asString()
+                : mapValue instanceof UclArray arr && !arr.items().isEmpty() && arr.items().get(0) instanceof UclScalar first
+                ? first.asString() : null;
+        if (mapText != null && kind != MapData.Kind.RADIX) {
+            String m = mapText.strip();
+            if (m.startsWith("regexp;") || m.startsWith("re;") || m.startsWith("regexp_multi;") || m.startsWith("re_multi;")) {
+                kind = MapData.Kind.REGEXP;
+                multi |= m.startsWith("regexp_multi;") || m.startsWith("re_multi;");
+            } else if (m.startsWith("glob;") || m.startsWith("glob_multi;")) {
+                kind = MapData.Kind.GLOB;
+                multi |= m.startsWith("glob_multi;");
+            }
+        }
+        if (mapText != null && (mapText.startsWith("redis://") || mapText.startsWith("redis+selector://"))) {
+            warnings.accept(mapValue.position() + ": " + where + ": redis maps are not supported; rule left out");
+            return null;
+        }
+        List<MapSource> sources = sources(mapValue, kind, configDir, where, warnings);
+        if (sources == null) {
+            return null;
+        }
+        LiveMap map = new LiveMap(symbol, kind, multi, sources, clock, settle, warnings);
+        double score = r.getDouble("score", 0.0);
+        String group = r.getString("group", SECTION);
+        String description = r.getString("description", "multimap, type " + type.key() + ": " + symbol);
+        List<String> symbols = r.has("symbols") ? r.getStringList("symbols") : List.of();
+        Map<String, SymbolDefinition> defs = new LinkedHashMap<>();
+        defs.put(symbol, new SymbolDefinition(symbol, group, score, description));
+        for (String extra : symbols) {
+            defs.putIfAbsent(extra, new SymbolDefinition(extra, group, score, description));
+        }
+        Integer minPos = r.has("min_pos") ? (int) r.getLong("min_pos", 0) : null;
+        Integer maxPos = r.has("max_pos") ? (int) r.getLong("max_pos", 0) : null;
+        boolean prefilter = r.getBoolean("prefilter", false);
+        MultimapRule.Spec spec = new MultimapRule.Spec(symbol, type, filter, filterName, headers, extractFrom, symbols,
+                r.getBoolean("disable_multisymbol", false), action, r.getString("message", null), prefilter, minPos,
+                maxPos, List.copyOf(defs.values()));
+        return prefilter ? new PrefilterRule(spec, map) : new MultimapRule(spec, map);
+    }
+
+    /** A rule with {@code prefilter = true}: the engine runs it before every other rule. */
+    static final class PrefilterRule extends MultimapRule implements Prefilter {
+        PrefilterRule(Spec spec, LiveMap map) {
+            super(spec, map);
+        }
+    }
+
+    /** Radix for addresses (ip, received real_ip / from_ip, filter ip_addr), else regexp / glob / hash by flag. */
+    private static MapData.Kind kind(MultimapType type, String filter, UclObject r) {
+        boolean addresses = type == MultimapType.IP || "ip_addr".equals(filter) || type == MultimapType.RECEIVED
+                && (filter == null || filter.equals("real_ip") || filter.equals("from_ip"));
+        if (addresses) {
+            return MapData.Kind.RADIX;
+        }
+        if (r.getBoolean("regexp", false)) {
+            return MapData.Kind.REGEXP;
+        }
+        return r.getBoolean("glob", false) ? MapData.Kind.GLOB : MapData.Kind.HASH;
+    }
+
+    /**
+     * {@code map}: one path or URL, a list of them, or a list of entries written inline (when the first item does
+     * not start with {@code /}, {@code file:} or {@code http}, as Rspamd decides).
+     */
+    private static List<MapSource> sources(UclValue map, MapData.Kind kind, Path configDir, String where,
+                                           Consumer<String> warnings) {
+        List<UclValue> items = map instanceof UclArray a ? a.items() : List.of(map);
+        List<String> texts = new ArrayList<>();
+        for (UclValue item : items) {
+            if (!(item instanceof UclScalar sc) || sc.isNull()) {
+                throw new ConfigException(item.position(), where + ": map entries must be strings");
+            }
+            texts.add(sc.asString());
+        }
+        if (texts.isEmpty()) {
+            warnings.accept(map.position() + ": " + where + ": empty map; the rule matches nothing");
+            return List.of(new MapSource.Inline(map.position().toString(), List.of()));
+        }
+        boolean inline = map instanceof UclArray && (!looksLikeLocation(texts.get(0))
+                || kind == MapData.Kind.REGEXP && looksLikeRegexp(texts.get(0)));
+        if (inline) {
+            List<MapFileFormat.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                MapFileFormat.Entry e = MapFileFormat.line(texts.get(i), 0, texts.get(i).length(), i + 1);
+                if (e != null) {
+                    entries.add(e);
+                }
+            }
+            // entries in the configuration itself: a bad one fails here, with its position
+            MapData.Builder check = MapData.builder(kind, false);
+            for (int i = 0; i < entries.size(); i++) {
+                try {
+                    check.add(entries.get(i).key(), entries.get(i).value());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(items.get(Math.min(i, items.size() - 1)).position(), where + ": " + e.getMessage());
+                }
+            }
+            return List.of(new MapSource.Inline(map.position().toString(), entries));
+        }
+        List<MapSource> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String t = stripKindPrefix(texts.get(i).strip());
+            Position pos = items.get(i).position();
+            if (t.startsWith("http://") || t.startsWith("https://")) {
+                warnings.accept(pos + ": " + where + ": HTTP maps are not fetched by mailsift yet (" + t
+                        + "); download it to a file and use map = \"/path\"; left out");
+                continue;
+            }
+            if (t.startsWith("file://")) {
+                t = t.substring("file://".length());
+            }
+            if (t.startsWith("fallback+file://")) {
+                t = t.substring("fallback+file://".length());
+            }
+            Path p = Path.of(t);
+            if (!p.isAbsolute() && configDir != null) {
+                p = configDir.resolve(p);
+            }
+            out.add(new MapSource.File(p.normalize()));
+        }
+        if (out.isEmpty()) {
+            warnings.accept(map.position() + ": " + where + ": no usable map source; rule left out");
+            return null;
+        }
+        return out;
+    }
+
+    /**
+     * An inline {@code /regexp/flags} item (Rspamd would take it for a file path): ends with a slash and flags and
+     * names no existing file.
+     */
+    private static boolean looksLikeRegexp(String s) {
+        String t = s.strip();
+        return t.matches("/.+/[a-zA-Z]*") && !Files.exists(Path.of(t));
+    }
+
+    private static boolean looksLikeLocation(String s) {
+        String t = stripKindPrefix(s.strip());
+        return t.startsWith("/") || t.startsWith("file:") || t.startsWith("http") || t.startsWith("fallback+")
+                || t.startsWith("$");
+    }
+
+    private static String stripKindPrefix(String s) {
+        for (String p : List.of("regexp;", "re;", "regexp_multi;", "re_multi;", "glob;", "glob_multi;", "radix;",
+                "ipnet;", "set;", "hash;", "plain;")) {
+            if (s.startsWith(p)) {
+                return s.substring(p.length());
+            }
+        }
+        return s;
+    }
+}
