@@ -33,7 +33,6 @@ final class EngineScanContext implements ScanContext {
     private String forcedBy;
     private ScanResult.BayesInfo bayes;
     private final DnsLookups dns;
-    String currentRule = "";
     private final List<HeaderChange> headerChanges = new ArrayList<>();
 
     EngineScanContext(ParsedMessage message, Envelope envelope, boolean local) {
@@ -98,7 +97,16 @@ final class EngineScanContext implements ScanContext {
         if (forcedAction == null) {
             this.forcedAction = action;
             this.smtpMessage = smtpMessage;
-            this.forcedBy = currentRule;
+        }
+    }
+
+    /**
+     * Names the rule whose step just ran as the one that forced the action, if that step forced it (the engine calls
+     * this after each rule; the first forced action and its rule stay).
+     */
+    void attributeForcedAction(String rule) {
+        if (forcedAction != null && forcedBy == null) {
+            forcedBy = rule;
         }
     }
 

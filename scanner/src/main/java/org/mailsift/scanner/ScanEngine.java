@@ -129,12 +129,7 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending = new ArrayList<>();
         for (Rule rule : rules) {
             if (rule instanceof AsyncRule async) {
-                ctx.currentRule = ruleName(rule);
-                try {
-                    pending.add(Map.entry(rule, async.start(ctx).toCompletableFuture()));
-                } catch (RuntimeException | StackOverflowError e) {
-                    ruleFailed(ctx, message, env, e);
-                }
+                runRule(rule, ctx, c -> pending.add(Map.entry(rule, async.start(c).toCompletableFuture())), message, env);
             }
         }
         for (Rule rule : rules) {
@@ -144,12 +139,7 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
             if (rule instanceof AsyncRule) {
                 continue;
             }
-            ctx.currentRule = ruleName(rule);
-            try {
-                rule.check(ctx);
-            } catch (RuntimeException | StackOverflowError e) {
-                ruleFailed(ctx, message, env, e);
-            }
+            runRule(rule, ctx, rule::check, message, env);
         }
         finishAsync(ctx, pending, message, env);
         List<SymbolResult> results = score(ctx.hits());
@@ -209,30 +199,46 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         // finished or not; an action forced by a network result itself (DMARC policy) keeps the others
         boolean preResult = ctx.forcedAction() != null;
         for (Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>> p : pending) {
-            ctx.currentRule = ruleName(p.getKey());
+            String rule = ruleName(p.getKey());
             if (preResult) {
                 p.getValue().cancel(false);
                 continue;
             }
             try {
                 p.getValue().get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS).accept(ctx);
+                ctx.attributeForcedAction(rule);
             } catch (TimeoutException e) {
                 p.getValue().cancel(false);
-                LOG.warn("rule {} did not finish within the DNS budget on message {}; skipped", ctx.currentRule,
+                LOG.warn("rule {} did not finish within the DNS budget on message {}; skipped", rule,
                         message.messageId().orElse("undef"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException e) {
-                ruleFailed(ctx, message, env, e.getCause());
+                ruleFailed(rule, message, env, e.getCause());
             } catch (RuntimeException | StackOverflowError e) {
-                ruleFailed(ctx, message, env, e);
+                ruleFailed(rule, message, env, e);
             }
         }
     }
 
-    private static void ruleFailed(EngineScanContext ctx, ParsedMessage message, Envelope env, Throwable e) {
-        LOG.warn("rule {} failed on message {} (queue id {}); skipped: {}", ctx.currentRule,
+    /**
+     * Runs one rule's step on the scan thread: a pre-result it forces is attributed to it (X-Rspamd-Pre-Result's
+     * module=), a failure is logged with its name and the rule skipped.
+     */
+    private static void runRule(Rule rule, EngineScanContext ctx, Consumer<ScanContext> step, ParsedMessage message,
+                                Envelope env) {
+        String name = ruleName(rule);
+        try {
+            step.accept(ctx);
+        } catch (RuntimeException | StackOverflowError e) {
+            ruleFailed(name, message, env, e);
+        }
+        ctx.attributeForcedAction(name);
+    }
+
+    private static void ruleFailed(String rule, ParsedMessage message, Envelope env, Throwable e) {
+        LOG.warn("rule {} failed on message {} (queue id {}); skipped: {}", rule,
                 message.messageId().orElse("undef"), env.queueId() == null ? "-" : env.queueId(), String.valueOf(e));
         LOG.debug("rule failure", e);
     }
