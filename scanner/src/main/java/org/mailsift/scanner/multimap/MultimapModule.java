@@ -20,9 +20,13 @@ import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
 import org.mailsift.core.scan.Action;
+import org.mailsift.scanner.expression.AtomParser;
+import org.mailsift.scanner.expression.Expression;
+import org.mailsift.scanner.expression.ExpressionException;
 import org.mailsift.scanner.rules.Prefilter;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.selectors.Selector;
 
 /**
  * Rspamd's multimap module ({@code multimap.conf}; Rspamd ships it empty): each section {@code NAME { type = ...;
@@ -32,7 +36,7 @@ import org.mailsift.scanner.rules.SymbolDefinition;
  *
  * <p>A malformed rule (unknown type or filter, bad regexp in the rule, no map) is a configuration error naming file
  * and line, as configtest reports it; a feature mailsift does not have (redis maps, types asn / country / mempool /
- * dnsbl / symbol_options, selector and combined until their modules exist) is a warning and the rule is left out.
+ * dnsbl / symbol_options) is a warning and the rule is left out.
  */
 public final class MultimapModule implements AutoCloseable {
     public static final String SECTION = "multimap";
@@ -122,13 +126,17 @@ public final class MultimapModule implements AutoCloseable {
             throw new ConfigException(typePos, where + ": unknown type '" + typeName + "' (ip, received, header, rcpt, "
                     + "from, helo, hostname, url, user, filename, content, selector, combined)");
         }
-        if (type == MultimapType.SELECTOR || type == MultimapType.COMBINED) {
-            warnings.accept(typePos + ": " + where + ": type '" + typeName + "' is not available yet; rule left out");
-            return null;
-        }
         String symbol = r.getString("symbol", name);
+        Selector selector = null;
+        if (type == MultimapType.SELECTOR) {
+            selector = selector(r, "selector", where);
+        }
+        MultimapRule.Combined combined = null;
+        if (type == MultimapType.COMBINED) {
+            combined = combined(r, where, configDir, warnings, clock, settle);
+        }
         UclValue mapValue = r.get("map").or(() -> r.get("url")).orElse(null);
-        if (mapValue == null) {
+        if (mapValue == null && combined == null) {
             throw new ConfigException(r.position(), where + " has no map");
         }
         List<String> headers = r.has("header") ? r.getStringList("header") : List.of();
@@ -176,7 +184,7 @@ public final class MultimapModule implements AutoCloseable {
         }
         MapData.Kind kind = kind(type, filterName, r);
         boolean multi = r.getBoolean("multi", false);
-        String mapText = mapValue instanceof UclScalar sc ? sc.asString()
+        String mapText = mapValue == null ? null : mapValue instanceof UclScalar sc ? sc.asString()
                 : mapValue instanceof UclArray arr && !arr.items().isEmpty() && arr.items().get(0) instanceof UclScalar first
                 ? first.asString() : null;
         if (mapText != null && kind != MapData.Kind.RADIX) {
@@ -193,11 +201,16 @@ public final class MultimapModule implements AutoCloseable {
             warnings.accept(mapValue.position() + ": " + where + ": redis maps are not supported; rule left out");
             return null;
         }
-        List<MapSource> sources = sources(mapValue, kind, configDir, where, warnings);
-        if (sources == null) {
-            return null;
+        LiveMap map;
+        if (combined != null) {
+            map = combined.elements().values().iterator().next().map();
+        } else {
+            List<MapSource> sources = sources(mapValue, kind, configDir, where, warnings);
+            if (sources == null) {
+                return null;
+            }
+            map = new LiveMap(symbol, kind, multi, sources, clock, settle, warnings);
         }
-        LiveMap map = new LiveMap(symbol, kind, multi, sources, clock, settle, warnings);
         double score = r.getDouble("score", 0.0);
         String group = r.getString("group", SECTION);
         String description = r.getString("description", "multimap, type " + type.key() + ": " + symbol);
@@ -212,8 +225,80 @@ public final class MultimapModule implements AutoCloseable {
         boolean prefilter = r.getBoolean("prefilter", false);
         MultimapRule.Spec spec = new MultimapRule.Spec(symbol, type, filter, filterName, headers, extractFrom, symbols,
                 r.getBoolean("disable_multisymbol", false), action, r.getString("message", null), prefilter, minPos,
-                maxPos, List.copyOf(defs.values()));
+                maxPos, List.copyOf(defs.values()), selector, r.getString("delimiter", ""), combined);
         return prefilter ? new PrefilterRule(spec, map) : new MultimapRule(spec, map);
+    }
+
+    private static Selector selector(UclObject r, String key, String where) {
+        String text = r.getString(key, null);
+        if (text == null || text.isBlank()) {
+            throw new ConfigException(r.position(), where + ": needs " + key + " = \"...\"");
+        }
+        try {
+            return Selector.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(r.get(key).orElseThrow().position(), where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code type = "combined"}: {@code rules { NAME { selector = "..."; map = ...; type = "radix" | "hash" | "set" |
+     * "regexp" | "glob"; } }} and {@code expression} over the names; without {@code type} the kind follows the name
+     * as in Rspamd (ip / ipnet: radix, regexp / re_ / glob: regexp, else set).
+     */
+    private static MultimapRule.Combined combined(UclObject r, String where, Path configDir, Consumer<String> warnings,
+                                                  Clock clock, Duration settle) {
+        UclObject elements = r.getObject("rules").orElseThrow(() ->
+                new ConfigException(r.position(), where + ": a combined rule needs rules { NAME { selector; map; } }"));
+        String expressionText = r.getString("expression", null);
+        if (expressionText == null) {
+            throw new ConfigException(r.position(), where + ": a combined rule needs expression = \"...\"");
+        }
+        Map<String, MultimapRule.Element> out = new LinkedHashMap<>();
+        for (String name : elements.keys()) {
+            UclValue v = elements.get(name).orElseThrow();
+            if (!(v instanceof UclObject e)) {
+                throw new ConfigException(v.position(), where + ": rules " + name + " must be a section { ... }");
+            }
+            e.warnUnknown(where + " rules " + name, Set.of("selector", "map", "type", "description"), warnings);
+            Selector sel = selector(e, "selector", where + " rules " + name);
+            String t = e.getString("type", null);
+            if (t == null) {
+                t = name.contains("ip") ? "radix" : name.contains("regexp") || name.contains("re_") || name.contains("glob")
+                        ? "regexp" : "set";
+            }
+            MapData.Kind kind = switch (t) {
+                case "radix", "ipnet" -> MapData.Kind.RADIX;
+                case "regexp", "regexp_multi" -> MapData.Kind.REGEXP;
+                case "glob", "glob_multi" -> MapData.Kind.GLOB;
+                case "hash", "set", "plain" -> MapData.Kind.HASH;
+                default -> throw new ConfigException(e.get("type").orElseThrow().position(), where + " rules " + name
+                        + ": unknown map type '" + t + "' (radix, hash, set, regexp, glob)");
+            };
+            UclValue mapValue = e.get("map").orElseThrow(() ->
+                    new ConfigException(e.position(), where + " rules " + name + " has no map"));
+            List<MapSource> sources = sources(mapValue, kind, configDir, where + " rules " + name, warnings);
+            if (sources == null) {
+                throw new ConfigException(mapValue.position(), where + " rules " + name + ": no usable map source");
+            }
+            LiveMap map = new LiveMap(name, kind, t.endsWith("_multi"), sources, clock, settle, warnings);
+            out.put(name, new MultimapRule.Element(name, sel, map, t.equals("set")));
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(elements.position(), where + ": rules { } is empty");
+        }
+        try {
+            Expression<String> expression = Expression.parse(expressionText, AtomParser.names(atom -> {
+                if (!out.containsKey(atom)) {
+                    throw new ExpressionException("use of undefined element \"" + atom + "\"", 0);
+                }
+                return atom;
+            }));
+            return new MultimapRule.Combined(expression, out);
+        } catch (ExpressionException e) {
+            throw new ConfigException(r.get("expression").orElseThrow().position(), where + ": bad expression '"
+                    + expressionText + "': " + e.getMessage());
+        }
     }
 
     /** A rule with {@code prefilter = true}: the engine runs it before every other rule. */

@@ -11,10 +11,13 @@ import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
 import org.mailsift.scanner.auth.dmarc.OrganizationalDomain;
+import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.rules.MailAddress;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.selectors.Selector;
+import org.mailsift.scanner.selectors.SelectorInput;
 
 /**
  * One rule of multimap.conf: extracts the values its type names from the message or envelope, applies the filter,
@@ -42,18 +45,34 @@ class MultimapRule implements Rule, AutoCloseable {
      */
     record Spec(String symbol, MultimapType type, ValueFilter filter, String filterName, List<String> headers,
                 String extractFrom, List<String> symbols, boolean disableMultisymbol, Action action, String message,
-                boolean prefilter, Integer minPos, Integer maxPos, List<SymbolDefinition> definitions) {
+                boolean prefilter, Integer minPos, Integer maxPos, List<SymbolDefinition> definitions,
+                Selector selector, String delimiter, Combined combined) {
+    }
+
+    /**
+     * A {@code combined} rule: named elements, each a selector and its map, joined by an expression of their names
+     * (Rspamd's lua_maps_expressions). An element is true when one of its selector's values is in its map.
+     */
+    record Combined(Expression<String> expression, java.util.Map<String, Element> elements) {
+    }
+
+    /** @param ignoreValues a {@code set} map: only keys count, each hit scores the rule's symbol */
+    record Element(String name, Selector selector, LiveMap map, boolean ignoreValues) {
     }
 
     private final Spec spec;
     private final LiveMap map;
+    private final List<LiveMap> watched;
+    private final List<MapWatcher.Registration> registrations = new ArrayList<>();
     private final Set<String> allowedSymbols;
-    private MapWatcher.Registration watch;
 
+    /** @param map the rule's map; for a combined rule, the first element's (each element has its own) */
     MultimapRule(Spec spec, LiveMap map) {
         this.spec = spec;
         this.map = map;
         this.allowedSymbols = Set.copyOf(spec.symbols());
+        this.watched = spec.combined() == null ? List.of(map)
+                : spec.combined().elements().values().stream().map(Element::map).toList();
     }
 
     LiveMap map() {
@@ -62,18 +81,20 @@ class MultimapRule implements Rule, AutoCloseable {
 
     /** Starts checking this rule's map files every {@code interval}. */
     synchronized void watch(java.time.Duration interval) {
-        if (watch == null && map.watchesFiles()) {
-            watch = MapWatcher.watch(map, spec.symbol(), interval);
+        if (registrations.isEmpty()) {
+            for (LiveMap m : watched) {
+                if (m.watchesFiles()) {
+                    registrations.add(MapWatcher.watch(m, spec.symbol(), interval));
+                }
+            }
         }
     }
 
     /** Stops watching the map files (the engine closes its rules when a reload replaces it). */
     @Override
     public synchronized void close() {
-        if (watch != null) {
-            watch.close();
-            watch = null;
-        }
+        registrations.forEach(MapWatcher.Registration::close);
+        registrations.clear();
     }
 
     Spec spec() {
@@ -132,8 +153,37 @@ class MultimapRule implements Rule, AutoCloseable {
                     }
                 }
             }
-            case SELECTOR, COMBINED -> {
-                // not built (see MultimapSettings): the rule is refused at load time with a warning
+            case SELECTOR -> {
+                for (String v : spec.selector().combine(SelectorInput.of(ctx), spec.delimiter())) {
+                    match(ctx, data, v);
+                }
+            }
+            case COMBINED -> combined(ctx);
+        }
+    }
+
+    /** Evaluates the expression over the elements; when true, each element that matched inserts its hit. */
+    private void combined(ScanContext ctx) {
+        SelectorInput in = SelectorInput.of(ctx);
+        java.util.Map<String, String[]> matched = new java.util.LinkedHashMap<>();
+        double result = spec.combined().expression().evaluate(name -> {
+            Element e = spec.combined().elements().get(name);
+            if (matched.containsKey(name)) {
+                return 1.0;
+            }
+            MapData d = e.map().data();
+            for (String v : e.selector().combine(in, "")) {
+                List<String> hits = d.lookup(v);
+                if (!hits.isEmpty()) {
+                    matched.put(name, new String[] {v, e.ignoreValues() ? "" : hits.get(0)});
+                    return 1.0;
+                }
+            }
+            return 0.0;
+        });
+        if (Expression.isTrue(result)) {
+            for (java.util.Map.Entry<String, String[]> m : matched.entrySet()) {
+                insert(ctx, m.getValue()[1], m.getKey() + "=" + m.getValue()[0]);
             }
         }
     }

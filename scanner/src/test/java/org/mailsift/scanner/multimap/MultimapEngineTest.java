@@ -252,4 +252,49 @@ class MultimapEngineTest {
         engine = EngineFactory.create(config, List.of());
         assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("asn").contains("not supported"));
     }
+
+    @Test
+    void selectorRulesMatchWhatTheSelectorGives() throws Exception {
+        ScanResult r = scan("""
+                SEL_DOMAIN { type = "selector"; selector = "from('smtp'):domain"; map = ["sender.example"]; score = 2; }
+                SEL_SUBJECT { type = "selector"; selector = "header('Subject').lower"; filter = "regexp:/^(\\\\w+)/";
+                  map = ["quarterly"]; score = 1; }
+                SEL_MISS { type = "selector"; selector = "header('X-Missing')"; map = ["x"]; score = 1; }
+                """, env());
+        assertThat(symbol(r, "SEL_DOMAIN").score()).isEqualTo(2.0);
+        assertThat(symbol(r, "SEL_SUBJECT").options()).containsExactly("quarterly");
+        assertThat(symbol(r, "SEL_MISS")).isNull();
+    }
+
+    @Test
+    void combinedRuleNeedsItsExpressionAndReportsEachMatchedElement() throws Exception {
+        map("wl_ip.map", "198.51.100.0/24\n");
+        String conf = """
+                WHITELIST_IP_FROM {
+                  type = "combined";
+                  score = -3;
+                  rules {
+                    ip { selector = "ip"; map = "${LOCAL_CONFDIR}/local.d/maps/wl_ip.map"; }
+                    from { selector = "from('smtp'):domain"; map = ["%s"]; }
+                  }
+                  expression = "ip & from";
+                }
+                """;
+        ScanResult both = scan(conf.formatted("sender.example"), env());
+        assertThat(symbol(both, "WHITELIST_IP_FROM").score()).isEqualTo(-3.0);
+        assertThat(symbol(both, "WHITELIST_IP_FROM").options())
+                .containsExactlyInAnyOrder("ip=198.51.100.7", "from=sender.example");
+        engine.close();
+        ScanResult onlyIp = scan(conf.formatted("elsewhere.example"), env());
+        assertThat(symbol(onlyIp, "WHITELIST_IP_FROM")).isNull();
+        engine.close();
+        assertThatThrownBy(() -> scan(conf.formatted("x").replace("ip & from", "ip & nothere"), env()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nothere");
+    }
+
+    @Test
+    void badSelectorIsAnErrorWithItsPosition() throws Exception {
+        assertThatThrownBy(() -> scan("S { type = \"selector\"; selector = \"nosuchextractor\"; map = [\"a\"]; }", env()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("multimap.conf:1");
+    }
 }
