@@ -12,6 +12,8 @@ import org.mailsift.core.dns.DnsSettings;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.scanner.auth.AuthModule;
+import org.mailsift.scanner.composites.CompositesRule;
+import org.mailsift.scanner.composites.CompositesSettings;
 import org.mailsift.scanner.hfilter.HostnameModule;
 import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.hfilter.HostnameSettings;
@@ -63,6 +65,7 @@ public final class EngineFactory {
         // resolver, but signing works everywhere (filter, deliver); signing and sealing run last
         AuthModule auth = AuthModule.from(config, settings.options().localAddrs(), hostname(settings));
         rules.addAll(auth.rules());
+        rules.addAll(siteRules(config));
         List<HeaderContributor> contributors = new ArrayList<>(headerContributors);
         contributors.addAll(auth.headerContributors());
         // multimap.conf: its map files are watched until the engine is closed (a reload replaces it)
@@ -75,6 +78,16 @@ public final class EngineFactory {
             multimap.close();
             throw e;
         }
+    }
+
+    /** The admin's own rules from configuration: composites.conf (run after every other rule). */
+    public static List<Rule> siteRules(ConfigSource config) {
+        List<Rule> rules = new ArrayList<>();
+        CompositesSettings composites = CompositesSettings.from(config);
+        if (!composites.composites().isEmpty()) {
+            rules.add(new CompositesRule(composites));
+        }
+        return rules;
     }
 
     static String hostname(EngineSettings settings) {

@@ -13,12 +13,13 @@ import org.mailsift.core.scan.Action;
 import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.scanner.rules.ScanContext;
+import org.mailsift.scanner.rules.SymbolHits;
 
 /**
  * The per-scan state rules write into. Inserting a symbol again keeps the larger runtime score and merges the
  * options (Rspamd's one-shot behaviour, which all our rules want).
  */
-final class EngineScanContext implements ScanContext {
+final class EngineScanContext implements ScanContext, SymbolHits {
     static final int MAX_OPTIONS = 32;
 
     record Hit(String name, double runtimeScore, LinkedHashSet<String> options) {
@@ -28,6 +29,7 @@ final class EngineScanContext implements ScanContext {
     private final Envelope envelope;
     private final boolean local;
     private final Map<String, Hit> hits = new LinkedHashMap<>();
+    private final java.util.Set<String> hidden = new java.util.HashSet<>();
     private Action forcedAction;
     private String smtpMessage;
     private String forcedBy;
@@ -127,6 +129,45 @@ final class EngineScanContext implements ScanContext {
 
     List<Hit> hits() {
         return new ArrayList<>(hits.values());
+    }
+
+    @Override
+    public boolean has(String symbol) {
+        return hits.containsKey(symbol);
+    }
+
+    @Override
+    public double runtimeScore(String symbol) {
+        Hit h = hits.get(symbol);
+        return h == null ? 0 : h.runtimeScore();
+    }
+
+    @Override
+    public java.util.Collection<String> options(String symbol) {
+        Hit h = hits.get(symbol);
+        return h == null ? List.of() : java.util.Collections.unmodifiableSet(h.options());
+    }
+
+    @Override
+    public void insert(String symbol, double runtimeScore) {
+        insert(symbol, runtimeScore, List.of());
+    }
+
+    @Override
+    public void removeWeight(String symbol) {
+        hits.computeIfPresent(symbol, (k, h) -> new Hit(k, 0.0, h.options()));
+    }
+
+    @Override
+    public void hide(String symbol) {
+        if (hits.containsKey(symbol)) {
+            hidden.add(symbol);
+        }
+    }
+
+    /** Whether a final rule (a composite) hid the symbol: its score counts, it is not listed. */
+    boolean isHidden(String symbol) {
+        return hidden.contains(symbol);
     }
 
     Action forcedAction() {

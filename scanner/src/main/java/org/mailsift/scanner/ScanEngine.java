@@ -29,6 +29,7 @@ import org.mailsift.scanner.headers.SpamHeaders;
 import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.policy.Verdict;
 import org.mailsift.scanner.rules.AsyncRule;
+import org.mailsift.scanner.rules.FinalRule;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
@@ -136,17 +137,19 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
             if (ctx.forcedAction() != null) {
                 break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
             }
-            if (rule instanceof AsyncRule) {
+            if (rule instanceof AsyncRule || rule instanceof FinalRule) {
                 continue;
             }
             runRule(rule, ctx, rule::check, message, env);
         }
         finishAsync(ctx, pending, message, env);
+        runFinalRules(ctx, message, env); // composites: after every rule, before the sum
         List<SymbolResult> results = score(ctx.hits());
         double score = 0;
         for (SymbolResult r : results) {
             score += r.score();
         }
+        results.removeIf(r -> ctx.isHidden(r.name())); // a composite's remove_symbol: scored, not listed
         Action action;
         if (ctx.forcedAction() != null) {
             action = ctx.forcedAction();
@@ -218,6 +221,14 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
                 ruleFailed(rule, message, env, e.getCause());
             } catch (RuntimeException | StackOverflowError e) {
                 ruleFailed(rule, message, env, e);
+            }
+        }
+    }
+
+    private void runFinalRules(EngineScanContext ctx, ParsedMessage message, Envelope env) {
+        for (Rule rule : rules) {
+            if (rule instanceof FinalRule last && ctx.forcedAction() == null) {
+                runRule(rule, ctx, c -> last.finish(ctx, symbols), message, env);
             }
         }
     }

@@ -1,0 +1,185 @@
+package org.mailsift.scanner.composites;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.mailsift.scanner.SymbolTable;
+import org.mailsift.scanner.expression.Expression;
+import org.mailsift.scanner.expression.Node;
+import org.mailsift.scanner.rules.FinalRule;
+import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.rules.SymbolHits;
+
+/**
+ * Evaluates the composites after every other rule, with Rspamd's semantics (src/libserver/composites):
+ * <ul>
+ * <li>an atom's value is its symbol's weighted score (a tiny non-zero value for a score-0 symbol), 0 when absent or
+ * when a required option is missing; a group atom is the largest such value over the group's symbols;</li>
+ * <li>every atom is evaluated (no short-circuit), so every matched symbol is known; a composite named in another
+ * composite's expression is evaluated first, on demand; a composite already inserted is not evaluated again;</li>
+ * <li>a matching composite is inserted (weight = its score) and its matched symbols are marked for removal by its
+ * policy, adjusted by each atom's prefix ({@code ~}, {@code -}, {@code ^}); symbols under a {@code !} are never
+ * removed;</li>
+ * <li>once all composites are evaluated (so one composite's removals never hide a symbol from another), a symbol's
+ * weight goes when every composite that matched it wants it gone, the symbol itself when every one wants that, and
+ * both when any used {@code ^}.</li>
+ * </ul>
+ */
+public final class CompositesRule implements FinalRule {
+    private final List<Composite> composites;
+    private final Map<String, Composite> byName = new LinkedHashMap<>();
+    private final List<SymbolDefinition> definitions;
+
+    public CompositesRule(CompositesSettings settings) {
+        this.composites = settings.composites();
+        List<SymbolDefinition> defs = new ArrayList<>();
+        for (Composite c : composites) {
+            byName.put(c.name(), c);
+            defs.add(new SymbolDefinition(c.name(), c.group(), c.score(), c.description()));
+        }
+        this.definitions = List.copyOf(defs);
+    }
+
+    public List<Composite> composites() {
+        return composites;
+    }
+
+    @Override
+    public List<SymbolDefinition> symbols() {
+        return definitions;
+    }
+
+    @Override
+    public void finish(SymbolHits hits, SymbolTable symbols) {
+        if (composites.isEmpty()) {
+            return;
+        }
+        Run run = new Run(hits, symbols);
+        for (Composite c : composites) {
+            run.evaluate(c);
+        }
+        run.applyRemovals();
+    }
+
+    /** A symbol a matching composite would remove, and how. */
+    private record Removal(int bits, boolean negated) {
+    }
+
+    /** One scan's evaluation state. */
+    private final class Run {
+        private final SymbolHits hits;
+        private final SymbolTable symbols;
+        private final Map<String, Boolean> evaluated = new HashMap<>();
+        private final Set<String> inProgress = new HashSet<>();
+        private final Map<String, List<Removal>> removals = new LinkedHashMap<>();
+
+        Run(SymbolHits hits, SymbolTable symbols) {
+            this.hits = hits;
+            this.symbols = symbols;
+        }
+
+        void evaluate(Composite c) {
+            if (evaluated.containsKey(c.name()) || inProgress.contains(c.name())) {
+                return;
+            }
+            if (hits.has(c.name())) {
+                evaluated.put(c.name(), true);
+                return;
+            }
+            inProgress.add(c.name());
+            Map<String, List<Removal>> matched = new LinkedHashMap<>();
+            double value;
+            try {
+                value = c.expression().evaluateAll(atom -> atomValue(c, atom, matched));
+            } finally {
+                inProgress.remove(c.name());
+            }
+            boolean match = Expression.isTrue(value);
+            evaluated.put(c.name(), match);
+            if (match) {
+                hits.insert(c.name(), 1.0);
+                matched.forEach((sym, list) -> removals.computeIfAbsent(sym, k -> new ArrayList<>()).addAll(list));
+            }
+        }
+
+        private double atomValue(Composite c, Node.Atom<CompositeAtom> occurrence, Map<String, List<Removal>> matched) {
+            CompositeAtom atom = occurrence.atom();
+            if (atom.kind() == CompositeAtom.Kind.SYMBOL) {
+                double v = symbolValue(atom.name(), atom);
+                if (Expression.isTrue(v)) {
+                    matched.computeIfAbsent(atom.name(), k -> new ArrayList<>())
+                            .add(new Removal(atom.removalBits(c.policy().bits()), occurrence.negated()));
+                }
+                return v;
+            }
+            double max = 0;
+            for (SymbolDefinition d : symbols.all().values()) {
+                if (!d.group().equals(atom.name()) || d.name().equals(c.name())
+                        || atom.kind() == CompositeAtom.Kind.GROUP_POSITIVE && !(d.weight() > 0)
+                        || atom.kind() == CompositeAtom.Kind.GROUP_NEGATIVE && !(d.weight() < 0)) {
+                    continue;
+                }
+                double v = symbolValue(d.name(), atom);
+                if (Expression.isTrue(v)) {
+                    matched.computeIfAbsent(d.name(), k -> new ArrayList<>())
+                            .add(new Removal(atom.removalBits(c.policy().bits()), occurrence.negated()));
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+            return max;
+        }
+
+        /** Rspamd's process_single_symbol: the weighted score, options checked, composites evaluated on demand. */
+        private double symbolValue(String name, CompositeAtom atom) {
+            if (!hits.has(name)) {
+                Composite other = byName.get(name);
+                if (other == null) {
+                    return 0;
+                }
+                evaluate(other);
+                if (!hits.has(name)) {
+                    return 0;
+                }
+            }
+            for (CompositeAtom.OptionMatch option : atom.options()) {
+                if (!option.matchesAny(hits.options(name))) {
+                    return 0;
+                }
+            }
+            double score = symbols.get(name).weight() * hits.runtimeScore(name);
+            return score == 0 ? Expression.EPSILON * 16 : score;
+        }
+
+        void applyRemovals() {
+            for (Map.Entry<String, List<Removal>> e : removals.entrySet()) {
+                boolean any = false;
+                boolean removeWeight = true;
+                boolean removeSymbol = true;
+                boolean forced = false;
+                for (Removal r : e.getValue()) {
+                    if (r.negated()) {
+                        continue; // !A | B can match with A present: A is not what matched
+                    }
+                    any = true;
+                    removeWeight &= (r.bits() & CompositePolicy.WEIGHT_BIT) != 0;
+                    removeSymbol &= (r.bits() & CompositePolicy.HIDE_BIT) != 0;
+                    forced |= (r.bits() & CompositePolicy.FORCED_BIT) != 0;
+                }
+                if (!any) {
+                    continue;
+                }
+                if (removeWeight || forced) {
+                    hits.removeWeight(e.getKey());
+                }
+                if (removeSymbol || forced) {
+                    hits.hide(e.getKey());
+                }
+            }
+        }
+    }
+}
