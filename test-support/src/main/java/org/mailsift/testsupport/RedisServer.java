@@ -8,17 +8,21 @@ import java.util.List;
 
 /**
  * A private {@code redis-server} (Debian's package) on a free loopback port, in a temporary directory, with no
- * persistence. {@link #stop()} and {@link #start()} keep the same port, for outage tests.
+ * persistence, or durable as a production Redis holding Bayes should be ({@link #startDurable()}: every write in the
+ * AOF, fsynced before the reply). {@link #stop()}, {@link #kill()} and {@link #start()} keep the same port (and the
+ * data of a durable server), for outage tests.
  */
 public final class RedisServer implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/redis-server");
 
     private final Path dir;
+    private final boolean durable;
     private int port;
     private RedisProcess process;
 
-    private RedisServer(Path dir) {
+    private RedisServer(Path dir, boolean durable) {
         this.dir = dir;
+        this.durable = durable;
     }
 
     public static boolean available() {
@@ -27,8 +31,17 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server on a free port (retrying another port if one is taken meanwhile). */
     public static RedisServer startNew() {
+        return startNew(false);
+    }
+
+    /** Starts a server that keeps every acknowledged write across a crash (appendonly, appendfsync always). */
+    public static RedisServer startDurable() {
+        return startNew(true);
+    }
+
+    private static RedisServer startNew(boolean durable) {
         try {
-            RedisServer s = new RedisServer(Files.createTempDirectory("mailsift-redis"));
+            RedisServer s = new RedisServer(Files.createTempDirectory("mailsift-redis"), durable);
             IOException last = null;
             for (int attempt = 0; attempt < 5; attempt++) {
                 s.port = FreePort.onLoopback();
@@ -64,7 +77,8 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         process = RedisProcess.start("redis-server", port, List.of(BINARY.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
+                "--daemonize", "no", "--dir", dir.toString()),
                 "Ready to accept connections");
     }
 
@@ -74,6 +88,15 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         process.stop();
+        process = null;
+    }
+
+    /** SIGKILL, as a crash: nothing is flushed, clients see the connection drop mid-command. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.kill();
         process = null;
     }
 

@@ -88,20 +88,37 @@ public final class LearnOutbox {
         int applied = 0;
         try {
             for (Path p : files()) {
-                QueuedLearn l = decode(Files.readAllBytes(p));
+                QueuedLearn l;
+                try {
+                    l = decode(Files.readAllBytes(p));
+                } catch (IOException | RuntimeException unreadable) {
+                    setAside(p, unreadable); // one unreadable file must not hold back every learn queued after it
+                    continue;
+                }
                 store.learn(l.owner(), l.learnClass(), l.digest(), l.tokens());
                 Files.delete(p);
                 applied++;
             }
         } catch (BayesStore.UnavailableException e) {
             log.debug("learn queue replay stopped: {}", e.getMessage());
-        } catch (IOException e) {
-            log.warn("learn queue in {}: {}", dir, e.toString());
+        } catch (IOException | RuntimeException e) {
+            // the replay runs on a scheduled executor, where an escaping exception would cancel every later replay
+            log.warn("learn queue in {}: replay stopped, retried later: {}", dir, e.toString());
         }
         if (applied > 0) {
             log.info("replayed {} queued learns into the Bayes store", applied);
         }
         return applied;
+    }
+
+    private void setAside(Path p, Exception why) {
+        Path bad = p.resolveSibling(p.getFileName() + ".bad");
+        try {
+            Files.move(p, bad, StandardCopyOption.ATOMIC_MOVE);
+            log.warn("learn queue: {} cannot be read ({}); kept as {}", p.getFileName(), why.toString(), bad.getFileName());
+        } catch (IOException e) {
+            log.warn("learn queue: {} cannot be read ({}) nor set aside ({})", p.getFileName(), why.toString(), e.toString());
+        }
     }
 
     private List<Path> files() throws IOException {

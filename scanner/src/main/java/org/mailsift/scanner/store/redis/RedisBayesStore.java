@@ -316,7 +316,9 @@ public final class RedisBayesStore implements BayesStore {
     private <T> T call(Function<RedisClusterCommands<String, String>, T> op) {
         try {
             return op.apply(commands());
-        } catch (RedisException e) {
+        } catch (RedisException | java.util.concurrent.CancellationException e) {
+            // lettuce cancels the commands in flight when the connection drops for good (Redis killed, reconnect
+            // failed): that is the server being unavailable too, and the learn must be queued, not answered 500
             throw new UnavailableException("Redis: " + e.getMessage(), e);
         }
     }
@@ -326,6 +328,7 @@ public final class RedisBayesStore implements BayesStore {
         if (connection == null || !connection.isOpen()) {
             if (connection != null) {
                 connection.closeAsync();
+                connection = null; // closed once: a failed reconnect below must not close it again on the next call
             }
             connection = connector.apply(client);
             commands = connection instanceof StatefulRedisClusterConnection<String, String> cc
