@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.mailsift.controller.security.AccessGuard.TrustedWrites;
+import org.mailsift.core.net.MinimumDataRate;
 
 /**
  * How one HTTP worker protects itself, beyond passwords: what trusted peers may change, which browser origins may call
@@ -19,9 +20,13 @@ import org.mailsift.controller.security.AccessGuard.TrustedWrites;
  *                           first byte (or the connect); trickling bytes does not extend it
  * @param maxInflightBytes   {@code max_inflight}: request bytes (bodies, decompressed bodies) all connections of the
  *                           worker may hold at once; a request that does not fit gets 503
+ * @param bodyRate           {@code body_timeout} and {@code body_min_rate}: once the headers are in, the body must
+ *                           arrive at this pace (else 408 and the connection is closed), so a trickled body cannot
+ *                           keep a connection and its in-flight reservation forever
  */
 public record WorkerGuards(TrustedWrites trustedWrites, List<String> allowedOrigins, int maxConnections,
-                           int maxConnectionsPerIp, long headerTimeoutMillis, long maxInflightBytes) {
+                           int maxConnectionsPerIp, long headerTimeoutMillis, long maxInflightBytes,
+                           MinimumDataRate bodyRate) {
 
     public WorkerGuards {
         allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT).replaceAll("/+$", "")).toList();
@@ -31,11 +36,11 @@ public record WorkerGuards(TrustedWrites trustedWrites, List<String> allowedOrig
     }
 
     public static WorkerGuards normalDefaults() {
-        return new WorkerGuards(TrustedWrites.NONE, List.of(), 1024, 128, 10_000, defaultInflight());
+        return new WorkerGuards(TrustedWrites.NONE, List.of(), 1024, 128, 10_000, defaultInflight(), MinimumDataRate.DEFAULT);
     }
 
     public static WorkerGuards controllerDefaults() {
-        return new WorkerGuards(TrustedWrites.NONE, List.of(), 256, 64, 10_000, defaultInflight());
+        return new WorkerGuards(TrustedWrites.NONE, List.of(), 256, 64, 10_000, defaultInflight(), MinimumDataRate.DEFAULT);
     }
 
     /** A quarter of the heap, at least 64 MB and at most 512 MB. */
@@ -44,18 +49,22 @@ public record WorkerGuards(TrustedWrites trustedWrites, List<String> allowedOrig
     }
 
     public WorkerGuards withTrustedWrites(TrustedWrites trusted) {
-        return new WorkerGuards(trusted, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes);
+        return new WorkerGuards(trusted, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes, bodyRate);
     }
 
     public WorkerGuards withAllowedOrigins(List<String> origins) {
-        return new WorkerGuards(trustedWrites, origins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes);
+        return new WorkerGuards(trustedWrites, origins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes, bodyRate);
     }
 
     public WorkerGuards withConnections(int total, int perIp, long headerTimeout) {
-        return new WorkerGuards(trustedWrites, allowedOrigins, total, perIp, headerTimeout, maxInflightBytes);
+        return new WorkerGuards(trustedWrites, allowedOrigins, total, perIp, headerTimeout, maxInflightBytes, bodyRate);
     }
 
     public WorkerGuards withInflight(long bytes) {
-        return new WorkerGuards(trustedWrites, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, bytes);
+        return new WorkerGuards(trustedWrites, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, bytes, bodyRate);
+    }
+
+    public WorkerGuards withBodyRate(MinimumDataRate rate) {
+        return new WorkerGuards(trustedWrites, allowedOrigins, maxConnections, maxConnectionsPerIp, headerTimeoutMillis, maxInflightBytes, rate);
     }
 }

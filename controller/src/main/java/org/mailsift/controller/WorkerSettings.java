@@ -14,6 +14,7 @@ import org.mailsift.core.config.ConfigException;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
+import org.mailsift.core.net.MinimumDataRate;
 
 /**
  * One HTTP worker's options, in Rspamd's names ({@code worker-normal.inc} / {@code worker-controller.inc}).
@@ -37,7 +38,7 @@ public record WorkerSettings(String name, List<BindSocket> binds, Optional<Secre
 
     private static final Set<String> KNOWN = Set.of("bind_socket", "password", "enable_password", "secure_ip",
             "max_message", "timeout", "history_rows", "enabled", "type", "secure_ip_writes", "allowed_origin",
-            "max_connections", "max_connections_per_ip", "header_timeout", "max_inflight",
+            "max_connections", "max_connections_per_ip", "header_timeout", "max_inflight", "body_timeout", "body_min_rate",
             // Rspamd options that make no sense here; accepted silently so a copied Rspamd file loads
             "count", "keypair", "static_dir", "task_timeout", "mime", "max_tasks", "spf", "dkim", "stats_path",
             ".include");
@@ -108,7 +109,8 @@ public record WorkerSettings(String name, List<BindSocket> binds, Optional<Secre
                     (int) Math.min(Integer.MAX_VALUE, section.getLong("max_connections", d.maxConnections())),
                     (int) Math.min(Integer.MAX_VALUE, section.getLong("max_connections_per_ip", d.maxConnectionsPerIp())),
                     section.getMillis("header_timeout", d.headerTimeoutMillis()),
-                    section.getLong("max_inflight", d.maxInflightBytes()));
+                    section.getLong("max_inflight", d.maxInflightBytes()),
+                    MinimumDataRate.from(section, d.bodyRate()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(section.position(), e.getMessage());
         }

@@ -2,6 +2,8 @@ package org.mailsift.milter;
 
 import java.time.Duration;
 
+import org.mailsift.core.net.MinimumDataRate;
+
 /**
  * What one MTA connection may make the milter hold, and how many connections it takes. Hitting a per-message cap
  * closes the connection (one log line): the MTA then applies its {@code milter_default_action} to that message.
@@ -14,12 +16,22 @@ import java.time.Duration;
  * @param maxConnectionsPerIp {@code max_connections_per_ip}: open connections from one TCP peer address
  * @param packetTimeout     {@code packet_timeout}: a packet must arrive whole within this once its first byte came,
  *                          and OPTNEG within this of the connect; trickling bytes cannot extend it
+ * @param contentRate       {@code body_timeout} and {@code body_min_rate}: from DATA to the end of the body, the
+ *                          message's headers and body must arrive at this pace; whole packets sent a few bytes at a
+ *                          time every few seconds (which packet_timeout allows) cannot hold the connection forever
  */
 public record MilterLimits(int maxHeaders, int maxRecipients, int maxAddressBytes, int maxMacroBytes,
-                           int maxConnections, int maxConnectionsPerIp, Duration packetTimeout) {
+                           int maxConnections, int maxConnectionsPerIp, Duration packetTimeout, MinimumDataRate contentRate) {
 
     public static MilterLimits defaults() {
-        return new MilterLimits(5_000, 1_000, 4_096, 64 * 1024, 1_000, 1_000, Duration.ofSeconds(30));
+        return new MilterLimits(5_000, 1_000, 4_096, 64 * 1024, 1_000, 1_000, Duration.ofSeconds(30), MinimumDataRate.DEFAULT);
+    }
+
+    /** With the default content rate. */
+    public MilterLimits(int maxHeaders, int maxRecipients, int maxAddressBytes, int maxMacroBytes, int maxConnections,
+                        int maxConnectionsPerIp, Duration packetTimeout) {
+        this(maxHeaders, maxRecipients, maxAddressBytes, maxMacroBytes, maxConnections, maxConnectionsPerIp, packetTimeout,
+                MinimumDataRate.DEFAULT);
     }
 
     public MilterLimits {

@@ -10,6 +10,7 @@ import org.mailsift.core.config.BindSocket;
 import org.mailsift.core.config.ConfigException;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
+import org.mailsift.core.net.MinimumDataRate;
 
 /**
  * The milter's settings, read from {@code worker-proxy} with Rspamd's option names where Rspamd has one.
@@ -41,7 +42,7 @@ public record MilterSettings(List<BindSocket> bindSockets, boolean enabled, Dura
     private static final Set<String> KNOWN = Set.of("bind_socket", "milter", "enabled", "timeout", "read_timeout",
             "discard_on_reject", "quarantine_on_reject", "reject_message", "tempfail_message", "max_size",
             "fallback_action", "max_scans", "tcp_quickack", "max_headers", "max_recipients", "max_macro_size",
-            "max_connections", "max_connections_per_ip", "packet_timeout",
+            "max_connections", "max_connections_per_ip", "packet_timeout", "body_timeout", "body_min_rate",
             // read by the scanner (MilterHeadersSettings), which decides every header of a verdict
             "spam_header",
             // Rspamd proxy options that mean nothing here: the scan always runs in-process (Rspamd's self_scan)
@@ -91,7 +92,8 @@ public record MilterSettings(List<BindSocket> bindSockets, boolean enabled, Dura
                 positiveInt(section, "max_macro_size", d.maxMacroBytes()),
                 positiveInt(section, "max_connections", d.maxConnections()),
                 positiveInt(section, "max_connections_per_ip", d.maxConnectionsPerIp()),
-                Duration.ofMillis(section.getMillis("packet_timeout", d.packetTimeout().toMillis()))));
+                Duration.ofMillis(section.getMillis("packet_timeout", d.packetTimeout().toMillis())),
+                MinimumDataRate.from(section, d.contentRate())));
     }
 
     private static int positiveInt(UclObject section, String key, int fallback) {

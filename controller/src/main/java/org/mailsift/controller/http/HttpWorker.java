@@ -96,7 +96,7 @@ public final class HttpWorker implements AutoCloseable {
                         onConnection.run();
                         ChannelPipeline p = ch.pipeline();
                         RequestLifecycle lifecycle = new RequestLifecycle(inflight, settings.maxBodyBytes(),
-                                settings.guards().headerTimeoutMillis());
+                                settings.guards().headerTimeoutMillis(), settings.guards().bodyRate());
                         p.addLast(drain);
                         p.addLast(new IdleStateHandler(0, 0, settings.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
                         p.addLast(lifecycle.firstByteWatch());

@@ -24,6 +24,7 @@ import org.mailsift.controller.WorkerSettings;
 import org.mailsift.controller.fixtures.RunningController;
 import org.mailsift.controller.security.AccessGuard.TrustedWrites;
 import org.mailsift.controller.security.Secret;
+import org.mailsift.core.net.MinimumDataRate;
 
 /** The audit's attacks on the HTTP workers, reproduced on loopback with bounded counts and time. */
 class ControllerHardeningTest {
@@ -190,6 +191,67 @@ class ControllerHardeningTest {
     }
 
     @Test
+    void aTrickledBodyGets408AndItsReservationIsReleased() throws Exception {
+        c = RunningController.start(w -> w.withGuards(w.guards().withBodyRate(new MinimumDataRate(Duration.ofSeconds(1), 500))));
+        Socket s = connect(c.controllerPort(), null);
+        s.setSoTimeout(200);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        // the headers in one go (header_timeout is satisfied), then the announced 100 KB a byte at a time
+        out.write(("POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nSubject: slow\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> c.server.controllerInflightBytes() == 100_000);
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        boolean closed = false;
+        // at most 600 bytes, one per 200 ms read timeout (2 minutes): the server must close long before
+        for (int i = 0; i < 600 && !closed; i++) {
+            try {
+                out.write('x');
+                out.flush();
+                int b;
+                while ((b = in.read()) >= 0) {
+                    answer.write(b);
+                }
+                closed = true;
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // no close yet: keep trickling
+            } catch (java.io.IOException reset) {
+                closed = true; // the server closed while we wrote
+            }
+        }
+        assertThat(closed).as("the server closed the trickling connection").isTrue();
+        assertThat(answer.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 408");
+        await().atMost(Duration.ofSeconds(30)).until(() -> c.server.controllerInflightBytes() == 0);
+    }
+
+    @Test
+    void aBodyArrivingAtAnHonestPaceIsNotCutWhenItTakesLongerThanBodyTimeout() throws Exception {
+        c = RunningController.start(w -> w.withGuards(w.guards().withBodyRate(new MinimumDataRate(Duration.ofMillis(300), 500))));
+        Socket s = connect(c.controllerPort(), null);
+        s.setSoTimeout(100);
+        OutputStream out = s.getOutputStream();
+        byte[] chunk = ("y".repeat(8 << 10) + "\r\n").getBytes(StandardCharsets.US_ASCII); // 8 KB earns 16 s each
+        int chunks = 10;
+        out.write(("POST /checkv2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+                + (14 + chunks * chunk.length) + "\r\n\r\nSubject: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (int i = 0; i < chunks; i++) {
+            out.write(chunk);
+            out.flush();
+            try {
+                int early = s.getInputStream().read();
+                org.assertj.core.api.Assertions.fail("the server answered (" + early + ") before the body was complete");
+            } catch (java.net.SocketTimeoutException paced) {
+                // the 100 ms read timeout paces the chunks: the whole body takes longer than body_timeout
+            }
+        }
+        s.setSoTimeout(30_000);
+        String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(reply).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
     void zstdBodiesBeyondTheInFlightBudgetGet503InsteadOfExhaustingTheHeap() throws Exception {
         c = RunningController.start(w -> w.withGuards(w.guards().withInflight(4L << 20)));
         // 8 MB of text compresses to a few KB: small on the wire, large in memory
@@ -206,7 +268,9 @@ class ControllerHardeningTest {
 
     @Test
     void bodiesThatTogetherExceedTheBudgetAreRefusedWhileOneIsHeld() throws Exception {
-        c = RunningController.start(w -> w.withGuards(w.guards().withInflight(1L << 20)));
+        // a body timeout far beyond the test: the held reservation must stay held until the holder goes away
+        c = RunningController.start(w -> w.withGuards(w.guards().withInflight(1L << 20)
+                .withBodyRate(new MinimumDataRate(Duration.ofMinutes(10), 500))));
         Socket first = connect(c.controllerPort(), null);
         // announces 800 KB and sends only the headers: the reservation is held while the body is awaited
         first.getOutputStream().write(("POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: " + (800 << 10) + "\r\n\r\n")

@@ -123,6 +123,7 @@ public final class MilterServer implements AutoCloseable {
                         new IdleStateHandler(settings.readTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                         new MilterFrameDecoder(MAX_PACKET),
                         new MilterCommandDecoder(),
+                        new ContentDeadline(settings.limits().contentRate()),
                         encoder,
                         new MilterConnectionHandler(settings, scans, metrics, noReplyWanted, afterRead));
             }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mailsift.core.metrics.Metrics;
 import org.mailsift.core.config.BindSocket;
+import org.mailsift.core.net.MinimumDataRate;
 import org.mailsift.milter.MilterFrames;
 import org.mailsift.milter.MilterLimits;
 import org.mailsift.milter.MilterSettings;
@@ -37,10 +38,14 @@ class MilterConnectionLimitsTest {
     }
 
     private SocketAddress start(int maxConnections, int perIp, Duration packetTimeout) throws Exception {
+        return start(maxConnections, perIp, packetTimeout, MinimumDataRate.DEFAULT);
+    }
+
+    private SocketAddress start(int maxConnections, int perIp, Duration packetTimeout, MinimumDataRate contentRate) throws Exception {
         MilterLimits d = MilterLimits.defaults();
         MilterSettings settings = MilterSettings.defaults().withBindSockets(List.of(BindSocket.tcp("127.0.0.1", 0)))
                 .withLimits(new MilterLimits(d.maxHeaders(), d.maxRecipients(), d.maxAddressBytes(), d.maxMacroBytes(),
-                        maxConnections, perIp, packetTimeout));
+                        maxConnections, perIp, packetTimeout, contentRate));
         server = new MilterServer(settings, new TestScanner(null), metrics);
         return server.start().get(0);
     }
@@ -128,6 +133,39 @@ class MilterConnectionLimitsTest {
             }
             assertThat(read).as("server closed the trickling connection").isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aBodySentOneWholeTinyPacketAtATimeIsCutAtTheMinimumRate() throws Exception {
+        // every packet arrives whole (packet_timeout never fires), one 1-byte body chunk per 200 ms
+        InetSocketAddress address = (InetSocketAddress) start(100, 100, Duration.ofSeconds(30),
+                new MinimumDataRate(Duration.ofSeconds(1), 500));
+        try (java.net.Socket s = new java.net.Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(200);
+            java.io.OutputStream out = s.getOutputStream();
+            java.io.InputStream in = s.getInputStream();
+            out.write(MilterFrames.frames().postfixOptneg().connect("client.example", '4', 25, "192.0.2.10").helo("client.example")
+                    .mail("<a@client.example>").rcpt("<b@example.test>").data().header("Subject", "slow").eoh().bytes());
+            out.flush();
+            byte[] chunk = MilterFrames.frames().body("x").bytes();
+            boolean closed = false;
+            // at most 600 chunks (2 minutes at the 200 ms read timeout): the server must close long before
+            for (int i = 0; i < 600 && !closed; i++) {
+                try {
+                    out.write(chunk);
+                    out.flush();
+                    byte[] replies = new byte[4096];
+                    closed = in.read(replies) < 0; // replies (continue) are read and dropped; EOF is the close
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing yet: keep trickling
+                } catch (java.io.IOException reset) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("server closed the trickling connection").isTrue();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> metrics.counterValue(MilterMetrics.ERRORS_TOTAL, "kind", "limit") == 1);
         }
     }
 
