@@ -84,6 +84,10 @@ public final class Router {
                 return ApiResponse.error(429, "Too many authentication failures; retry in " + wait + " s")
                         .withHeader("Retry-After", Long.toString(wait));
             }
+            case BUSY -> {
+                logBusy(request);
+                return ApiResponse.error(503, "Too many password checks at once; retry in a moment").withHeader("Retry-After", "1");
+            }
             case ALLOW -> { }
         }
         try {
@@ -95,6 +99,22 @@ public final class Router {
             String message = "Internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             errors.add(workerName, "/" + request.path() + ": " + message);
             return ApiResponse.error(500, message);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong busyRefused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong busyLoggedAt = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - BUSY_LOG_NANOS);
+    private static final long BUSY_LOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    /** One line per 10 s at most: a flood of password guesses must not become a flood of log lines. */
+    private void logBusy(ApiRequest request) {
+        long n = busyRefused.incrementAndGet();
+        long last = busyLoggedAt.get();
+        long now = System.nanoTime();
+        if (now - last >= BUSY_LOG_NANOS && busyLoggedAt.compareAndSet(last, now)) {
+            busyRefused.addAndGet(-n);
+            LOG.warn("{}: refused {} request(s) with 503: every password check slot busy (a flood of password guesses?), latest /{} from {}",
+                    workerName, n, request.path(), peerText(request));
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
  * when it is the only one) from every peer, unless the site opts out with {@code secure_ip_writes} ("learn": trusted
  * peers may learn; "all": trusted peers may change everything, Rspamd's behaviour). The password is checked before
  * the failure throttle, so the right one is admitted however many wrong ones came before it; the well-known
- * defaults q1/q2 are always refused.
+ * defaults q1/q2 are always refused. Because every candidate is checked, the PBKDF2 checks share
+ * {@link PasswordCheckSlots}: with none free the request is answered BUSY (503), not queued behind a flood.
  */
 public final class AccessGuard {
     /**
@@ -25,13 +26,14 @@ public final class AccessGuard {
     /** What secure_ip and unix-socket peers may change without the enable password. */
     public enum TrustedWrites { NONE, LEARN, ALL }
 
-    public enum Decision { ALLOW, DENY, THROTTLED }
+    public enum Decision { ALLOW, DENY, THROTTLED, BUSY }
 
     private final Optional<Secret> password;
     private final Optional<Secret> enablePassword;
     private final List<Cidr> secureIps;
     private final FailureThrottle throttle;
     private final TrustedWrites trustedWrites;
+    private final PasswordCheckSlots checkSlots;
 
     public AccessGuard(Optional<Secret> password, Optional<Secret> enablePassword, List<Cidr> secureIps, FailureThrottle throttle) {
         this(password, enablePassword, secureIps, throttle, TrustedWrites.NONE);
@@ -39,11 +41,26 @@ public final class AccessGuard {
 
     public AccessGuard(Optional<Secret> password, Optional<Secret> enablePassword, List<Cidr> secureIps, FailureThrottle throttle,
                        TrustedWrites trustedWrites) {
+        this(password, enablePassword, secureIps, throttle, trustedWrites, PasswordCheckSlots.SHARED);
+    }
+
+    public AccessGuard(Optional<Secret> password, Optional<Secret> enablePassword, List<Cidr> secureIps, FailureThrottle throttle,
+                       TrustedWrites trustedWrites, PasswordCheckSlots checkSlots) {
         this.password = password;
         this.enablePassword = enablePassword;
         this.secureIps = List.copyOf(secureIps);
         this.throttle = throttle;
         this.trustedWrites = trustedWrites;
+        this.checkSlots = checkSlots;
+    }
+
+    /** A PBKDF2 check found no free slot: the request is refused without a verdict on its password. */
+    private static final class NoCheckSlot extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoCheckSlot() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -59,8 +76,12 @@ public final class AccessGuard {
         if (trusted(peer, forwarded) && trustAdmits(level)) {
             return Decision.ALLOW;
         }
-        if (candidate == null ? openWithoutPassword(level) : passwordAdmits(level, candidate)) {
-            return Decision.ALLOW; // checked before the throttle: the right password always gets in
+        try {
+            if (candidate == null ? openWithoutPassword(level) : passwordAdmits(level, candidate)) {
+                return Decision.ALLOW; // checked before the throttle: the right password always gets in
+            }
+        } catch (NoCheckSlot busy) {
+            return Decision.BUSY; // neither a failure nor a success: the client may try again in a moment
         }
         String client = peer == null ? "unix" : peer.getHostAddress();
         if (throttle.isThrottled(client)) {
@@ -80,7 +101,11 @@ public final class AccessGuard {
         if (trusted(peer, forwarded) && trustAdmits(Level.ENABLE)) {
             return true;
         }
-        return candidate != null && passwordAdmits(Level.ENABLE, candidate);
+        try {
+            return candidate != null && passwordAdmits(Level.ENABLE, candidate);
+        } catch (NoCheckSlot busy) {
+            return false;
+        }
     }
 
     /** Seconds a throttled client must wait (Retry-After). */
@@ -121,12 +146,22 @@ public final class AccessGuard {
                 return true;
             }
         }
-        for (Secret s : admitting) {
-            if (s.matches(candidate)) {
-                return true;
-            }
+        if (admitting.stream().noneMatch(Secret::isHashed)) {
+            return admitting.stream().anyMatch(s -> s.matches(candidate)); // plaintext: no PBKDF2, no slot
         }
-        return false;
+        if (!checkSlots.tryAcquire()) {
+            throw new NoCheckSlot();
+        }
+        try {
+            for (Secret s : admitting) {
+                if (s.matches(candidate)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            checkSlots.release();
+        }
     }
 
     public boolean isSecure(InetAddress peer) {

@@ -23,6 +23,7 @@ import org.mailsift.controller.ControllerSettings;
 import org.mailsift.controller.WorkerSettings;
 import org.mailsift.controller.fixtures.RunningController;
 import org.mailsift.controller.security.AccessGuard.TrustedWrites;
+import org.mailsift.controller.security.PasswordCheckSlots;
 import org.mailsift.controller.security.Secret;
 import org.mailsift.core.net.MinimumDataRate;
 
@@ -188,6 +189,27 @@ class ControllerHardeningTest {
         }
         assertThat(closed).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void passwordGuessesWhileEveryCheckSlotIsBusyGet503NotACpuCore() throws Exception {
+        c = RunningController.start(w -> w.withPasswords(Optional.empty(),
+                Secret.of(org.mailsift.controller.security.PasswordHash.create("enable", 20_000))));
+        PasswordCheckSlots slots = PasswordCheckSlots.SHARED;
+        int held = 0;
+        try {
+            for (; held < slots.slots(); held++) {
+                assertThat(slots.tryAcquire()).isTrue(); // what a flood of concurrent guesses does
+            }
+            assertThat(request(c.controllerPort(), "POST", "/learnspam", "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII),
+                    "Password", "guess")).isEqualTo(503);
+        } finally {
+            for (; held > 0; held--) {
+                slots.release();
+            }
+        }
+        assertThat(request(c.controllerPort(), "POST", "/learnspam", "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII),
+                "Password", "guess")).as("a slot free again: the guess is checked and refused").isEqualTo(401);
     }
 
     @Test

@@ -169,4 +169,49 @@ class AccessGuardTest {
         assertThatThrownBy(() -> Cidr.parse("example.org")).hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length");
     }
+
+    private static AccessGuard hashedGuard(PasswordCheckSlots slots) {
+        return new AccessGuard(Optional.empty(), Secret.of(PasswordHash.create("right", 20_000)), List.of(),
+                new FailureThrottle(3, 60), AccessGuard.TrustedWrites.NONE, slots);
+    }
+
+    @Test
+    void whenEveryPasswordCheckSlotIsBusyAGuessIsRefusedAsBusyNotCountedAndTheRememberedPasswordStillGetsIn() {
+        PasswordCheckSlots slots = new PasswordCheckSlots(1, 0);
+        AccessGuard g = hashedGuard(slots);
+        assertThat(g.check(ENABLE, REMOTE, false, "right")).isEqualTo(ALLOW); // verified once: remembered
+
+        assertThat(slots.tryAcquire()).isTrue(); // a flood holds the only slot
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertThat(g.check(ENABLE, REMOTE, false, "guess" + i)).isEqualTo(AccessGuard.Decision.BUSY);
+            }
+            assertThat(g.check(ENABLE, REMOTE, false, "right")).as("no PBKDF2 for a remembered password").isEqualTo(ALLOW);
+        } finally {
+            slots.release();
+        }
+        assertThat(g.check(ENABLE, REMOTE, false, "guess")).as("busy refusals were not failures").isEqualTo(DENY);
+    }
+
+    @Test
+    void aFloodOfWrongPasswordsNeverRunsMorePbkdf2ChecksAtOnceThanTheSlots() throws Exception {
+        PasswordCheckSlots slots = new PasswordCheckSlots(2, 60_000);
+        AccessGuard g = hashedGuard(slots);
+        java.util.List<Thread> flood = new java.util.ArrayList<>();
+        java.util.Map<AccessGuard.Decision, java.util.concurrent.atomic.AtomicInteger> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int t = 0; t < 8; t++) {
+            int n = t;
+            flood.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 3; i++) {
+                    answers.computeIfAbsent(g.check(ENABLE, addr("203.0.113." + n), false, "wrong" + i),
+                            k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                }
+            }));
+        }
+        for (Thread t : flood) {
+            t.join();
+        }
+        assertThat(slots.peak()).isBetween(1, 2);
+        assertThat(answers.keySet()).containsOnly(DENY);
+    }
 }
