@@ -14,6 +14,8 @@ import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.scanner.auth.AuthModule;
 import org.mailsift.scanner.composites.CompositesRule;
 import org.mailsift.scanner.composites.CompositesSettings;
+import org.mailsift.scanner.regexp.RegexpModule;
+import org.mailsift.scanner.regexp.RegexpSettings;
 import org.mailsift.scanner.hfilter.HostnameModule;
 import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.hfilter.HostnameSettings;
@@ -80,9 +82,13 @@ public final class EngineFactory {
         }
     }
 
-    /** The admin's own rules from configuration: composites.conf (run after every other rule). */
+    /** The admin's own rules from configuration: regexp.conf, composites.conf (run after every other rule). */
     public static List<Rule> siteRules(ConfigSource config) {
         List<Rule> rules = new ArrayList<>();
+        RegexpSettings regexp = RegexpSettings.from(config);
+        if (!regexp.rules().isEmpty()) {
+            rules.add(new RegexpModule(regexp));
+        }
         CompositesSettings composites = CompositesSettings.from(config);
         if (!composites.composites().isEmpty()) {
             rules.add(new CompositesRule(composites));

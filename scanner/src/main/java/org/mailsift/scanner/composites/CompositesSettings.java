@@ -1,7 +1,6 @@
 package org.mailsift.scanner.composites;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,8 @@ import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.expression.ExpressionException;
+import org.mailsift.scanner.expression.References;
+import org.mailsift.scanner.settings.Sections;
 
 /**
  * composites.conf, Rspamd's syntax: {@code composites { NAME { expression = "A & !B"; score = 5; policy =
@@ -35,7 +36,7 @@ public record CompositesSettings(List<Composite> composites) {
         // a name given twice (stock file, then local.d beside its wrapper) is merged key by key, later wins, as
         // Rspamd's .include(duplicate=merge) of local.d inside the stock wrapper does
         Map<String, UclValue> merged = new LinkedHashMap<>();
-        for (Map.Entry<String, UclValue> e : entries(config.section(SECTION))) {
+        for (Map.Entry<String, UclValue> e : Sections.entries(config.section(SECTION), SECTION)) {
             merged.merge(e.getKey(), e.getValue(), CompositesSettings::mergeDefinitions);
         }
         Map<String, Composite> byName = new LinkedHashMap<>();
@@ -47,24 +48,6 @@ public record CompositesSettings(List<Composite> composites) {
         }
         rejectCycles(byName);
         return new CompositesSettings(new ArrayList<>(byName.values()));
-    }
-
-    /**
-     * The composites, whether the file wraps them in {@code composites { }} (Rspamd's stock file) or not (its
-     * local.d file, merged beside the wrapper).
-     */
-    private static List<Map.Entry<String, UclValue>> entries(UclObject section) {
-        List<Map.Entry<String, UclValue>> out = new ArrayList<>();
-        for (Map.Entry<String, List<UclValue>> e : section.entries().entrySet()) {
-            for (UclValue v : e.getValue()) {
-                if (e.getKey().equals(SECTION) && v instanceof UclObject wrapped) {
-                    out.addAll(entries(wrapped));
-                } else {
-                    out.add(Map.entry(e.getKey(), v));
-                }
-            }
-        }
-        return out;
     }
 
     private static UclValue mergeDefinitions(UclValue earlier, UclValue later) {
@@ -118,38 +101,13 @@ public record CompositesSettings(List<Composite> composites) {
 
     /** A composite reaching itself through its symbol atoms would be evaluated without end: refused. */
     private static void rejectCycles(Map<String, Composite> byName) {
-        Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
-        for (String name : byName.keySet()) {
-            List<String> path = new ArrayList<>();
-            if (reaches(name, byName, state, path)) {
-                Composite c = byName.get(path.get(0));
-                throw new ConfigException(c.position(), "composite " + c.name() + " refers to itself ("
-                        + String.join(" -> ", path) + ")");
-            }
-        }
-    }
-
-    private static boolean reaches(String name, Map<String, Composite> byName, Map<String, Integer> state,
-                                   List<String> path) {
-        Composite c = byName.get(name);
-        Integer s = state.get(name);
-        if (c == null || s != null && s == 2) {
-            return false;
-        }
-        if (s != null) {
-            path.subList(0, path.indexOf(name)).clear();
-            path.add(name);
-            return true;
-        }
-        state.put(name, 1);
-        path.add(name);
-        for (var atom : c.expression().atoms()) {
-            if (atom.atom().kind() == CompositeAtom.Kind.SYMBOL && reaches(atom.atom().name(), byName, state, path)) {
-                return true;
-            }
-        }
-        path.remove(path.size() - 1);
-        state.put(name, 2);
-        return false;
+        Map<String, List<String>> uses = new LinkedHashMap<>();
+        byName.forEach((name, c) -> uses.put(name, c.expression().atoms().stream()
+                .filter(a -> a.atom().kind() == CompositeAtom.Kind.SYMBOL).map(a -> a.atom().name()).toList()));
+        References.findCycle(uses).ifPresent(path -> {
+            Composite c = byName.get(path.get(0));
+            throw new ConfigException(c.position(), "composite " + c.name() + " refers to itself ("
+                    + String.join(" -> ", path) + ")");
+        });
     }
 }

@@ -1,0 +1,30 @@
+package org.mailsift.scanner.regexp;
+
+import java.util.List;
+
+import com.google.re2j.Pattern;
+
+/** One atom of a regexp rule's expression. */
+public sealed interface RegexpAtom {
+    /** The atom as written (the per-scan cache key: equal atoms in several rules run once). */
+    String text();
+
+    /**
+     * A regexp: {@code Subject=/re/i}, {@code /re/{body}}...
+     *
+     * @param header   the header name for header types, else null
+     * @param multiple Rspamd's {@code A} flag: the value is the number of matches, not 0/1
+     * @param strong   Rspamd's {@code S} flag: the header name's case must match too
+     */
+    record Match(String text, RegexpType type, String header, Pattern pattern, boolean multiple, boolean strong)
+            implements RegexpAtom {
+    }
+
+    /** One of Rspamd's internal functions, {@code header_exists(Subject)}. */
+    record Function(String text, String name, List<String> args) implements RegexpAtom {
+    }
+
+    /** A bare name: a named atom of {@code atoms { }} or another regexp rule's symbol. */
+    record Reference(String text) implements RegexpAtom {
+    }
+}

@@ -1,0 +1,103 @@
+package org.mailsift.scanner.regexp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.re2j.Matcher;
+
+import org.mailsift.scanner.expression.Expression;
+import org.mailsift.scanner.rules.Rule;
+import org.mailsift.scanner.rules.ScanContext;
+import org.mailsift.scanner.rules.SymbolDefinition;
+
+/**
+ * The rules of regexp.conf. Each rule's expression is evaluated with short-circuits (Rspamd's default); a regexp
+ * atom's value is 1 when it matches any of its texts (the number of matches with the {@code A} flag), a function's
+ * 1 or 0, a name's the value of the atom or rule it names; a non-zero result inserts the symbol with that value as
+ * runtime score. Within one scan each distinct regexp runs at most once, whatever the number of rules using it.
+ * Matching is RE2/J: linear in the text, so no regexp can hold a scan.
+ */
+public final class RegexpModule implements Rule {
+    /** A bound on counted matches ({@code A} flag), so a pattern matching everywhere costs what one pass costs. */
+    static final int MAX_COUNTED = 10_000;
+
+    private final RegexpSettings settings;
+    private final Map<String, Expression<RegexpAtom>> named = new HashMap<>();
+    private final List<SymbolDefinition> definitions = new ArrayList<>();
+
+    public RegexpModule(RegexpSettings settings) {
+        this.settings = settings;
+        named.putAll(settings.atoms());
+        for (RegexpRule r : settings.rules()) {
+            definitions.add(new SymbolDefinition(r.symbol(), r.group(), r.score(), r.description()));
+            named.putIfAbsent(r.symbol(), r.expression());
+        }
+    }
+
+    public RegexpSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<SymbolDefinition> symbols() {
+        return definitions;
+    }
+
+    @Override
+    public void check(ScanContext context) {
+        Scan scan = new Scan(new MessageTexts(context.message(), settings.maxSize()));
+        for (RegexpRule rule : settings.rules()) {
+            double value = scan.evaluate(rule.expression(), rule.everyAtom());
+            if (value != 0 && !Double.isNaN(value)) {
+                context.insert(rule.symbol(), value, List.of());
+            }
+        }
+    }
+
+    /** One message's evaluation: every regexp and name is computed once. */
+    private final class Scan {
+        private final MessageTexts texts;
+        private final Map<String, Double> atomValues = new HashMap<>();
+
+        Scan(MessageTexts texts) {
+            this.texts = texts;
+        }
+
+        double evaluate(Expression<RegexpAtom> e, boolean everyAtom) {
+            return everyAtom ? e.evaluateAll(occurrence -> value(occurrence.atom())) : e.evaluate(this::value);
+        }
+
+        private double value(RegexpAtom atom) {
+            String key = atom.getClass().getSimpleName() + ":" + atom.text();
+            Double known = atomValues.get(key);
+            if (known != null) {
+                return known;
+            }
+            double v = switch (atom) {
+                case RegexpAtom.Match m -> matches(m);
+                case RegexpAtom.Function f -> RegexpFunctions.call(f, texts.message()) ? 1 : 0;
+                case RegexpAtom.Reference r -> evaluate(named.get(r.text()), false);
+            };
+            atomValues.put(key, v);
+            return v;
+        }
+
+        private double matches(RegexpAtom.Match m) {
+            List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
+                    : texts.texts(m.type());
+            int count = 0;
+            for (String input : inputs) {
+                Matcher matcher = m.pattern().matcher(input);
+                while (matcher.find()) {
+                    count++;
+                    if (!m.multiple() || count >= MAX_COUNTED) {
+                        return count;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+}
