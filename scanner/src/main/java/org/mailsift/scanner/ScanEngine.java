@@ -20,6 +20,7 @@ import org.mailsift.core.message.MessageParser;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.ActionsSettings;
 import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.HeaderContributor;
 import org.mailsift.core.scan.MessageScanner;
@@ -33,6 +34,7 @@ import org.mailsift.scanner.rules.FinalRule;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.usersettings.MessageSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,10 +128,13 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         boolean local = settings.options().localAddrs().contains(env.clientIp());
         DnsLookups dns = resolver.isEnabled() ? DnsLookups.startingNow(resolver, dnsBudget) : DnsLookups.none();
         EngineScanContext ctx = new EngineScanContext(message, env, local, dns);
+        // settings.conf / Settings-Id: which rules run, which symbols count, the thresholds (Rspamd's SETTINGS_CHECK)
+        MessageSettings applied = settings.userSettings().select(message, env, local);
+        ActionsSettings actions = applied.actions(settings.actions());
         // network checks first, so their lookups run (all in parallel) while the other rules compute
         List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending = new ArrayList<>();
         for (Rule rule : rules) {
-            if (rule instanceof AsyncRule async) {
+            if (rule instanceof AsyncRule async && runs(applied, rule)) {
                 runRule(rule, ctx, c -> pending.add(Map.entry(rule, async.start(c).toCompletableFuture())), message, env);
             }
         }
@@ -137,14 +142,15 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
             if (ctx.forcedAction() != null) {
                 break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
             }
-            if (rule instanceof AsyncRule || rule instanceof FinalRule) {
+            if (rule instanceof AsyncRule || rule instanceof FinalRule || !runs(applied, rule)) {
                 continue;
             }
             runRule(rule, ctx, rule::check, message, env);
         }
         finishAsync(ctx, pending, message, env);
+        applied.insertedSymbols().forEach((symbol, runtimeScore) -> ctx.insert(symbol, runtimeScore, List.of()));
         runFinalRules(ctx, message, env); // composites: after every rule, before the sum
-        List<SymbolResult> results = score(ctx.hits());
+        List<SymbolResult> results = score(ctx.hits(), applied);
         double score = 0;
         for (SymbolResult r : results) {
             score += r.score();
@@ -153,29 +159,29 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         Action action;
         if (ctx.forcedAction() != null) {
             action = ctx.forcedAction();
-            Double threshold = settings.actions().thresholds().get(action);
+            Double threshold = actions.thresholds().get(action);
             if (threshold != null) {
                 score = threshold;
             }
         } else {
-            action = settings.actions().actionFor(score);
+            action = actions.actionFor(score);
         }
         // post-filters (greylist, ratelimit, replies) see the scored verdict and may change it
         Verdict verdict = postScan.apply(ctx, new Verdict(round(score), action, results, ctx.forcedAction(),
-                ctx.forcedBy(), ctx.smtpMessage()));
+                ctx.forcedBy(), ctx.smtpMessage() != null ? ctx.smtpMessage() : applied.smtpMessage()));
         score = round(verdict.score());
         action = verdict.action();
         results = new ArrayList<>(verdict.symbols());
         results.sort(HEADER_ORDER);
         String subject = action == Action.REWRITE_SUBJECT
-                ? settings.actions().rewriteSubject(message.subject().orElse(""), score) : null;
-        double required = settings.actions().requiredScore();
+                ? actions.rewriteSubject(message.subject().orElse(""), score) : null;
+        double required = actions.requiredScore();
         SpamHeaders.Scoring scoring = new SpamHeaders.Scoring(score, required, action, results, env.queueId(),
                 verdict.forcedAction(), verdict.forcedBy(), verdict.smtpMessage(), subject);
         List<HeaderChange> headers = new ArrayList<>(SpamHeaders.render(scoring, message, local, env.isAuthenticated(),
                 settings.milterHeaders(), hostname));
         headers.addAll(ctx.headerChanges());
-        ScanResult result = new ScanResult(score, required, action, settings.actions().wireThresholds(), results,
+        ScanResult result = new ScanResult(score, required, action, actions.wireThresholds(), results,
                 message.messageId().orElse("undef"), subject, verdict.smtpMessage(), headers, 0, ctx.bayes());
         for (HeaderContributor c : headerContributors) {
             try {
@@ -254,13 +260,20 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         LOG.debug("rule failure", e);
     }
 
-    /** Final score = weight × runtime score, reduced so a group's positive total never exceeds its max_score. */
-    private List<SymbolResult> score(List<EngineScanContext.Hit> hits) {
+    /**
+     * Final score = weight × runtime score, reduced so a group's positive total never exceeds its max_score; the
+     * message's settings drop disabled symbols and may set a symbol's weight.
+     */
+    private List<SymbolResult> score(List<EngineScanContext.Hit> hits, MessageSettings applied) {
         Map<String, Double> groupTotals = new HashMap<>();
         List<SymbolResult> out = new ArrayList<>(hits.size());
         for (EngineScanContext.Hit h : hits) {
             SymbolDefinition d = symbols.get(h.name());
-            double s = d.weight() * h.runtimeScore();
+            if (!applied.enabled(h.name(), d.group())) {
+                continue;
+            }
+            double weight = applied.weight(h.name(), d.weight());
+            double s = weight * h.runtimeScore();
             Double cap = settings.groups().groupMaxScore().get(d.group());
             if (cap != null && cap > 0 && s > 0) {
                 double used = groupTotals.getOrDefault(d.group(), 0.0);
@@ -269,9 +282,15 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
                 }
                 groupTotals.put(d.group(), used + s);
             }
-            out.add(new SymbolResult(h.name(), round(s), d.weight(), d.description(), List.copyOf(h.options())));
+            out.add(new SymbolResult(h.name(), round(s), weight, d.description(), List.copyOf(h.options())));
         }
         return out;
+    }
+
+    /** Whether the message's settings let a rule run: when any of its symbols is enabled. */
+    private boolean runs(MessageSettings applied, Rule rule) {
+        return applied.isNone() || applied.runs(rule.symbols().stream().map(SymbolDefinition::name).toList(),
+                name -> symbols.get(name).group());
     }
 
     private static double round(double d) {

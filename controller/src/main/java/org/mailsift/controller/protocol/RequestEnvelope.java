@@ -21,7 +21,10 @@ public final class RequestEnvelope {
                 .mtaName(h.first("MTA-Name"))
                 .tlsVersion(h.first("TLS-Version"))
                 .tlsCipher(h.first("TLS-Cipher"))
-                .deliverTo(h.first("Deliver-To"));
+                .deliverTo(h.first("Deliver-To"))
+                // settings.conf by id (rspamc --header 'Settings-Id: x'), or an apply block inline (Settings: {...})
+                .settingsId(h.first("Settings-Id"))
+                .settings(h.first("Settings"));
         for (String rcpt : h.all("Rcpt")) {
             for (String one : rcpt.split(",")) {
                 String a = angle(one.trim());

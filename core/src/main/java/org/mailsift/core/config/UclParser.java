@@ -192,7 +192,9 @@ public final class UclParser {
         }
         openTopLevelKey = outerKey;
         entries.add(key, value, priority, Duplicate.APPEND);
-        endOfValue();
+        if (!(value instanceof UclObject) && !(value instanceof UclArray)) {
+            endOfValue(); // as libucl: a closing '}' or ']' separates by itself ("a { } b { }" on one line)
+        }
     }
 
     /**

@@ -18,12 +18,22 @@ import java.util.List;
  * @param tlsVersion      TLS version of the client connection
  * @param tlsCipher       TLS cipher of the client connection
  * @param deliverTo       final mailbox owner for per-user statistics (HTTP {@code Deliver-To})
+ * @param settingsId      the settings (settings.conf) the client asks for by id (HTTP {@code Settings-Id})
+ * @param settings        settings the client sends inline as UCL/JSON, an {@code apply} block (HTTP {@code Settings})
  */
 public record Envelope(String clientIp, String helo, String clientHostname, String mailFrom, List<String> rcptTo,
                        String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
-                       String deliverTo) {
+                       String deliverTo, String settingsId, String settings) {
 
     public static final Envelope EMPTY = new Envelope(null, null, null, null, List.of(), null, null, null, null, null, null);
+
+    /** An envelope without settings asked for by the client (the milter's, the CLI's). */
+    public Envelope(String clientIp, String helo, String clientHostname, String mailFrom, List<String> rcptTo,
+                    String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
+                    String deliverTo) {
+        this(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher,
+                deliverTo, null, null);
+    }
 
     public Envelope {
         rcptTo = rcptTo == null ? List.of() : List.copyOf(rcptTo);
@@ -45,11 +55,13 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
     }
 
     public Envelope withDeliverTo(String owner) {
-        return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher, owner);
+        return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion,
+                tlsCipher, owner, settingsId, settings);
     }
 
     public Envelope withQueueId(String id) {
-        return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, id, mtaName, tlsVersion, tlsCipher, deliverTo);
+        return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, id, mtaName, tlsVersion,
+                tlsCipher, deliverTo, settingsId, settings);
     }
 
     public static Builder builder() {
@@ -59,6 +71,7 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
     /** Mutable builder for protocol code that learns the envelope step by step (milter, HTTP headers). */
     public static final class Builder {
         private String clientIp, helo, clientHostname, mailFrom, authUser, queueId, mtaName, tlsVersion, tlsCipher, deliverTo;
+        private String settingsId, settings;
         private final java.util.ArrayList<String> rcptTo = new java.util.ArrayList<>();
 
         public Builder clientIp(String v) { clientIp = v; return this; }
@@ -73,9 +86,12 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
         public Builder tlsVersion(String v) { tlsVersion = v; return this; }
         public Builder tlsCipher(String v) { tlsCipher = v; return this; }
         public Builder deliverTo(String v) { deliverTo = v; return this; }
+        public Builder settingsId(String v) { settingsId = v; return this; }
+        public Builder settings(String v) { settings = v; return this; }
 
         public Envelope build() {
-            return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher, deliverTo);
+            return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion,
+                    tlsCipher, deliverTo, settingsId, settings);
         }
     }
 }

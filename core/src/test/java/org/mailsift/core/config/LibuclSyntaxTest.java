@@ -75,6 +75,14 @@ class LibuclSyntaxTest {
     }
 
     @Test
+    void aClosingBraceOrBracketSeparatesByItself() {
+        UclObject o = parse("r { header { X = 1 } apply { a = [1, 2] b = 3 } }\n");
+        UclObject r = o.getObject("r").orElseThrow();
+        assertThat(r.keys()).containsExactly("header", "apply");
+        assertThat(r.getObject("apply").orElseThrow().keys()).containsExactly("a", "b");
+    }
+
+    @Test
     void heredocsNeedTheirMarkerAloneOrFollowedBySemicolon() {
         UclObject o = parse("""
                 log_format =<<EOD

@@ -82,6 +82,14 @@ public final class Selector {
         return new Processor(c.name(), true, c.args(), null, null);
     }
 
+    /**
+     * An Rspamd regexp {@code /re/flags} (or a bare expression) compiled as the regexp transform compiles it, by
+     * RE2/J (linear time); also for settings rules. Throws IllegalArgumentException with the reason.
+     */
+    public static com.google.re2j.Pattern compileRegexp(String re) {
+        return Transforms.compileRspamdRegexp(re);
+    }
+
     /** The selector as written. */
     public String text() {
         return text;

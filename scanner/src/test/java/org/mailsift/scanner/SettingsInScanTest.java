@@ -1,0 +1,104 @@
+package org.mailsift.scanner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.mailsift.core.config.UclParser;
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.ParseLimits;
+import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.ScanResult;
+import org.mailsift.scanner.rules.Rule;
+import org.mailsift.scanner.rules.ScanContext;
+import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.usersettings.UserSettings;
+
+/** settings.conf seen through a scan: thresholds, rules that run, symbols that count, and the client's Settings-Id. */
+class SettingsInScanTest {
+    private static final byte[] MSG = "From: a@example.org\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nbody\r\n".getBytes();
+
+    /** A rule inserting one symbol, counting how often it ran. */
+    private record Counting(String name, String group, double weight, AtomicInteger runs) implements Rule {
+        Counting(String name, String group, double weight) {
+            this(name, group, weight, new AtomicInteger());
+        }
+
+        @Override
+        public List<SymbolDefinition> symbols() {
+            return List.of(new SymbolDefinition(name, group, weight, ""));
+        }
+
+        @Override
+        public void check(ScanContext context) {
+            runs.incrementAndGet();
+            context.insert(name, 1.0, List.of());
+        }
+    }
+
+    private final Counting bulk = new Counting("BULK_MAILER", "headers", 4.0);
+    private final Counting listed = new Counting("RBL_LISTED", "rbl", 3.0);
+
+    private ScanEngine engine(String settingsConf) {
+        UserSettings rules = UserSettings.from(new UclParser(Map.of()).parse(settingsConf, "settings.conf", null),
+                w -> { });
+        return new ScanEngine(List.of(bulk, listed), EngineSettings.DEFAULTS.withUserSettings(rules),
+                ParseLimits.DEFAULT, "mx.test");
+    }
+
+    private static Envelope to(String rcpt) {
+        return Envelope.builder().clientIp("198.51.100.9").mailFrom("x@example.org").addRcpt(rcpt).build();
+    }
+
+    @Test
+    void aRecipientWithHerOwnRejectThresholdGetsRejectedAtALowerScore() {
+        ScanEngine e = engine("strict { rcpt = \"strict@example.com\"; apply { actions { reject = 6; } } }");
+        ScanResult strict = e.scan(MSG, to("strict@example.com"));
+        assertThat(strict.score()).isEqualTo(7.0);
+        assertThat(strict.action()).isEqualTo(Action.REJECT);
+        assertThat(strict.requiredScore()).isEqualTo(6.0);
+        assertThat(strict.thresholds()).containsEntry("reject", 6.0);
+        ScanResult other = e.scan(MSG, to("other@example.com"));
+        assertThat(other.action()).isEqualTo(Action.ADD_HEADER);
+        assertThat(other.requiredScore()).isEqualTo(15.0);
+    }
+
+    @Test
+    void aDisabledGroupDoesNotRunAndAScoreOverrideCounts() {
+        ScanEngine e = engine("""
+                authed { authenticated = yes; apply { groups_disabled = ["rbl"]; BULK_MAILER = 0.5; } }
+                """);
+        ScanResult r = e.scan(MSG, Envelope.builder().authUser("alice").addRcpt("b@example.com").build());
+        assertThat(listed.runs()).hasValue(0);
+        assertThat(r.symbols()).extracting(s -> s.name()).containsExactly("BULK_MAILER");
+        assertThat(r.score()).isEqualTo(0.5);
+        assertThat(r.action()).isEqualTo(Action.NO_ACTION);
+    }
+
+    @Test
+    void onlyEnabledSymbolsRunWhenAClientAsksForSettingsById() {
+        ScanEngine e = engine("rbl_only { apply { symbols_enabled = [\"RBL_LISTED\"]; } }");
+        Envelope asked = new Envelope(null, null, null, null, List.of(), null, null, null, null, null, null,
+                "rbl_only", null);
+        ScanResult r = e.scan(MSG, asked);
+        assertThat(bulk.runs()).hasValue(0);
+        assertThat(r.symbols()).extracting(s -> s.name()).containsExactly("RBL_LISTED");
+        assertThat(e.scan(MSG, Envelope.EMPTY).symbols()).hasSize(2);
+    }
+
+    @Test
+    void wantSpamChecksNothingAndInlineSettingsChangeTheVerdict() {
+        ScanEngine e = engine("pm { rcpt = \"postmaster@example.com\"; want_spam = yes; }");
+        ScanResult pm = e.scan(MSG, to("postmaster@example.com"));
+        assertThat(pm.symbols()).isEmpty();
+        assertThat(pm.action()).isEqualTo(Action.NO_ACTION);
+        // as in Rspamd the action is the one with the highest threshold reached: lower add_header too
+        ScanResult inline = e.scan(MSG, Envelope.builder()
+                .settings("{ actions { reject = 2; \"add header\" = 1; greylist = null; } }").build());
+        assertThat(inline.action()).isEqualTo(Action.REJECT);
+        assertThat(inline.requiredScore()).isEqualTo(2.0);
+    }
+}
