@@ -89,6 +89,22 @@ class RspamcScanTest {
     }
 
     @Test
+    void settingsIdAndInlineSettingsReachTheScannerAsRspamcSendsThem() throws Exception {
+        Rspamc.run("-h", controller.normalHost(), "-i", "192.0.2.55", "--header", "Settings-Id: outbound",
+                message("ham.eml"));
+        Rspamc.run("-h", controller.normalHost(), "-i", "192.0.2.56", "--header",
+                "Settings={ actions { reject = 3; } BAYES_SPAM = 9; }", message("ham.eml"));
+
+        Envelope byId = controller.scanner.envelopesSeen().stream()
+                .filter(e -> "192.0.2.55".equals(e.clientIp())).findFirst().orElseThrow();
+        assertThat(byId.settingsId()).isEqualTo("outbound");
+        assertThat(byId.settings()).isNull();
+        Envelope inline = controller.scanner.envelopesSeen().stream()
+                .filter(e -> "192.0.2.56".equals(e.clientIp())).findFirst().orElseThrow();
+        assertThat(inline.settings()).isEqualTo("{ actions { reject = 3; } BAYES_SPAM = 9; }");
+    }
+
+    @Test
     void mimeOutputIsTheMessageWithTheVerdictHeaders() throws Exception {
         Rspamc.Result r = Rspamc.run("--mime", "-h", controller.normalHost(), message("pills.eml"));
 
