@@ -3,6 +3,8 @@ package org.mailsift.controller.security;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may use which controller command. Reads follow Rspamd (controller.c rspamd_controller_check_password):
@@ -34,6 +36,8 @@ public final class AccessGuard {
     private final FailureThrottle throttle;
     private final TrustedWrites trustedWrites;
     private final PasswordCheckSlots checkSlots;
+    /** PBKDF2 checks running now, by candidate (hashed): a second request with the same candidate waits for that one. */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
 
     public AccessGuard(Optional<Secret> password, Optional<Secret> enablePassword, List<Cidr> secureIps, FailureThrottle throttle) {
         this(password, enablePassword, secureIps, throttle, TrustedWrites.NONE);
@@ -149,6 +153,31 @@ public final class AccessGuard {
         if (admitting.stream().noneMatch(Secret::isHashed)) {
             return admitting.stream().anyMatch(s -> s.matches(candidate)); // plaintext: no PBKDF2, no slot
         }
+        // the same candidate already being checked (a learn script's burst after a restart, or one guess repeated by a
+        // flood): share that check's answer instead of taking another slot
+        String key = (level == Level.READ ? "r:" : "w:") + Secret.digest(candidate);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof NoCheckSlot busy ? busy : e;
+            }
+        }
+        try {
+            boolean ok = slowCheck(admitting, candidate);
+            mine.complete(ok);
+            return ok;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            checking.remove(key, mine);
+        }
+    }
+
+    private boolean slowCheck(List<Secret> admitting, String candidate) {
         if (!checkSlots.tryAcquire()) {
             throw new NoCheckSlot();
         }

@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (each one must be checked: the right password is admitted even from a throttled client) would otherwise keep every
  * core busy and starve scans and the milter. A check that finds no free slot within a short wait is refused (503 with
  * Retry-After): the refusal costs nothing. Candidates verified a moment ago ({@link Secret}) and plaintext secrets
- * need no slot, so a learn script or the web interface with the right password is not held up by the flood.
+ * need no slot, so a learn script or the web interface with the right password is not held up by the flood, and
+ * requests with a candidate already being checked share that check ({@link AccessGuard}).
  */
 public final class PasswordCheckSlots {
     /** Half the cores, at least one: the other half stays free for mail. */
     public static final PasswordCheckSlots SHARED = new PasswordCheckSlots(
-            Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1_000);
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 2_000);
 
     private final int slots;
     private final long waitMillis;

@@ -97,7 +97,8 @@ public final class Secret {
         return true;
     }
 
-    private static String digest(String candidate) {
+    /** SHA-256 of a candidate, hex: how candidates are remembered and compared without keeping the text. */
+    static String digest(String candidate) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d);

@@ -214,4 +214,28 @@ class AccessGuardTest {
         assertThat(slots.peak()).isBetween(1, 2);
         assertThat(answers.keySet()).containsOnly(DENY);
     }
+
+    @Test
+    void requestsWithTheSameCandidateShareOneCheckInsteadOfTakingSlots() throws Exception {
+        PasswordCheckSlots slots = new PasswordCheckSlots(1, 0); // no waiting: a second concurrent check would be BUSY
+        AccessGuard g = hashedGuard(slots);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Thread> burst = new java.util.ArrayList<>();
+        java.util.Set<AccessGuard.Decision> answers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int t = 0; t < 8; t++) {
+            burst.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                answers.add(g.check(ENABLE, REMOTE, false, "right")); // a learn script's burst after a restart
+            }));
+        }
+        go.countDown();
+        for (Thread t : burst) {
+            t.join();
+        }
+        assertThat(answers).containsOnly(ALLOW);
+    }
 }
