@@ -19,6 +19,7 @@ public final class AccountStatus {
     private final AtomicLong learnedHam = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong filedByFilter = new AtomicLong();
+    private final AtomicLong movesDecided = new AtomicLong();
     private volatile Connection state = Connection.STARTING;
     private volatile String lastEvent;
     private volatile Instant lastEventAt;
@@ -75,6 +76,20 @@ public final class AccountStatus {
     public void filedByFilter() {
         filedByFilter.incrementAndGet();
         onChange.run();
+    }
+
+    /**
+     * A user's move into or out of Junk was decided (learn as spam, learn as ham, moved to Trash, deleted), as the pass
+     * that saw it ran, before the learn itself is stored: once this has counted every move a test made, no pass is
+     * left to learn anything more from them.
+     */
+    void moveDecided() {
+        movesDecided.incrementAndGet();
+    }
+
+    /** Moves into or out of Junk decided since start (see {@link #moveDecided()}); not part of the snapshot. */
+    long movesDecided() {
+        return movesDecided.get();
     }
 
     public AccountSnapshot snapshot() {

@@ -107,6 +107,12 @@ public final class ImapWatcher implements AutoCloseable {
         });
     }
 
+    /** Moves into or out of Junk an account's watcher has decided (tests wait on it; see AccountStatus). */
+    long movesDecided(String account) {
+        AccountStatus s = statuses.get(account);
+        return s == null ? 0 : s.movesDecided();
+    }
+
     /** Waits for the start's bootstrap to finish (tests); returns at once when there is none. */
     boolean awaitBootstrap(Duration bound) throws InterruptedException {
         Thread t = bootstrapThread;

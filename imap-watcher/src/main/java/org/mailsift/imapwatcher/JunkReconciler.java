@@ -295,6 +295,7 @@ final class JunkReconciler {
                 MessageIdentity id = MessageIdentity.of(js.contents().get(uid).messageId(), raw);
                 js.contents().put(uid, id);
                 submit(LearnClass.SPAM, raw, "into " + name + ": " + describe(id));
+                status.moveDecided();
                 unreadable.forget(name, uid);
             } catch (MessageRemovedException gone) {
                 unreadable.forget(name, uid); // moved on before we read it: recorded by headers, its departure is seen
@@ -358,6 +359,7 @@ final class JunkReconciler {
                 case TRASHED -> status.event("moved from " + junk.getFullName() + " to " + decision.folder() + ", not learned: " + what);
                 default -> status.event("deleted from " + junk.getFullName() + ", not learned: " + what);
             }
+            status.moveDecided();
         }
     }
 

@@ -54,6 +54,10 @@ final class WatcherFixture implements AutoCloseable {
                 !watcher.status().isEmpty() && watcher.status().stream().allMatch(a -> a.state() == state));
     }
 
+    long movesDecided(String account) {
+        return watcher.movesDecided(account);
+    }
+
     AccountStatus.AccountSnapshot status(String account) {
         return watcher.status().stream().filter(a -> a.account().equals(account)).findFirst().orElseThrow();
     }
