@@ -16,6 +16,7 @@ import org.mailsift.scanner.composites.CompositesRule;
 import org.mailsift.scanner.composites.CompositesSettings;
 import org.mailsift.scanner.regexp.RegexpModule;
 import org.mailsift.scanner.regexp.RegexpSettings;
+import org.mailsift.scanner.auth.AuthRule;
 import org.mailsift.scanner.hfilter.HostnameModule;
 import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.hfilter.HostnameSettings;
@@ -62,6 +63,7 @@ public final class EngineFactory {
         List<Rule> rules = new ArrayList<>(extraRules);
         if (resolver.isEnabled()) {
             rules.addAll(networkRules(config));
+            AuthRule.warmUpOnce();
         }
         // email authentication (spf/dkim/dmarc/arc.conf, dkim_signing.conf): its checks stay silent without a
         // resolver, but signing works everywhere (filter, deliver); signing and sealing run last

@@ -104,14 +104,9 @@ public final class BenchCommand implements CliCommand {
             if (resolver.isEnabled()) {
                 // the same JVM without the DNS checks, alternating, so a busy machine weighs on both sides alike
                 MessageScanner off = EngineFactory.create(config, List.of());
-                double sumOn = 0;
-                double sumOff = 0;
-                for (int round = 0; round < 3; round++) {
-                    sumOff += measure(off, messages, 1, seconds / 2, envelope);
-                    sumOn += measure(engine, messages, 1, seconds / 2, envelope);
-                }
-                io.out().printf(Locale.ROOT, "alternating 1 thread: without DNS checks %.0f messages/s, with %.0f: cost %.1f%%%n",
-                        sumOff / 3, sumOn / 3, 100 * (1 - sumOn / sumOff));
+                Alternation a = alternate(off, engine, messages, 1, seconds / 2, 4, envelope);
+                io.out().printf(Locale.ROOT, "alternating 1 thread: without DNS checks %.0f messages/s, with %.0f: cost %.1f%% "
+                        + "(worst round %.1f%%; in CPU time %.1f%%)%n", a.off(), a.on(), a.meanCost(), a.worstCost(), a.cpuCost());
             }
         }
         return 0;
@@ -138,24 +133,61 @@ public final class BenchCommand implements CliCommand {
     /**
      * {@code --auth}: the same scans from a remote client without DNS, then with every lookup answered at once as from
      * a warm cache: the cost of the network checks themselves (authentication, and the DNS lists and hostname checks
-     * that come with a resolver), with the ratio.
+     * that come with a resolver). The two engines alternate in short rounds so that a busy machine weighs on both
+     * alike; the cost is given per round pair (mean and worst).
      */
     private static void authComparison(Io io, ConfigDirectory config, List<byte[]> messages, int threads, double seconds)
             throws Exception {
         Envelope remote = Envelope.builder().clientIp("192.0.2.1").helo("relay.bench.example").mailFrom("")
                 .addRcpt("user@bench.example").build();
         MessageScanner without = EngineFactory.create(config, List.of(), DnsResolver.none());
-        measure(without, messages, 1, Math.max(2, seconds / 2), remote);
-        double single = measure(without, messages, 1, seconds, remote);
-        double multi = measure(without, messages, threads, seconds, remote);
         MessageScanner withAuth = EngineFactory.create(config, List.of(), new CachedAnswers());
+        measure(without, messages, 1, Math.max(2, seconds / 2), remote);
         measure(withAuth, messages, 1, Math.max(2, seconds / 2), remote);
-        double authSingle = measure(withAuth, messages, 1, seconds, remote);
-        double authMulti = measure(withAuth, messages, threads, seconds, remote);
-        io.out().printf(Locale.ROOT, "remote client, no DNS checks:     1 thread %.0f messages/s, %d threads %.0f messages/s%n",
-                single, threads, multi);
-        io.out().printf(Locale.ROOT, "remote client, cached DNS checks: 1 thread %.0f messages/s (%.0f%%), %d threads %.0f messages/s (%.0f%%)%n",
-                authSingle, 100 * authSingle / single, threads, authMulti, 100 * authMulti / multi);
+        for (int t : threads == 1 ? List.of(1) : List.of(1, threads)) {
+            Alternation a = alternate(without, withAuth, messages, t, seconds / 2, 4, remote);
+            io.out().printf(Locale.ROOT, "remote client, %d thread%s: no DNS checks %.0f messages/s, cached DNS checks %.0f messages/s: "
+                    + "cost %.1f%% (worst round %.1f%%; in CPU time %.1f%%)%n", t, t == 1 ? "" : "s", a.off(), a.on(), a.meanCost(),
+                    a.worstCost(), a.cpuCost());
+        }
+    }
+
+    /**
+     * Mean rates of both engines over the rounds, and the cost of the second: mean of the rounds' costs, and the worst;
+     * {@code cpuCost} compares process CPU time per message instead of wall time (on a machine shared with other
+     * work the wall clock swings with the neighbours, the CPU a scan takes much less).
+     */
+    record Alternation(double off, double on, double meanCost, double worstCost, double cpuCost) {
+    }
+
+    static Alternation alternate(MessageScanner off, MessageScanner on, List<byte[]> messages, int threads,
+                                 double secondsPerRun, int rounds, Envelope envelope) throws Exception {
+        double sumOff = 0;
+        double sumOn = 0;
+        double sumCost = 0;
+        double worst = Double.NEGATIVE_INFINITY;
+        double cpuOff = 0;
+        double cpuOn = 0;
+        for (int round = 0; round < rounds; round++) {
+            // the order flips every round, so neither side always runs right after the other's garbage
+            Rate a;
+            Rate b;
+            if (round % 2 == 0) {
+                a = rate(off, messages, threads, secondsPerRun, envelope);
+                b = rate(on, messages, threads, secondsPerRun, envelope);
+            } else {
+                b = rate(on, messages, threads, secondsPerRun, envelope);
+                a = rate(off, messages, threads, secondsPerRun, envelope);
+            }
+            sumOff += a.perSecond();
+            sumOn += b.perSecond();
+            cpuOff += a.perCpuSecond();
+            cpuOn += b.perCpuSecond();
+            double cost = 100 * (1 - b.perSecond() / a.perSecond());
+            sumCost += cost;
+            worst = Math.max(worst, cost);
+        }
+        return new Alternation(sumOff / rounds, sumOn / rounds, sumCost / rounds, worst, 100 * (1 - cpuOn / cpuOff));
     }
 
     /**
@@ -200,8 +232,18 @@ public final class BenchCommand implements CliCommand {
 
     static double measure(MessageScanner engine, List<byte[]> messages, int threads, double seconds, Envelope envelope)
             throws Exception {
+        return rate(engine, messages, threads, seconds, envelope).perSecond();
+    }
+
+    /** Messages per second of wall time, and per second of the whole process's CPU time (every thread, GC, JIT). */
+    record Rate(double perSecond, double perCpuSecond) {
+    }
+
+    static Rate rate(MessageScanner engine, List<byte[]> messages, int threads, double seconds, Envelope envelope)
+            throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         AtomicInteger next = new AtomicInteger();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<Long>> counts = new ArrayList<>();
@@ -220,7 +262,14 @@ public final class BenchCommand implements CliCommand {
             for (Future<Long> f : counts) {
                 total += f.get();
             }
-            return total / ((System.nanoTime() - start) / 1e9);
+            double wall = (System.nanoTime() - start) / 1e9;
+            double cpu = (processCpuNanos() - cpuStart) / 1e9;
+            return new Rate(total / wall, cpu > 0 ? total / cpu : Double.NaN);
         }
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 }

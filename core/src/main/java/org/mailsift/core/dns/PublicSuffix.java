@@ -19,6 +19,8 @@ public final class PublicSuffix {
             new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> HAS_SUFFIX =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> ORGANIZATIONAL =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private PublicSuffix() {
     }
@@ -28,15 +30,20 @@ public final class PublicSuffix {
         if (host == null || host.length() > 1024) {
             return Optional.empty();
         }
-        Optional<String> known = REGISTRABLE.get(host);
+        return memo(REGISTRABLE, host, PublicSuffix::computeRegistrable);
+    }
+
+    private static <V> V memo(java.util.concurrent.ConcurrentHashMap<String, V> memo, String key,
+                              java.util.function.Function<String, V> compute) {
+        V known = memo.get(key);
         if (known != null) {
             return known;
         }
-        Optional<String> computed = computeRegistrable(host);
-        if (REGISTRABLE.size() >= MEMO_SIZE) {
-            REGISTRABLE.clear();
+        V computed = compute.apply(key);
+        if (memo.size() >= MEMO_SIZE) {
+            memo.clear();
         }
-        REGISTRABLE.put(host, computed);
+        memo.put(key, computed);
         return computed;
     }
 
@@ -56,21 +63,42 @@ public final class PublicSuffix {
         }
     }
 
+    /**
+     * DMARC's organizational domain (RFC 7489 section 3.2), never empty: the registrable domain; a public suffix
+     * itself stays as it is; a name the list does not know (or cannot parse) gives its last two labels. Lower case,
+     * no final dot, in the form given (no punycode conversion). DMARC alignment and DKIM signing ask this for every message, so answers are memoized.
+     */
+    public static String organizationalDomain(String domain) {
+        return memo(ORGANIZATIONAL, domain, PublicSuffix::computeOrganizational);
+    }
+
+    private static String computeOrganizational(String domain) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        try {
+            InternetDomainName name = InternetDomainName.from(d); // Unicode labels stay as they are (the list has both)
+            if (name.isUnderPublicSuffix()) {
+                return name.topPrivateDomain().toString();
+            }
+            if (name.isPublicSuffix()) {
+                return d;
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // not a valid name for Guava (underscores...): the last two labels below
+        }
+        int last = d.lastIndexOf('.');
+        int before = last <= 0 ? -1 : d.lastIndexOf('.', last - 1);
+        return before < 0 ? d : d.substring(before + 1);
+    }
+
     /** Whether {@code host} ends in a known public suffix (a real TLD), i.e. looks like an Internet name. */
     public static boolean hasPublicSuffix(String host) {
         if (host == null || host.length() > 1024) {
             return false;
         }
-        Boolean known = HAS_SUFFIX.get(host);
-        if (known != null) {
-            return known;
-        }
-        boolean computed = computeHasSuffix(host);
-        if (HAS_SUFFIX.size() >= MEMO_SIZE) {
-            HAS_SUFFIX.clear();
-        }
-        HAS_SUFFIX.put(host, computed);
-        return computed;
+        return memo(HAS_SUFFIX, host, PublicSuffix::computeHasSuffix);
     }
 
     private static boolean computeHasSuffix(String host) {

@@ -37,10 +37,16 @@ public final class AuthRule implements AsyncRule {
     public AuthRule(AuthSettings settings, String hostname) {
         this.settings = settings;
         this.hostname = hostname;
+    }
+
+    /**
+     * Loads the Public Suffix List and the crypto providers (a few hundred ms, once per JVM) by checking a signed
+     * message. The engine calls it when it is built with a resolver, before the daemon takes mail: otherwise the
+     * first message pays it out of its DNS budget and can lose its authentication results.
+     */
+    public static void warmUpOnce() {
         if (WARM.compareAndSet(false, true)) {
-            // loading the Public Suffix List and the crypto providers takes a few hundred ms once per JVM: do it now,
-            // off the startup path, rather than inside the first message's DNS budget
-            Thread.ofVirtual().name("auth-warmup").start(AuthRule::warmUp);
+            warmUp();
         }
     }
 
@@ -122,8 +128,66 @@ public final class AuthRule implements AsyncRule {
         List<Integer> spoofed = spoofedResults(message, authservId);
         AuthDns dns = new ResolverAuthDns(ctx.dns());
         long now = System.currentTimeMillis() / 1000;
-        return CompletableFuture.supplyAsync(() -> AuthChecks.run(subject, dns, settings, false, now), VIRTUAL)
-                .thenApply(checks -> c -> report(c, checks, authservId, env.clientIp(), spoofed));
+        // With every answer cached (a busy server's usual case) the checks never wait: run them right here. Only
+        // when a lookup is still out do they move to a virtual thread and start over (the lookups made so far are
+        // in flight or cached by then, so asking again costs nothing).
+        AnsweredOnly answered = new AnsweredOnly(dns);
+        AuthChecks inline = AuthChecks.run(subject, answered, settings, false, now);
+        CompletableFuture<AuthChecks> checks = answered.complete()
+                ? CompletableFuture.completedFuture(inline)
+                : CompletableFuture.supplyAsync(() -> AuthChecks.run(subject, dns, settings, false, now), VIRTUAL);
+        return checks.thenApply(done -> c -> report(c, done, authservId, env.clientIp(), spoofed));
+    }
+
+    /**
+     * The lookups whose answers are already there; any other makes a TEMPFAIL at once and marks the run incomplete
+     * (its results are thrown away), so a run through it never blocks.
+     */
+    static final class AnsweredOnly implements AuthDns {
+        private final AuthDns dns;
+        private volatile boolean missed;
+
+        AnsweredOnly(AuthDns dns) {
+            this.dns = dns;
+        }
+
+        /** Whether every lookup so far was answered at once. */
+        boolean complete() {
+            return !missed;
+        }
+
+        private CompletableFuture<Answer> now(CompletableFuture<Answer> f) {
+            if (f.isDone()) {
+                return f;
+            }
+            missed = true;
+            return CompletableFuture.completedFuture(Answer.TEMPFAIL);
+        }
+
+        @Override
+        public CompletableFuture<Answer> txt(String name) {
+            return now(dns.txt(name));
+        }
+
+        @Override
+        public CompletableFuture<Answer> a(String name) {
+            return now(dns.a(name));
+        }
+
+        @Override
+        public CompletableFuture<Answer> aaaa(String name) {
+            return now(dns.aaaa(name));
+        }
+
+        @Override
+        public CompletableFuture<Answer> mx(String name) {
+            return now(dns.mx(name));
+        }
+
+        @Override
+        public CompletableFuture<Answer> ptr(String name) {
+            return now(dns.ptr(name));
+        }
     }
 
     private void report(ScanContext ctx, AuthChecks checks, String authservId, String clientIp, List<Integer> spoofed) {

@@ -152,7 +152,12 @@ public final class SpamHeaders {
         if (Double.isNaN(d)) {
             return "nan";
         }
-        return String.format(Locale.ROOT, "%.2f", d);
+        if (Double.isInfinite(d)) {
+            return String.format(Locale.ROOT, "%.2f", d);
+        }
+        // what %.2f prints (half-up on the shortest decimal form, "-0.00" kept), without a Formatter per symbol
+        String abs = java.math.BigDecimal.valueOf(Math.abs(d)).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return d < 0 || d == 0 && 1 / d < 0 ? "-" + abs : abs;
     }
 
     private static List<String> dedupeIgnoreCase(Set<String> names) {

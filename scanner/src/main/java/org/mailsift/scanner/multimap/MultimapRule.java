@@ -10,7 +10,7 @@ import com.google.common.net.InetAddresses;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
-import org.mailsift.scanner.auth.dmarc.OrganizationalDomain;
+import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.rules.MailAddress;
 import org.mailsift.scanner.rules.Rule;
@@ -305,7 +305,7 @@ class MultimapRule implements Rule, AutoCloseable {
                     matchIp(ctx, data, v);
                 }
             } else {
-                match(ctx, data, tld ? OrganizationalDomain.of(v) : v);
+                match(ctx, data, tld ? PublicSuffix.organizationalDomain(v) : v);
             }
         }
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import com.google.common.net.InetAddresses;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import org.mailsift.scanner.auth.dmarc.OrganizationalDomain;
+import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.scanner.rules.MailAddress;
 
 /**
@@ -41,7 +41,7 @@ interface ValueFilter {
             case "email", "email:addr" -> v -> addresses(v, MailAddress::addr);
             case "email:user" -> v -> addresses(v, a -> user(a.addr()));
             case "email:domain" -> v -> addresses(v, MailAddress::domain);
-            case "email:domain:tld" -> v -> addresses(v, a -> a.domain().isEmpty() ? "" : OrganizationalDomain.of(a.domain()));
+            case "email:domain:tld" -> v -> addresses(v, a -> a.domain().isEmpty() ? "" : PublicSuffix.organizationalDomain(a.domain()));
             case "email:name" -> v -> addresses(v, MailAddress::name);
             case "ip_addr" -> v -> InetAddresses.isInetAddress(v.strip()) ? List.of(v.strip()) : List.of();
             default -> regexp(filter, 0);
@@ -50,14 +50,14 @@ interface ValueFilter {
 
     private static ValueFilter host(String filter) {
         return switch (filter) {
-            case "tld" -> v -> List.of(OrganizationalDomain.of(v));
-            case "top" -> v -> List.of(lastLabel(OrganizationalDomain.of(v)));
+            case "tld" -> v -> List.of(PublicSuffix.organizationalDomain(v));
+            case "top" -> v -> List.of(lastLabel(PublicSuffix.organizationalDomain(v)));
             default -> {
                 if (!filter.startsWith("tld:regexp:")) {
                     throw new IllegalArgumentException("unknown filter '" + filter + "' (tld, top, tld:regexp:...)");
                 }
                 Pattern p = RspamdRegex.compile(filter.substring("tld:regexp:".length()));
-                yield v -> first(p, OrganizationalDomain.of(v), 0);
+                yield v -> first(p, PublicSuffix.organizationalDomain(v), 0);
             }
         };
     }

@@ -103,4 +103,19 @@ class SpamHeadersTest {
         assertThat(out).endsWith("X-Spamd-Bar: +++++++\nX-Spam: Yes\n\nbody\n");
         assertThat(out).doesNotContain("\r");
     }
+
+    @Test
+    void scoresPrintAsPrintfTwoDecimalsDoes() {
+        java.util.Random random = new java.util.Random(42);
+        List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, 1.005, 2.675, -0.001, 0.125, -0.125, 0.995,
+                999.995, 1e12, -7.5, 15.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+        for (int i = 0; i < 20_000; i++) {
+            values.add((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(8)));
+            values.add(Math.round(random.nextDouble() * 100_000) / 1000.0 - 50); // three decimals: rounding ties
+        }
+        for (double d : values) {
+            assertThat(SpamHeaders.two(d)).as("%s", d).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", d));
+        }
+        assertThat(SpamHeaders.two(Double.NaN)).isEqualTo("nan");
+    }
 }

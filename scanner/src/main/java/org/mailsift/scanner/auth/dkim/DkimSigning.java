@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.scanner.auth.RawMessage;
-import org.mailsift.scanner.auth.dmarc.OrganizationalDomain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,15 +70,15 @@ public final class DkimSigning {
             return null;
         }
         if (settings.useEsld()) {
-            domain = OrganizationalDomain.of(domain);
+            domain = PublicSuffix.organizationalDomain(domain);
         }
         if (!settings.allowHdrfromMismatch() && envDomain != null && hdrDomain != null
-                && !OrganizationalDomain.of(envDomain).equals(OrganizationalDomain.of(hdrDomain))) {
+                && !PublicSuffix.organizationalDomain(envDomain).equals(PublicSuffix.organizationalDomain(hdrDomain))) {
             return null;
         }
         if (authed && !settings.allowUsernameMismatch()) {
             String userDomain = domainOf(env.authUser());
-            if (userDomain == null || !OrganizationalDomain.of(userDomain).equals(OrganizationalDomain.of(domain))) {
+            if (userDomain == null || !PublicSuffix.organizationalDomain(userDomain).equals(PublicSuffix.organizationalDomain(domain))) {
                 return null;
             }
         }

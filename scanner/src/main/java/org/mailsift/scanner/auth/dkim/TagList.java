@@ -3,6 +3,7 @@ package org.mailsift.scanner.auth.dkim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A DKIM tag=value list (RFC 6376 section 3.2), used by DKIM-Signature, key records, ARC headers and DMARC-like
@@ -19,6 +20,7 @@ public final class TagList {
 
     /** Lists longer than this are not DKIM (a key record is < 1 KB; a signature a few KB). */
     static final int MAX_LENGTH = 64 * 1024;
+    private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     static final int MAX_TAGS = 64;
 
     private final Map<String, String> tags;
@@ -42,7 +44,7 @@ public final class TagList {
                 throw new MalformedTagsException("tag without a name or '=': " + shorten(p));
             }
             String name = strip(p.substring(0, eq));
-            if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            if (!TAG_NAME.matcher(name).matches()) {
                 throw new MalformedTagsException("bad tag name: " + shorten(name));
             }
             if (tags.put(name, strip(p.substring(eq + 1))) != null) {

@@ -2,9 +2,11 @@ package org.mailsift.scanner.auth.dmarc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 
+import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.scanner.auth.AuthDns;
 import org.mailsift.scanner.auth.dkim.DkimResult;
 import org.mailsift.scanner.auth.spf.SpfResult;
@@ -22,7 +24,7 @@ public final class DmarcChecker {
             if (d.status != AuthDns.Status.NONE) {
                 return CompletableFuture.completedFuture(d);
             }
-            String org = OrganizationalDomain.of(fromDomain);
+            String org = PublicSuffix.organizationalDomain(fromDomain);
             if (org.equals(fromDomain)) {
                 return CompletableFuture.completedFuture(d);
             }
@@ -74,11 +76,11 @@ public final class DmarcChecker {
         }
         DmarcRecord.Policy policy = found.atOrganizationalDomain() ? record.subdomainPolicy() : record.policy();
         boolean spfAligned = spf != null && spf.result() == SpfResult.Result.PASS
-                && OrganizationalDomain.aligned(spf.domain(), fromDomain, record.strictSpf());
+                && aligned(spf.domain(), fromDomain, record.strictSpf());
         boolean dkimAligned = false;
         boolean dkimTemp = false;
         for (DkimResult r : dkim) {
-            if (OrganizationalDomain.aligned(r.domain(), fromDomain, record.strictDkim())) {
+            if (aligned(r.domain(), fromDomain, record.strictDkim())) {
                 if (r.status() == DkimResult.Status.PASS) {
                     dkimAligned = true;
                 } else if (r.status() == DkimResult.Status.TEMPFAIL) {
@@ -97,6 +99,16 @@ public final class DmarcChecker {
         String reason = reason(spf, dkim, fromDomain, record);
         boolean sampledOut = record.pct() < 100 && percentRoll.getAsInt() >= record.pct();
         return new DmarcResult(DmarcResult.Outcome.FAIL, fromDomain, policy, reason, sampledOut);
+    }
+
+    /** Relaxed alignment: same organizational domain; strict: same name. */
+    static boolean aligned(String a, String b, boolean strict) {
+        if (a == null || b == null || a.isEmpty() || b.isEmpty()) {
+            return false;
+        }
+        String x = a.toLowerCase(Locale.ROOT);
+        String y = b.toLowerCase(Locale.ROOT);
+        return strict ? x.equals(y) : PublicSuffix.organizationalDomain(x).equals(PublicSuffix.organizationalDomain(y));
     }
 
     /** Rspamd's wording: "No valid SPF, No valid DKIM", "SPF not aligned (relaxed), DKIM not aligned (strict)". */

@@ -2,6 +2,7 @@ package org.mailsift.scanner.auth.dmarc;
 
 import java.util.Locale;
 
+import org.mailsift.scanner.auth.RecordMemo;
 import org.mailsift.scanner.auth.dkim.TagList;
 
 /**
@@ -17,6 +18,8 @@ public record DmarcRecord(Policy policy, Policy subdomainPolicy, boolean strictD
         }
     }
 
+    private static final java.util.regex.Pattern PCT = java.util.regex.Pattern.compile("\\d{1,3}");
+
     public static final class BadRecordException extends Exception {
         public BadRecordException(String m) {
             super(m, null, false, false);
@@ -30,7 +33,24 @@ public record DmarcRecord(Policy policy, Policy subdomainPolicy, boolean strictD
                 || t.charAt(8) == '\t');
     }
 
+    private static final RecordMemo<Object> PARSED = new RecordMemo<>(10_000);
+
+    /** Parses {@code txt}; the same text (a cached answer, asked for every message) is parsed once. */
     public static DmarcRecord parse(String txt) throws BadRecordException {
+        Object r = PARSED.get(txt, t -> {
+            try {
+                return parseNow(t);
+            } catch (BadRecordException e) {
+                return e.getMessage();
+            }
+        });
+        if (r instanceof String error) {
+            throw new BadRecordException(error);
+        }
+        return (DmarcRecord) r;
+    }
+
+    private static DmarcRecord parseNow(String txt) throws BadRecordException {
         TagList t;
         try {
             t = TagList.parse(txt);
@@ -47,7 +67,7 @@ public record DmarcRecord(Policy policy, Policy subdomainPolicy, boolean strictD
         int pct = 100;
         if (t.has("pct")) {
             String v = t.get("pct").orElseThrow();
-            if (!v.matches("\\d{1,3}") || Integer.parseInt(v) > 100) {
+            if (!PCT.matcher(v).matches() || Integer.parseInt(v) > 100) {
                 throw new BadRecordException("bad pct=" + v);
             }
             pct = Integer.parseInt(v);

@@ -5,8 +5,10 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.mailsift.scanner.auth.AuthDns;
+import org.mailsift.scanner.auth.RecordMemo;
 import org.mailsift.scanner.auth.spf.SpfResult.Result;
 
 /**
@@ -18,6 +20,12 @@ public final class SpfChecker {
     static final int MAX_DNS_MECHANISMS = 10;
     static final int MAX_VOID_LOOKUPS = 2;
     static final int MAX_NAMES_PER_MECHANISM = 10;
+    // compiled once: String.matches compiles its pattern on every call, and every message walks a record
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final Pattern MODIFIER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+    private static final Pattern IP_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern PREFIX_LENGTH = Pattern.compile("\\d{1,3}");
 
     private final AuthDns dns;
     private int lookups;
@@ -84,6 +92,39 @@ public final class SpfChecker {
     record Context(InetAddress ip, String sender, String helo) {
     }
 
+    private static final RecordMemo<Terms> TERMS = new RecordMemo<>(10_000);
+    private static final RecordMemo<Object> CIDRS = new RecordMemo<>(20_000);
+
+    /** A record's mechanisms in order and its redirect= (or null), or the permanent error it makes. */
+    record Terms(List<String> mechanisms, String redirect, String error) {
+        static Terms parse(String record) {
+            String[] terms = SPACES.split(record.substring(6).trim());
+            String redirect = null;
+            List<String> mechanisms = new ArrayList<>();
+            for (String t : terms) {
+                if (t.isEmpty()) {
+                    continue;
+                }
+                int eq = t.indexOf('=');
+                int colon = t.indexOf(':');
+                if (eq > 0 && (colon < 0 || eq < colon) && MODIFIER_NAME.matcher(t.substring(0, eq)).matches()) {
+                    String name = t.substring(0, eq).toLowerCase(Locale.ROOT);
+                    if (name.equals("redirect")) {
+                        if (redirect != null) {
+                            return new Terms(List.of(), null, "redirect= twice");
+                        }
+                        redirect = t.substring(eq + 1);
+                    } else if (name.equals("exp") && t.length() == 4) {
+                        return new Terms(List.of(), null, "empty exp=");
+                    }
+                    continue; // exp= and unknown modifiers are ignored
+                }
+                mechanisms.add(t);
+            }
+            return new Terms(List.copyOf(mechanisms), redirect, null);
+        }
+    }
+
     record Evaluation(Result result, String reason) {
     }
 
@@ -112,29 +153,12 @@ public final class SpfChecker {
         if (record.length() > 4096) {
             throw new PermError("SPF record too long");
         }
-        String[] terms = record.substring(6).trim().split("[ ]+");
-        String redirect = null;
-        List<String> mechanisms = new ArrayList<>();
-        for (String t : terms) {
-            if (t.isEmpty()) {
-                continue;
-            }
-            int eq = t.indexOf('=');
-            int colon = t.indexOf(':');
-            if (eq > 0 && (colon < 0 || eq < colon) && t.substring(0, eq).matches("[A-Za-z][A-Za-z0-9_.-]*")) {
-                String name = t.substring(0, eq).toLowerCase(Locale.ROOT);
-                if (name.equals("redirect")) {
-                    if (redirect != null) {
-                        throw new PermError("redirect= twice");
-                    }
-                    redirect = t.substring(eq + 1);
-                } else if (name.equals("exp") && t.length() == 4) {
-                    throw new PermError("empty exp=");
-                }
-                continue; // exp= and unknown modifiers are ignored
-            }
-            mechanisms.add(t);
+        Terms parsed = TERMS.get(record, Terms::parse);
+        if (parsed.error() != null) {
+            throw new PermError(parsed.error());
         }
+        String redirect = parsed.redirect();
+        List<String> mechanisms = parsed.mechanisms();
         for (String m : mechanisms) {
             Result q = Result.PASS;
             char first = m.charAt(0);
@@ -182,7 +206,18 @@ public final class SpfChecker {
                 if (arg == null || !mech.contains(":")) {
                     throw new PermError("ip mechanism without an address");
                 }
-                return Cidr.parse(arg, name.equals("ip6")).contains(ctx.ip());
+                // parsed once per distinct address (records come from the cache; big senders list dozens)
+                Object cidr = CIDRS.get((name.equals("ip6") ? "6" : "4") + arg, k -> {
+                    try {
+                        return Cidr.parse(k.substring(1), k.charAt(0) == '6');
+                    } catch (PermError e) {
+                        return e.getMessage();
+                    }
+                });
+                if (cidr instanceof String error) {
+                    throw new PermError(error);
+                }
+                return ((Cidr) cidr).contains(ctx.ip());
             }
             case "include" -> {
                 if (arg == null || arg.isEmpty()) {
@@ -307,7 +342,7 @@ public final class SpfChecker {
         if (v.regionMatches(true, 0, "IPv6:", 0, 5)) {
             v = v.substring(5);
         }
-        if (!v.matches("[0-9a-fA-F:.]+") || v.indexOf(':') < 0 && !v.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (!IP_CHARS.matcher(v).matches() || v.indexOf(':') < 0 && !DOTTED_QUAD.matcher(v).matches()) {
             return null;
         }
         try {
@@ -354,7 +389,7 @@ public final class SpfChecker {
         }
 
         private static int prefix(String s, int max) throws PermError {
-            if (!s.matches("\\d{1,3}")) {
+            if (!PREFIX_LENGTH.matcher(s).matches()) {
                 throw new PermError("bad CIDR length");
             }
             int p = Integer.parseInt(s);

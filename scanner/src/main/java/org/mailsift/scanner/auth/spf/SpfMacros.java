@@ -152,11 +152,18 @@ final class SpfMacros {
         if (d.isEmpty() || d.length() > 253) {
             return false;
         }
-        for (String label : d.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > 63) {
+        int labelStart = 0;
+        for (int i = 0; i <= d.length(); i++) {
+            if (i == d.length() || d.charAt(i) == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > 63) {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else if (d.charAt(i) <= 0x20 || d.charAt(i) >= 0x7f) {
                 return false;
             }
         }
-        return d.indexOf('.') > 0 && d.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        return d.indexOf('.') > 0;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.scanner.auth.MapAuthDns;
 import org.mailsift.scanner.auth.dkim.DkimResult;
 import org.mailsift.scanner.auth.spf.SpfResult;
@@ -44,9 +45,12 @@ class DmarcCheckerTest {
 
     @Test
     void thePublicSuffixListKnowsMultiLabelSuffixes() {
-        assertThat(OrganizationalDomain.of("mail.example.co.uk")).isEqualTo("example.co.uk");
-        assertThat(OrganizationalDomain.of("a.b.example.com")).isEqualTo("example.com");
-        assertThat(OrganizationalDomain.of("user.github.io")).isEqualTo("user.github.io");
+        assertThat(PublicSuffix.organizationalDomain("mail.example.co.uk")).isEqualTo("example.co.uk");
+        assertThat(PublicSuffix.organizationalDomain("a.b.example.com")).isEqualTo("example.com");
+        assertThat(PublicSuffix.organizationalDomain("user.github.io")).isEqualTo("user.github.io");
+        assertThat(PublicSuffix.organizationalDomain("Mail.Example.COM.")).isEqualTo("example.com");
+        assertThat(PublicSuffix.organizationalDomain("co.uk")).isEqualTo("co.uk");
+        assertThat(PublicSuffix.organizationalDomain("a.b.example.invalid")).isEqualTo("example.invalid");
     }
 
     @Test
