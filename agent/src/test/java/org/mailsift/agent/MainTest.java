@@ -127,6 +127,13 @@ class MainTest {
     }
 
     @Test
+    void configtestNamesABadSettingsRegexpByFileLineAndColumn() throws IOException {
+        Path settings = write("local.d/settings.conf", "strict {\n  rcpt = \"/[unclosed/\";\n  apply { BAYES_SPAM = 9; }\n}\n");
+        assertThat(mailsift("configtest", "-c", dir.toString())).isEqualTo(1);
+        assertThat(err()).startsWith("mailsift: " + settings.toAbsolutePath() + ":2:10: ");
+    }
+
+    @Test
     void configtestRejectsAValueOfTheWrongKindWithItsPosition() throws IOException {
         Path actions = write("local.d/actions.conf", "\nreject = lots;\n");
         assertThat(mailsift("configtest", "-c", dir.toString())).isEqualTo(1);

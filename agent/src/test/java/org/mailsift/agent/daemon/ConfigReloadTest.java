@@ -89,6 +89,20 @@ class ConfigReloadTest {
     }
 
     @Test
+    void settingsWrittenWhileRunningApplyAfterTheReload() throws Exception {
+        MessageScanner milterScanner = context.scanner(ScanSource.MILTER);
+        Envelope toAlice = Envelope.builder().addRcpt("alice@example.test").build();
+        assertThat(milterScanner.scan(MESSAGE, toAlice).requiredScore()).isEqualTo(15.0);
+
+        Files.writeString(conf.resolve("local.d/settings.conf"),
+                "alice { rcpt = \"alice@example.test\"; apply { actions { reject = 9; } } }\n");
+        assertThat(reload().reload()).isTrue();
+
+        assertThat(milterScanner.scan(MESSAGE, toAlice).requiredScore()).isEqualTo(9.0);
+        assertThat(milterScanner.scan(MESSAGE, Envelope.EMPTY).requiredScore()).isEqualTo(15.0);
+    }
+
+    @Test
     void reloadableServicesGetTheNewConfiguration() throws Exception {
         Files.writeString(conf.resolve("local.d/actions.conf"), "add_header = 7;\n");
 
