@@ -7,6 +7,13 @@ import java.util.Locale;
  * Reduces HTML to visible text and collects link targets. A small hand-written tag stripper (no HTML library):
  * drops comments, script and style content, turns block tags into line breaks and decodes the common entities.
  * It is linear in the input and never fails on malformed markup.
+ *
+ * <p>Kept over jsoup 1.24.1 because the benchmark says so ({@code HtmlTextBenchmark} in core's tests): on the 1,208
+ * HTML parts of the SA corpus jsoup's HTML5 tree building costs about 3 times the CPU (steady state ~240-300 against
+ * ~80-95 us per part, ~45 us more per corpus message, most of it in the parse itself), and a jsoup-based renderer
+ * measured the same accuracy at the action ({@code bayes-eval --seeds 5 --mode both}: mean spam flagged 94.49 vs
+ * 94.51%, ham flagged 0.058% both, chronological split identical) while the whole scan got ~15-20% slower
+ * ({@code mailsift bench --no-dns}, CLI scan CPU time 12.3 s against 14.3 s for the corpus).
  */
 final class HtmlText {
     private HtmlText() {
