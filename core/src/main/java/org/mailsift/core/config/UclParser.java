@@ -53,6 +53,8 @@ public final class UclParser {
     private final Map<String, String> variables;
     private final Consumer<String> warnings;
     private final int includeDepth;
+    /** False for text from the network: no macro may read a file of this host. */
+    private final boolean macros;
 
     private UclLexer in;
     private Path baseDir;
@@ -79,9 +81,22 @@ public final class UclParser {
     }
 
     private UclParser(Map<String, String> variables, Consumer<String> warnings, int includeDepth) {
+        this(variables, warnings, includeDepth, true);
+    }
+
+    private UclParser(Map<String, String> variables, Consumer<String> warnings, int includeDepth, boolean macros) {
         this.variables = Map.copyOf(variables);
         this.warnings = warnings;
         this.includeDepth = includeDepth;
+        this.macros = macros;
+    }
+
+    /**
+     * A parser for UCL a client sends (an HTTP {@code Settings} header): no variables and no macros, so that no
+     * {@code .include} or {@code .load} can read a file of this host.
+     */
+    public static UclParser untrusted() {
+        return new UclParser(Map.of(), warning -> { }, 0, false);
     }
 
     /** Parses a file; includes are resolved relative to its directory. */
@@ -290,6 +305,9 @@ public final class UclParser {
      */
     private void parseMacro(UclEntries entries) {
         Position at = in.here();
+        if (!macros) {
+            throw new ConfigException(at, "macros are not allowed here");
+        }
         in.advance(); // '.'
         StringBuilder nameBuilder = new StringBuilder();
         while (!in.atEnd() && (Character.isLetterOrDigit(in.peek()) || in.peek() == '_')) {

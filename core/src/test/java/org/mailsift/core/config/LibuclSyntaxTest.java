@@ -269,6 +269,15 @@ class LibuclSyntaxTest {
     }
 
     @Test
+    void anUntrustedParserRefusesEveryMacro() throws IOException {
+        write("secret.txt", "s3cret\n");
+        assertThatThrownBy(() -> UclParser.untrusted().parse(".load(key=\"x\") \"" + dir.resolve("secret.txt") + "\"",
+                "header", dir)).isInstanceOf(ConfigException.class).hasMessage("header:1:1: macros are not allowed here");
+        assertThatThrownBy(() -> UclParser.untrusted().parse("a { .include \"/etc/hostname\" }", "header", null))
+                .hasMessageContaining("macros are not allowed here");
+    }
+
+    @Test
     void includeMapOfAFileIncludesIt() throws IOException {
         write("dyn.conf", "a = 1;\n");
         Path main = write("main.conf", ".include_map \"file://$CONFDIR/dyn.conf\"\n.include_map \"https://example.com/x\"\n");

@@ -120,17 +120,29 @@ public final class UserSettings {
             if (r.priority() < minPriority) {
                 break;
             }
-            if (r.matches(in)) {
+            if (matches(r, in)) {
+                LOG.debug("settings rule {} applies to message {}", r.name(), message.messageId().orElse("undef"));
                 return new MessageSettings(r.name(), r.id(), r.apply(), r.symbols());
             }
         }
         return asked;
     }
 
+    /** A rule whose check fails on odd input (it should not) is logged and skipped, never fails the scan. */
+    private static boolean matches(SettingsRule r, SettingsInput in) {
+        try {
+            return r.matches(in);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.warn("settings rule {} failed on message {}; skipped: {}", r.name(),
+                    in.message().messageId().orElse("undef"), e.toString());
+            return false;
+        }
+    }
+
     private MessageSettings askedByClient(Envelope envelope) {
         if (envelope.settings() != null && !envelope.settings().isBlank()) {
             try {
-                UclObject apply = new UclParser(Map.of()).parse(envelope.settings(), "Settings header", null);
+                UclObject apply = UclParser.untrusted().parse(envelope.settings(), "Settings header", null);
                 return new MessageSettings("HTTP query", null,
                         SettingsApply.parse(apply, "the Settings header", w -> LOG.info("Settings header: {}", w)),
                         Map.of());

@@ -155,6 +155,9 @@ class UserSettingsTest {
         assertThat(inline.actions(ActionsSettings.DEFAULTS).requiredScore()).isEqualTo(3.0);
         assertThat(inline.weight("BAYES_SPAM", 5.1)).isEqualTo(9.0);
         assertThat(s.select(MESSAGE, Envelope.builder().settings("{ broken").build(), false).isNone()).isTrue();
+        // a client cannot make the server read its files
+        assertThat(s.select(MESSAGE, Envelope.builder().settings(".load(key=\"subject\") \"/etc/hostname\"")
+                .build(), false).isNone()).isTrue();
         // rules without conditions apply only when asked for
         assertThat(s.select(MESSAGE, Envelope.EMPTY, false).isNone()).isTrue();
     }
