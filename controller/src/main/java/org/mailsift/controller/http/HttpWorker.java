@@ -54,10 +54,11 @@ public final class HttpWorker implements AutoCloseable {
     private final Runnable onConnection;
     private final List<Channel> channels = new ArrayList<>();
     private final List<SocketAddress> bound = new ArrayList<>();
-    /** A connection whose request is being served is busy: SIGTERM lets it get its answer. */
+    /** A connection whose request is arriving or being served is busy: SIGTERM lets it get its answer. */
     private final ConnectionDrain drain = new ConnectionDrain(ch -> {
         ApiChannelHandler api = ch.pipeline().get(ApiChannelHandler.class);
-        return api != null && api.busy();
+        RequestLifecycle lifecycle = ch.pipeline().get(RequestLifecycle.class);
+        return api != null && api.busy() || lifecycle != null && lifecycle.requestUnderWay();
     });
     private final CappedAccept accept;
     private final ByteBudget inflight;

@@ -69,6 +69,11 @@ final class RequestLifecycle extends ChannelDuplexHandler implements BodyBudget 
         this.bodyRate = bodyRate;
     }
 
+    /** Whether a request's headers are in and its response is not written yet (a graceful stop lets it finish). */
+    boolean requestUnderWay() {
+        return state == State.BODY;
+    }
+
     /** The handler before the codec: a request's first byte starts its header deadline. */
     ChannelInboundHandlerAdapter firstByteWatch() {
         return new ChannelInboundHandlerAdapter() {

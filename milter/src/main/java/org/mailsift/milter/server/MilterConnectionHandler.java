@@ -16,6 +16,7 @@ import org.mailsift.milter.codec.MilterReply;
 import org.mailsift.milter.session.MessageToScan;
 import org.mailsift.milter.session.MilterSession;
 import org.mailsift.milter.session.SessionLimitException;
+import org.mailsift.milter.session.SessionState;
 import org.mailsift.milter.session.SessionStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,19 @@ final class MilterConnectionHandler extends ChannelInboundHandlerAdapter {
     boolean scanning() {
         return pendingScan != 0;
     }
+
+    /**
+     * The MTA is in a message (from MAIL to its verdict) or its scan is running: a graceful stop lets it get its
+     * verdict rather than the MTA's milter_default_action.
+     */
+    boolean inMessage() {
+        MilterSession s = session;
+        return scanning() || s != null && IN_MESSAGE.contains(s.state());
+    }
+
+    private static final java.util.Set<SessionState> IN_MESSAGE = java.util.EnumSet.of(SessionState.MAIL_SEEN,
+            SessionState.RCPT_SEEN, SessionState.DATA_SEEN, SessionState.HEADERS, SessionState.BODY,
+            SessionState.AWAITING_VERDICT);
 
     MilterConnectionHandler(MilterSettings settings, ScanRunner scans, MilterMetrics metrics, int noReplyWanted, Runnable afterRead) {
         this.settings = settings;

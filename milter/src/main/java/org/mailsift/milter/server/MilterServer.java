@@ -61,10 +61,10 @@ public final class MilterServer implements AutoCloseable {
     private final MilterReplyEncoder encoder = new MilterReplyEncoder();
     private final List<Channel> listeners = new ArrayList<>();
     private final List<SocketAddress> bound = new ArrayList<>();
-    /** A connection whose scan is running is busy: SIGTERM lets it get its verdict. */
+    /** A connection in a message (or its scan) is busy: SIGTERM lets it get its verdict. */
     private final ConnectionDrain drain = new ConnectionDrain(ch -> {
         MilterConnectionHandler milter = ch.pipeline().get(MilterConnectionHandler.class);
-        return milter != null && milter.scanning();
+        return milter != null && milter.inMessage();
     });
     private final CappedAccept accept;
     private EventLoopGroup group;
