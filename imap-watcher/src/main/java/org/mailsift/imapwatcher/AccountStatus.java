@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.mailsift.core.learn.LearnClass;
 import org.mailsift.core.metrics.WatchedAccount;
 
 /** Live counters and state of one watched account; {@link #snapshot()} gives an immutable copy. */
@@ -59,13 +60,14 @@ public final class AccountStatus {
         onChange.run();
     }
 
-    public void learnedSpam() {
-        learnedSpam.incrementAndGet();
-        onChange.run();
-    }
-
-    public void learnedHam() {
-        learnedHam.incrementAndGet();
+    /**
+     * A learn was stored: its event first, then the count, so whoever sees the new count (the status file, /stat)
+     * also sees the event that goes with it.
+     */
+    public void learned(LearnClass cls, String description) {
+        lastEvent = description;
+        lastEventAt = Instant.now();
+        (cls == LearnClass.SPAM ? learnedSpam : learnedHam).incrementAndGet();
         onChange.run();
     }
 

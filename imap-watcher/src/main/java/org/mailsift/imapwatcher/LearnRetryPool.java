@@ -81,12 +81,7 @@ public final class LearnRetryPool implements AutoCloseable {
                 metrics.increment("mailsift_imap_watcher_learns_total", "account", account, "class", t.learnClass().label(),
                         "outcome", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
                 metrics.observe("mailsift_imap_watcher_learn_delay_seconds", (System.nanoTime() - t.detectedNanos()) / 1e9);
-                if (t.learnClass() == LearnClass.SPAM) {
-                    t.status().learnedSpam();
-                } else {
-                    t.status().learnedHam();
-                }
-                t.status().event("learned " + t.learnClass().label() + ": " + t.what() + " (" + outcome.status() + ")");
+                t.status().learned(t.learnClass(), "learned " + t.learnClass().label() + ": " + t.what() + " (" + outcome.status() + ")");
                 log.info("{}: learned {} {} ({})", account, t.learnClass().label(), t.what(), outcome.status());
                 return;
             } catch (RuntimeException e) {

@@ -27,7 +27,7 @@ import org.mailsift.testsupport.RawImapClient;
  * the watcher learns through a recording Learner. Each test gets a fresh Dovecot (~50 ms to start).
  */
 class DovecotJunkMoveAcceptanceTest {
-    private static final Duration LEARN_WITHIN = Duration.ofSeconds(5);
+    private static final Duration LEARN_WITHIN = Duration.ofSeconds(30); // a bound for a loaded machine: awaits end as soon as it holds
 
     @RegisterExtension
     DovecotExtension dovecot = new DovecotExtension(DovecotServer.builder()
@@ -95,8 +95,11 @@ class DovecotJunkMoveAcceptanceTest {
             awaitLearned(id, LearnClass.SPAM, LearnClass.HAM);
             Thread.sleep(300); // no late duplicate
             assertThat(fixture.learner.of(id)).hasSize(2);
-            assertThat(fixture.status("alice").learnedSpam()).isEqualTo(1);
-            assertThat(fixture.status("alice").learnedHam()).isEqualTo(1);
+            // the status follows the stored learn
+            await().atMost(LEARN_WITHIN).untilAsserted(() -> {
+                assertThat(fixture.status("alice").learnedSpam()).isEqualTo(1);
+                assertThat(fixture.status("alice").learnedHam()).isEqualTo(1);
+            });
         }
     }
 
@@ -126,7 +129,7 @@ class DovecotJunkMoveAcceptanceTest {
             c.select("Junk");
             c.move(id, "Archive");
             awaitLearned(id, LearnClass.SPAM, LearnClass.HAM);
-            assertThat(fixture.status("alice").lastEvent()).contains("to Archive");
+            awaitEvent("alice", "to Archive"); // the status follows the stored learn
         }
     }
 
@@ -207,8 +210,8 @@ class DovecotJunkMoveAcceptanceTest {
             assertThat(l.user()).isEqualTo("bob");
             assertThat(l.source()).isEqualTo("imap-watcher");
         });
+        await().atMost(LEARN_WITHIN).until(() -> fixture.status("bob").learnedSpam() == 1);
         assertThat(fixture.status("alice").learnedSpam()).isZero();
-        assertThat(fixture.status("bob").learnedSpam()).isEqualTo(1);
     }
 
     @Test
@@ -306,7 +309,7 @@ class DovecotJunkMoveAcceptanceTest {
             awaitLearned(id, LearnClass.SPAM);
         }
         Path file = WatcherStatusFile.in(fixture.dataDir);
-        await().atMost(Duration.ofSeconds(3)).until(() -> Files.exists(file)
+        await().atMost(LEARN_WITHIN).until(() -> Files.exists(file)
                 && WatcherStatusFile.read(file).stream().anyMatch(a -> a.learnedSpam() == 1));
         List<AccountStatus.AccountSnapshot> read = WatcherStatusFile.read(file);
         assertThat(read).singleElement().satisfies(a -> {

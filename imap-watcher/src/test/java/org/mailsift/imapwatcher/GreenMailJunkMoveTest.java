@@ -111,6 +111,6 @@ class GreenMailJunkMoveTest {
         move(id, "INBOX", "Junk");
         await().atMost(Duration.ofSeconds(10)).until(() -> fixture.learner.of(id).size() == 1);
         assertThat(fixture.learner.attempts()).isEqualTo(3);
-        assertThat(fixture.status("erin").learnedSpam()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.status("erin").learnedSpam() == 1);
     }
 }
