@@ -208,6 +208,14 @@ public final class PostfixServer implements AutoCloseable {
         throw new IOException("Postfix did not listen on 127.0.0.1:" + port + " within " + timeout + "; maillog:\n" + log());
     }
 
+    /**
+     * Asks the queue manager to attempt every queued message now ({@code postqueue -f}), as an admin does after a
+     * greylisting period instead of waiting for the next retry of the deferred queue.
+     */
+    public void flushQueue() throws IOException, InterruptedException {
+        exec(List.of("/usr/sbin/postqueue", "-c", config.toString(), "-f"));
+    }
+
     private void run(String command) throws IOException, InterruptedException {
         exec(List.of(POSTFIX.toString(), "-c", config.toString(), command));
     }

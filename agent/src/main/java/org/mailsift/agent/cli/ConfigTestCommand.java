@@ -14,6 +14,7 @@ import org.mailsift.milter.MilterSettings;
 import org.mailsift.scanner.EngineFactory;
 import org.mailsift.scanner.bayes.BayesModule;
 import org.mailsift.scanner.bayes.OutboundHam;
+import org.mailsift.scanner.policy.PolicyModules;
 import org.mailsift.sieve.deliver.DeliverSettings;
 
 /**
@@ -72,5 +73,6 @@ public final class ConfigTestCommand implements CliCommand {
         DeliverSettings.from(config.section("deliver"), dataDir, config::warn);
         DnsSettings.from(config);
         LogLevels.from(config);
+        PolicyModules.check(config); // greylist.conf, replies.conf
     }
 }

@@ -1,9 +1,12 @@
 package org.mailsift.agent.wiring;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.mailsift.agent.AgentContext;
 import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.dns.DnsResolver;
 import org.mailsift.core.learn.LearnOutcome;
 import org.mailsift.core.learn.LearnRequest;
 import org.mailsift.core.learn.LearnStatistics;
@@ -11,6 +14,8 @@ import org.mailsift.core.learn.Learner;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.scanner.EngineFactory;
 import org.mailsift.scanner.bayes.BayesModule;
+import org.mailsift.scanner.policy.PolicyModules;
+import org.mailsift.scanner.policy.PolicyStores;
 import org.mailsift.scanner.rules.Rule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,33 +33,50 @@ public final class EngineWiring implements AutoCloseable {
     private final AutoCloseable resources;
 
     private final AgentContext context;
+    private final PolicyStores policyStores;
 
-    private EngineWiring(AgentContext context, MessageScanner scanner, List<Rule> extraRules, Learner learner,
-                         AutoCloseable resources) {
+    private EngineWiring(AgentContext context, List<Rule> extraRules, Learner learner, AutoCloseable resources,
+                         PolicyStores policyStores) {
         this.context = context;
-        this.scanner = scanner;
         this.extraRules = extraRules;
         this.learner = learner;
         this.resources = resources;
+        this.policyStores = policyStores;
+        this.scanner = engine(context.config(), context.dnsResolver());
+    }
+
+    /**
+     * The engine for {@code config}: the standard rules, {@code extraRules} (Bayes), and the policy modules
+     * (greylist.conf, replies.conf) over the stores that stay open across reloads. Commands that only scan (scan,
+     * filter, deliver) get no policy modules: they neither greylist nor record, as Rspamd exempts rspamc.
+     */
+    private MessageScanner engine(ConfigSource config, DnsResolver resolver) {
+        PolicyModules.Policy policy = policyStores == null ? PolicyModules.Policy.NONE : PolicyModules.build(config, policyStores);
+        List<Rule> rules = new ArrayList<>(extraRules);
+        rules.addAll(policy.rules());
+        return EngineFactory.create(config, rules, List.of(), policy.steps(), resolver);
     }
 
     public static EngineWiring open(AgentContext context) {
+        PolicyStores policy = context.scansOnly() ? null : new PolicyStores(context.dataDir(), Clock.systemUTC());
         BayesModule bayes;
         try {
             bayes = context.scansOnly() ? BayesModule.openForScanning(context.config(), context.dataDir(), context.metrics())
                     : BayesModule.open(context.config(), context.dataDir(), context.metrics());
         } catch (RuntimeException e) {
             LOG.warn("Bayes is not available, scanning without it: {}", e.getMessage());
-            MessageScanner engine = EngineFactory.create(context.config(), List.of(), context.dnsResolver());
-            return new EngineWiring(context, engine, List.of(), new UnavailableLearner(e.getMessage()), () -> { });
+            return new EngineWiring(context, List.of(), new UnavailableLearner(e.getMessage()), () -> close(policy), policy);
         }
         try {
-            List<Rule> bayesRules = List.of(bayes.rule());
-            MessageScanner engine = EngineFactory.create(context.config(), bayesRules, context.dnsResolver());
+            EngineWiring wiring = new EngineWiring(context, List.of(bayes.rule()), bayes.learner(), () -> {
+                bayes.close();
+                close(policy);
+            }, policy);
             bayes.autolearn().ifPresent(context::addScanListener);
-            return new EngineWiring(context, engine, bayesRules, bayes.learner(), bayes);
+            return wiring;
         } catch (RuntimeException e) {
             bayes.close();
+            close(policy);
             throw e;
         }
     }
@@ -69,8 +91,14 @@ public final class EngineWiring implements AutoCloseable {
      */
     public void reload(ConfigSource config) {
         MessageScanner old = scanner;
-        scanner = EngineFactory.create(config, extraRules, context.dnsResolver(config));
+        scanner = engine(config, context.dnsResolver(config));
         closeEngine(old); // stops the old engine's map watching; scans still running on it finish
+    }
+
+    private static void close(PolicyStores policy) {
+        if (policy != null) {
+            policy.close();
+        }
     }
 
     private static void closeEngine(MessageScanner engine) {

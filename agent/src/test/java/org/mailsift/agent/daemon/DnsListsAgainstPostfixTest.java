@@ -62,6 +62,8 @@ class DnsListsAgainstPostfixTest {
                 .a("test.surbl.org.multi.surbl.org", "127.0.0.8");
         Path etc = StockConfiguration.copyStock(dir.resolve("etc"));
         Files.writeString(etc.resolve("override.d/worker-proxy.inc"), "bind_socket = \"127.0.0.1:0\";\nmilter = yes;\n");
+        // the lists' verdicts on first delivery, not greylisting (GreylistThroughPostfixTest)
+        Files.writeString(etc.resolve("local.d/greylist.conf"), "enabled = false;\n");
         Map<String, ScanResult> byId = new ConcurrentHashMap<>();
         try (DnsmasqServer dns = DnsmasqServer.start(zones)) {
             Files.writeString(etc.resolve("local.d/options.inc"), "dns { nameserver = [\"" + dns.address() + "\"]; }\n");

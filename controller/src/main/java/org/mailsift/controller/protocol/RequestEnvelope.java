@@ -24,7 +24,9 @@ public final class RequestEnvelope {
                 .deliverTo(h.first("Deliver-To"))
                 // settings.conf by id (rspamc --header 'Settings-Id: x'), or an apply block inline (Settings: {...})
                 .settingsId(h.first("Settings-Id"))
-                .settings(h.first("Settings"));
+                .settings(h.first("Settings"))
+                // rspamc and the web interface, not an MTA (Rspamd's is_rspamc_or_controller): no greylisting
+                .manualCheck("rspamc".equals(h.first("User-Agent")) || h.has("Password"));
         for (String rcpt : h.all("Rcpt")) {
             for (String one : rcpt.split(",")) {
                 String a = angle(one.trim());

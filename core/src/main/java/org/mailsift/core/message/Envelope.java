@@ -20,10 +20,12 @@ import java.util.List;
  * @param deliverTo       final mailbox owner for per-user statistics (HTTP {@code Deliver-To})
  * @param settingsId      the settings (settings.conf) the client asks for by id (HTTP {@code Settings-Id})
  * @param settings        settings the client sends inline as UCL/JSON, an {@code apply} block (HTTP {@code Settings})
+ * @param manualCheck     asked by a person's tool, not by an MTA: HTTP {@code User-Agent: rspamc} or a {@code Password}
+ *                        header (Rspamd's is_rspamc_or_controller); greylisting leaves such scans alone
  */
 public record Envelope(String clientIp, String helo, String clientHostname, String mailFrom, List<String> rcptTo,
                        String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
-                       String deliverTo, String settingsId, String settings) {
+                       String deliverTo, String settingsId, String settings, boolean manualCheck) {
 
     public static final Envelope EMPTY = new Envelope(null, null, null, null, List.of(), null, null, null, null, null, null);
 
@@ -32,7 +34,15 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
                     String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
                     String deliverTo) {
         this(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher,
-                deliverTo, null, null);
+                deliverTo, null, null, false);
+    }
+
+    /** An envelope from an MTA (not a manual check). */
+    public Envelope(String clientIp, String helo, String clientHostname, String mailFrom, List<String> rcptTo,
+                    String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
+                    String deliverTo, String settingsId, String settings) {
+        this(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher,
+                deliverTo, settingsId, settings, false);
     }
 
     public Envelope {
@@ -56,12 +66,12 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
 
     public Envelope withDeliverTo(String owner) {
         return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion,
-                tlsCipher, owner, settingsId, settings);
+                tlsCipher, owner, settingsId, settings, manualCheck);
     }
 
     public Envelope withQueueId(String id) {
         return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, id, mtaName, tlsVersion,
-                tlsCipher, deliverTo, settingsId, settings);
+                tlsCipher, deliverTo, settingsId, settings, manualCheck);
     }
 
     public static Builder builder() {
@@ -72,6 +82,7 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
     public static final class Builder {
         private String clientIp, helo, clientHostname, mailFrom, authUser, queueId, mtaName, tlsVersion, tlsCipher, deliverTo;
         private String settingsId, settings;
+        private boolean manualCheck;
         private final java.util.ArrayList<String> rcptTo = new java.util.ArrayList<>();
 
         public Builder clientIp(String v) { clientIp = v; return this; }
@@ -88,10 +99,11 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
         public Builder deliverTo(String v) { deliverTo = v; return this; }
         public Builder settingsId(String v) { settingsId = v; return this; }
         public Builder settings(String v) { settings = v; return this; }
+        public Builder manualCheck(boolean v) { manualCheck = v; return this; }
 
         public Envelope build() {
             return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion,
-                    tlsCipher, deliverTo, settingsId, settings);
+                    tlsCipher, deliverTo, settingsId, settings, manualCheck);
         }
     }
 }

@@ -17,7 +17,7 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
  * {@code base32} (Rspamd's z-base32 with its bit order), {@code bleach32}, {@code rbase32} (RFC 4648 without
  * padding), {@code base64}.
  */
-final class Digests {
+public final class Digests {
     static final Set<String> ENCODINGS = Set.of("hex", "base32", "bleach32", "rbase32", "base64");
     static final Set<String> HASHES = Set.of("blake2", "sha256", "sha1", "sha512", "md5");
     private static final byte[] BLAKE2_KEY = blake2b(null, "rspamd".getBytes(StandardCharsets.US_ASCII));
@@ -73,7 +73,7 @@ final class Digests {
     }
 
     /** Rspamd's default base32: the z-base32 alphabet, bits taken from the least significant end of each byte. */
-    static String zbase32(byte[] data) {
+    public static String zbase32(byte[] data) {
         StringBuilder sb = new StringBuilder((data.length * 8 + 4) / 5);
         int acc = 0;
         int bits = 0;

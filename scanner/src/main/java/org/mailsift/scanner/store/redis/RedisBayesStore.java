@@ -4,33 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.mailsift.core.learn.BayesStore;
 import org.mailsift.core.learn.LearnClass;
 import org.mailsift.scanner.bayes.BayesExportFormat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bayes statistics in Redis (lettuce), shared by any number of daemons: each learn is one Lua script, so it is
@@ -47,20 +33,11 @@ import org.slf4j.LoggerFactory;
  * script cache (restart, promoted replica) gets the scripts again on NOSCRIPT.
  */
 public final class RedisBayesStore implements BayesStore {
-    private static final Logger log = LoggerFactory.getLogger(RedisBayesStore.class);
-
-    private final AbstractRedisClient client;
-    private final Function<AbstractRedisClient, StatefulConnection<String, String>> connector;
+    private final RedisConnection redis;
     private final long expireSeconds;
-    private StatefulConnection<String, String> connection;
-    private RedisClusterCommands<String, String> commands;
-    private String learnSha;
-    private String lookupSha;
 
-    private RedisBayesStore(AbstractRedisClient client,
-                            Function<AbstractRedisClient, StatefulConnection<String, String>> connector, long expireSeconds) {
-        this.client = client;
-        this.connector = connector;
+    private RedisBayesStore(RedisConnection redis, long expireSeconds) {
+        this.redis = redis;
         this.expireSeconds = expireSeconds;
     }
 
@@ -69,64 +46,8 @@ public final class RedisBayesStore implements BayesStore {
         if (servers == null || servers.isBlank()) {
             throw new IllegalArgumentException("the Redis Bayes backend needs servers = \"host:port\" in classifier-bayes.conf or redis.conf");
         }
-        Duration timeout = Duration.ofMillis(timeoutMillis);
-        String s = servers.trim();
-        if (s.startsWith("redis-cluster://") || s.startsWith("cluster:")) {
-            String hosts = s.substring(s.indexOf(s.startsWith("cluster:") ? ":" : "//") + (s.startsWith("cluster:") ? 1 : 2));
-            List<RedisURI> uris = new ArrayList<>();
-            for (String h : hosts.split(",")) {
-                uris.add(uri(h.trim(), password, 0, timeout));
-            }
-            RedisClusterClient cc = RedisClusterClient.create(uris);
-            cc.setOptions(ClusterClientOptions.builder()
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-            return new RedisBayesStore(cc, c -> connectedToEveryMaster(((RedisClusterClient) c).connect()), expireSeconds);
-        }
-        if (s.startsWith("redis-sentinel://")) {
-            SentinelAddress sentinel = SentinelAddress.parse(s, db);
-            RedisClient rc = RedisClient.create();
-            rc.setOptions(ClientOptions.builder()
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-            // the master name is resolved on the first connection (a pattern needs the sentinels), so a Redis that is
-            // down at start-up stays non-fatal; lettuce asks the sentinels for the master's address on every reconnect
-            return new RedisBayesStore(rc, c -> ((RedisClient) c).connect(sentinel.toUri((RedisClient) c, password, timeout)),
-                    expireSeconds);
-        }
-        RedisURI uri = uri(s.split(",")[0].trim(), password, db, timeout);
-        RedisClient rc = RedisClient.create(uri);
-        rc.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        return new RedisBayesStore(rc, c -> ((RedisClient) c).connect(), expireSeconds);
-    }
-
-    /**
-     * Opens the connection to every master now. Lettuce opens node connections lazily, and with REJECT_COMMANDS a
-     * command routed to a node whose connection is still being opened is rejected ("Currently not connected"), so
-     * the first learn after start-up would fail. (A master that appears later, after a resharding or a Cluster
-     * failover, costs one rejected call: that learn is queued and replayed.)
-     */
-    private static StatefulConnection<String, String> connectedToEveryMaster(StatefulRedisClusterConnection<String, String> c) {
-        for (RedisClusterNode node : c.getPartitions()) {
-            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                c.getConnection(node.getUri().getHost(), node.getUri().getPort()); // by host:port, as slot routing caches it
-            }
-        }
-        return c;
-    }
-
-    private static RedisURI uri(String server, String password, int db, Duration timeout) {
-        String text = server.contains("://") ? server : "redis://" + server;
-        if (password != null && !text.contains("@")) {
-            int s = text.indexOf("://") + 3;
-            text = text.substring(0, s) + ":" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
-                    + "@" + text.substring(s);
-        }
-        RedisURI u = RedisURI.create(text);
-        if (db != 0 && u.getDatabase() == 0) {
-            u.setDatabase(db);
-        }
-        u.setTimeout(timeout);
-        return u;
+        return new RedisBayesStore(RedisConnection.connect(servers, password, db, Duration.ofMillis(timeoutMillis),
+                "Bayes statistics"), expireSeconds);
     }
 
     @Override
@@ -292,30 +213,13 @@ public final class RedisBayesStore implements BayesStore {
         return v == null ? 0 : Math.max(0, Long.parseLong(v));
     }
 
-    @SuppressWarnings("unchecked")
     private <T> T script(RedisClusterCommands<String, String> c, boolean learn, ScriptOutputType type, String[] args) {
-        String[] keys = {RedisScripts.GLOBAL};
-        String body = learn ? RedisScripts.LEARN : RedisScripts.LOOKUP;
-        String sha = learn ? learnSha : lookupSha;
-        if (sha != null) {
-            try {
-                return (T) c.evalsha(sha, type, keys, args);
-            } catch (RedisNoScriptException e) {
-                // the server restarted or flushed its script cache: load again below
-            }
-        }
-        sha = c.scriptLoad(body);
-        if (learn) {
-            learnSha = sha;
-        } else {
-            lookupSha = sha;
-        }
-        return (T) c.evalsha(sha, type, keys, args);
+        return redis.script(learn ? RedisScripts.LEARN : RedisScripts.LOOKUP, type, new String[] {RedisScripts.GLOBAL}, args);
     }
 
     private <T> T call(Function<RedisClusterCommands<String, String>, T> op) {
         try {
-            return op.apply(commands());
+            return redis.call(op);
         } catch (RedisException | java.util.concurrent.CancellationException e) {
             // lettuce cancels the commands in flight when the connection drops for good (Redis killed, reconnect
             // failed): that is the server being unavailable too, and the learn must be queued, not answered 500
@@ -323,28 +227,8 @@ public final class RedisBayesStore implements BayesStore {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private synchronized RedisClusterCommands<String, String> commands() {
-        if (connection == null || !connection.isOpen()) {
-            if (connection != null) {
-                connection.closeAsync();
-                connection = null; // closed once: a failed reconnect below must not close it again on the next call
-            }
-            connection = connector.apply(client);
-            commands = connection instanceof StatefulRedisClusterConnection<String, String> cc
-                    ? cc.sync() : ((StatefulRedisConnection<String, String>) connection).sync();
-            learnSha = null;
-            lookupSha = null;
-            log.info("connected to Redis for Bayes statistics");
-        }
-        return commands;
-    }
-
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    public void close() {
+        redis.close();
     }
 }

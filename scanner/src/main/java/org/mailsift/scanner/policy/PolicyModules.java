@@ -1,0 +1,69 @@
+package org.mailsift.scanner.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.mailsift.core.config.ConfigSource;
+import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.ActionsSettings;
+import org.mailsift.scanner.policy.greylist.EmbeddedGreylistStore;
+import org.mailsift.scanner.policy.greylist.GreylistSettings;
+import org.mailsift.scanner.policy.greylist.GreylistStep;
+import org.mailsift.scanner.policy.greylist.GreylistStore;
+import org.mailsift.scanner.policy.greylist.RedisGreylistStore;
+import org.mailsift.scanner.policy.replies.EmbeddedReplyStore;
+import org.mailsift.scanner.policy.replies.Replies;
+import org.mailsift.scanner.policy.replies.RepliesSettings;
+import org.mailsift.scanner.policy.replies.RedisReplyStore;
+import org.mailsift.scanner.policy.replies.ReplyStore;
+import org.mailsift.scanner.rules.Rule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy modules with state (greylist.conf, replies.conf), built from the configuration over the daemon's
+ * {@link PolicyStores}: the rules they add (REPLY) and their post-scan steps (greylisting, remembering replies), in
+ * Rspamd's order. Built again on every reload; the stores stay open.
+ */
+public final class PolicyModules {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyModules.class);
+    private static final StoreOutage GREYLIST_OUTAGE = new StoreOutage(LOG, "greylist");
+    private static final StoreOutage REPLIES_OUTAGE = new StoreOutage(LOG, "replies");
+
+    /** What the engine gets: rules before scoring, steps after it. */
+    public record Policy(List<Rule> rules, PostScanSteps steps) {
+        public static final Policy NONE = new Policy(List.of(), PostScanSteps.NONE);
+    }
+
+    private PolicyModules() {
+    }
+
+    /** Reads and checks every policy file (configtest): errors throw with file and line, unknown options warn. */
+    public static void check(ConfigSource config) {
+        GreylistSettings.from(config);
+        RepliesSettings.from(config);
+    }
+
+    public static Policy build(ConfigSource config, PolicyStores stores) {
+        List<Rule> rules = new ArrayList<>();
+        List<PostScanStep> steps = new ArrayList<>();
+        RepliesSettings replies = RepliesSettings.from(config);
+        if (replies.enabled()) {
+            ReplyStore store = replies.redis()
+                    .<ReplyStore>map(t -> new RedisReplyStore(stores.redis(t, "replies")))
+                    .orElseGet(() -> new EmbeddedReplyStore(stores::embedded));
+            Replies module = new Replies(replies, store, REPLIES_OUTAGE);
+            rules.add(module.rule());
+            steps.add(module.recorder());
+        }
+        GreylistSettings greylist = GreylistSettings.from(config);
+        if (greylist.enabled()) {
+            GreylistStore store = greylist.redis()
+                    .<GreylistStore>map(t -> new RedisGreylistStore(stores.redis(t, "greylisting")))
+                    .orElseGet(() -> new EmbeddedGreylistStore(stores::embedded));
+            Double threshold = ActionsSettings.from(config).thresholds().get(Action.GREYLIST);
+            steps.add(0, new GreylistStep(greylist, store, threshold, stores.clock(), GREYLIST_OUTAGE));
+        }
+        return new Policy(rules, new PostScanSteps(steps));
+    }
+}
