@@ -54,7 +54,7 @@ check "md5sums match the contents" bash -c "cd '$R' && md5sum --quiet -c '$SCRAT
 UNIT=$R/lib/systemd/system/mailsift.service
 for line in 'ExecStart=/usr/bin/mailsift run -c /etc/mailsift --dbdir /var/lib/mailsift' 'ExecReload=/bin/kill -HUP $MAINPID' \
             'Restart=on-failure' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'PrivateTmp=yes' 'ProtectHome=yes' \
-            'User=mailsift' 'ReadWritePaths=/var/lib/mailsift /var/log/mailsift /etc/mailsift' 'RuntimeDirectory=mailsift' \
+            'User=mailsift' 'ReadWritePaths=/var/lib/mailsift /var/log/mailsift' 'RuntimeDirectory=mailsift' \
             'SystemCallFilter=@system-service' 'SystemCallArchitectures=native' 'ProtectProc=invisible' 'PrivateMounts=yes' \
             'RemoveIPC=yes'; do
     check "unit has $line" grep -qxF "$line" "$UNIT"
@@ -128,6 +128,14 @@ if [ "${DEB_INSTALL_TEST:-0}" = 1 ]; then
             done
             check "the daemon user can read local.d, other users cannot" bash -c \
                 "runuser -u mailsift -- ls /etc/mailsift/local.d >/dev/null && ! runuser -u nobody -- ls /etc/mailsift/local.d >/dev/null 2>&1"
+            check "the daemon user can save into /var/lib/mailsift/dynamic (0750 mailsift) and not into local.d" bash -c \
+                "[ \"\$(stat -c %a:%U /var/lib/mailsift/dynamic)\" = 750:mailsift ] && runuser -u mailsift -- touch /var/lib/mailsift/dynamic/probe \
+                 && rm /var/lib/mailsift/dynamic/probe && ! runuser -u mailsift -- touch /etc/mailsift/local.d/probe 2>/dev/null"
+            printf 'reject = 14;\n' > "$SCRATCH/saved-actions.conf"
+            install -o mailsift -g mailsift -m 0640 "$SCRATCH/saved-actions.conf" /var/lib/mailsift/dynamic/actions.conf
+            check "configdump merges what the daemon saved over /etc/mailsift" bash -c \
+                "/usr/bin/mailsift configdump actions | grep -q 'dynamic/actions.conf' && /usr/bin/mailsift configdump actions | grep -q 'reject = 14'"
+            rm -f /var/lib/mailsift/dynamic/actions.conf
             check "installed mailsift --help" /usr/bin/mailsift --help
             check "installed configtest (defaults to /etc/mailsift)" /usr/bin/mailsift configtest
             printf 'From: a@example.org\r\nSubject: hi\r\nMessage-ID: <deb@example.org>\r\n\r\nhello\r\n' > "$SCRATCH/cli.eml"

@@ -156,7 +156,7 @@ public final class AgentContext implements AutoCloseable {
     }
 
     private void reloadFromDirectory() {
-        ConfigDirectory fresh = ConfigDirectory.open(config.directory());
+        ConfigDirectory fresh = config instanceof ConfigDirectory dir ? dir.reopened() : ConfigDirectory.open(config.directory());
         reloadEngine(fresh);
         replaceConfig(fresh);
     }

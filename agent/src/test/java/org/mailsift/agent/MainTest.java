@@ -160,6 +160,19 @@ class MainTest {
     }
 
     @Test
+    void configdumpMergesWhatTheDaemonSavedInItsDataDirectoryLast() throws IOException {
+        Path data = dir.resolve("data");
+        write("options.inc", "dbdir = \"" + data + "\";\n");
+        write("actions.conf", "reject = 15;\nadd_header = 6;\n");
+        write("local.d/actions.conf", "reject = 20;\n");
+        java.nio.file.Files.createDirectories(data.resolve("dynamic"));
+        java.nio.file.Files.writeString(data.resolve("dynamic/actions.conf"), "reject = 12;\n"); // as /saveactions writes it
+        assertThat(mailsift("configdump", "-c", dir.toString(), "actions")).isZero();
+        assertThat(out()).contains("# actions: actions.conf, local.d/actions.conf, data/dynamic/actions.conf")
+                .contains("reject = 12;").contains("add_header = 6;");
+    }
+
+    @Test
     void configdumpPrintsTheMergedSectionsAsUcl() throws IOException {
         write("actions.conf", "reject = 15;\nadd_header = 6;\n");
         write("local.d/actions.conf", "reject = 20;\n");

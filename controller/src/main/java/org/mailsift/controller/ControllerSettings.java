@@ -13,7 +13,7 @@ import org.mailsift.core.scan.ActionsSettings;
  * @param normal      worker-normal (scans, /ping, /metrics)
  * @param controller  worker-controller (scans, learning, statistics)
  * @param thresholds  action thresholds from actions.conf as the engine reads them (core's ActionsSettings), for /actions
- * @param actionsFile where /saveactions writes (local.d/actions.conf), or null
+ * @param actionsFile where /saveactions writes (actions.conf in the data directory's dynamic/, else in local.d), or null
  */
 public record ControllerSettings(WorkerSettings normal, WorkerSettings controller, Map<Action, Double> thresholds, Path actionsFile) {
 
@@ -30,7 +30,8 @@ public record ControllerSettings(WorkerSettings normal, WorkerSettings controlle
         WorkerSettings normal = WorkerSettings.fromConfig(config.section("worker-normal"), WorkerSettings.normalDefaults(), config::warn);
         WorkerSettings controller = WorkerSettings.fromConfig(config.section("worker-controller"), WorkerSettings.controllerDefaults(), config::warn);
         Map<Action, Double> thresholds = ActionsSettings.from(config).thresholds();
-        Path actionsFile = config.directory() == null ? null : config.directory().resolve("local.d").resolve("actions.conf");
+        Path saved = config.savedSettingsDirectory();
+        Path actionsFile = saved == null ? null : saved.resolve("actions.conf");
         return new ControllerSettings(normal, controller, thresholds, actionsFile);
     }
 

@@ -39,12 +39,15 @@ public final class ContextLoader {
         return dir != null ? Path.of(dir) : home().resolve("etc");
     }
 
-    /** Opens the configuration directory and checks options.inc for keys no module reads. */
+    /**
+     * Opens the configuration directory, with the data directory's {@code dynamic/} (what the daemon saved for the web
+     * interface) merged over it, and checks options.inc for keys no module reads.
+     */
     public static ConfigDirectory config(CommandLine line) {
         ConfigDirectory config = ConfigDirectory.open(configDirectory(line));
         options(config).warnUnknown("options", OPTIONS_KEYS, config::warn);
         DnsSettings.check(config);
-        return config;
+        return config.withDynamicDirectory(dataDirectory(line, config).resolve(ConfigDirectory.DYNAMIC_DIR));
     }
 
     /** The options keys some module reads: dbdir here, the rest by the scanner. */

@@ -28,7 +28,7 @@ public final class ControllerService implements DaemonService, Reloadable {
     @Override
     public void start(AgentContext context) throws Exception {
         ControllerSettings settings = ControllerSettings.fromConfig(context.config());
-        WebUi.Hooks webUi = new WebUi.Hooks(context.dataDir(), context.config().directory(), new DaemonConfigAccess(context));
+        WebUi.Hooks webUi = new WebUi.Hooks(context.dataDir(), context.config().savedSettingsDirectory(), new DaemonConfigAccess(context));
         ControllerServer s = new ControllerServer(settings, context.scanner(ScanListener.ScanSource.HTTP),
                 context.learner(), context.metrics(), context::watchedAccounts, webUi);
         s.scanListeners().forEach(context::addScanListener);

@@ -85,7 +85,7 @@ class WebUiBrowserTest {
         etc = StockConfiguration.copyTo(dir.resolve("etc"));
         Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
         writeControllerConfig(0, READ, ENABLE);
-        context = new AgentContext(ConfigDirectory.open(etc), dir.resolve("data"));
+        context = new AgentContext(ConfigDirectory.open(etc).withDynamicDirectory(dir.resolve("data/dynamic")), dir.resolve("data"));
         context.configApplier(new ConfigReload(context, () -> services.running(), () -> ConfigDirectory.open(etc))::apply);
         startServices();
 
@@ -205,17 +205,17 @@ class WebUiBrowserTest {
         replace(reject, Double.toString(newReject));
         browser.findElement(By.id("actions-save")).click();
         wait.until(ExpectedConditions.textMatches(By.id("actions-message"), java.util.regex.Pattern.compile("out of order")));
-        assertThat(Files.exists(dir.resolve("etc/local.d/actions.conf"))).as("nothing saved half-way").isFalse();
+        assertThat(Files.exists(dir.resolve("data/dynamic/actions.conf"))).as("nothing saved half-way").isFalse();
         replace(addHeader, "");
         browser.findElement(By.id("actions-save")).click();
         wait.until(ExpectedConditions.textMatches(By.id("actions-message"), java.util.regex.Pattern.compile("applied")));
-        assertThat(Files.readString(dir.resolve("etc/local.d/actions.conf"))).contains("reject = " + newReject + ";");
+        assertThat(Files.readString(dir.resolve("data/dynamic/actions.conf"))).contains("reject = " + newReject + ";");
         assertThat(JSON.readTree(get("/actions").body()).toString()).contains("{\"action\":\"reject\",\"value\":" + newReject + "}");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#dump-table tbody tr td")));
         ((JavascriptExecutor) browser).executeScript("document.getElementById('dump-filter').value='actions.reject';"
                 + "document.getElementById('dump-filter').dispatchEvent(new Event('input'));");
         wait.until(ExpectedConditions.textMatches(By.cssSelector("#dump-table tbody"),
-                java.util.regex.Pattern.compile("local\\.d/actions\\.conf:\\d+")));
+                java.util.regex.Pattern.compile("dynamic/actions\\.conf:\\d+")));
         shot("configuration");
 
         // scan / learn: an uploaded message is scanned with the new threshold; a file that is no mail is refused

@@ -18,8 +18,9 @@ import org.mailsift.core.scan.Action;
 
 /**
  * /actions lists the action thresholds; /saveactions takes Rspamd's body (a JSON array of exactly four numbers or
- * nulls: reject, rewrite subject, add header, greylist) and writes them to {@code local.d/actions.conf}, which the
- * scanner reads at start. A hand-written actions.conf (one without our marker line) is never overwritten.
+ * nulls: reject, rewrite subject, add header, greylist) and writes them to {@code actions.conf} in the data
+ * directory's {@code dynamic/} (merged over the configuration directory's files; {@code local.d/} when there is no
+ * data directory), which the scanner reads at start. A hand-written actions.conf (one without our marker line) is never overwritten.
  */
 public final class ActionsEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(ActionsEndpoints.class);
@@ -31,7 +32,8 @@ public final class ActionsEndpoints {
 
     /**
      * @param thresholds  current thresholds (missing = disabled)
-     * @param actionsFile {@code <config>/local.d/actions.conf}, or null when saving is not possible
+     * @param actionsFile {@code <dbdir>/dynamic/actions.conf} (or {@code <config>/local.d/actions.conf}), or null when
+     *                    saving is not possible
      */
     public ActionsEndpoints(Map<Action, Double> thresholds, Path actionsFile) {
         this.thresholds.putAll(thresholds);

@@ -25,10 +25,10 @@ public final class WebUi implements AutoCloseable {
      * What the daemon gives the web interface.
      *
      * @param dataDir         where the throughput graph is kept, or null (memory only)
-     * @param configDirectory the configuration directory (local.d is written there), or null
+     * @param savedSettings   where /savesymbols writes groups.conf (the data directory's dynamic/, or local.d), or null
      * @param config          the running configuration, or null (configuration page unavailable)
      */
-    public record Hooks(Path dataDir, Path configDirectory, ConfigAccess config) {
+    public record Hooks(Path dataDir, Path savedSettings, ConfigAccess config) {
         public static final Hooks NONE = new Hooks(null, null, null);
     }
 
@@ -41,7 +41,7 @@ public final class WebUi implements AutoCloseable {
     public WebUi(Hooks hooks, ScanStatistics statistics) {
         this.hooks = hooks;
         this.throughput = new ThroughputRecorder(hooks.dataDir(), System.currentTimeMillis() / 1000);
-        this.endpoints = new WebUiEndpoints(throughput, statistics, hooks.config(), hooks.configDirectory());
+        this.endpoints = new WebUiEndpoints(throughput, statistics, hooks.config(), hooks.savedSettings());
         this.saver = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailsift-throughput-save");
             t.setDaemon(true);

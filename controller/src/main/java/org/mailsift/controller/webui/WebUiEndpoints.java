@@ -56,14 +56,13 @@ public final class WebUiEndpoints {
 
     /**
      * @param config        the running configuration, or null (no configuration page: 503)
-     * @param configDirectory where local.d is, or null
+     * @param savedSettings   where /savesymbols writes groups.conf (the data directory's dynamic/, or local.d), or null
      */
-    public WebUiEndpoints(ThroughputRecorder throughput, ScanStatistics statistics, ConfigAccess config, Path configDirectory) {
+    public WebUiEndpoints(ThroughputRecorder throughput, ScanStatistics statistics, ConfigAccess config, Path savedSettings) {
         this.throughput = throughput;
         this.statistics = statistics;
         this.config = config;
-        this.symbolsFile = configDirectory == null ? null
-                : new LocalConfigFile(configDirectory.resolve("local.d").resolve("groups.conf"), SYMBOLS_MARKER);
+        this.symbolsFile = savedSettings == null ? null : new LocalConfigFile(savedSettings.resolve("groups.conf"), SYMBOLS_MARKER);
     }
 
     /** /graph?type=hourly|daily|weekly|monthly: [[{x, y}...] x 6], series in Rspamd's order (reject ... no action). */

@@ -58,7 +58,7 @@ class WebUiEndpointsTest {
 
         DirectoryConfig(Path etc) {
             this.etc = etc;
-            this.current = ConfigDirectory.open(etc);
+            this.current = ConfigDirectory.open(etc).withDynamicDirectory(etc.resolveSibling("data").resolve("dynamic"));
         }
 
         @Override
@@ -93,7 +93,7 @@ class WebUiEndpointsTest {
             if (refuse != null) {
                 throw new IllegalStateException(refuse);
             }
-            ConfigDirectory fresh = ConfigDirectory.open(etc);
+            ConfigDirectory fresh = current.reopened();
             fresh.configFiles().forEach(fresh::parse);
             fresh.sectionNames().forEach(fresh::section);
             current = fresh;
@@ -113,8 +113,8 @@ class WebUiEndpointsTest {
         WorkerSettings controller = d.controller().withBinds(free).withSecureIps(List.of())
                 .withPasswords(Secret.of("read"), Secret.of("enable"));
         ControllerSettings settings = new ControllerSettings(d.normal().withBinds(free), controller,
-                config.thresholds(), etc.resolve("local.d/actions.conf"));
-        c = RunningController.startWith(settings, new WebUi.Hooks(dir.resolve("data"), etc, config));
+                config.thresholds(), config.current.savedSettingsDirectory().resolve("actions.conf"));
+        c = RunningController.startWith(settings, new WebUi.Hooks(dir.resolve("data"), config.current.savedSettingsDirectory(), config));
     }
 
     private HttpResponse<String> send(String method, String path, String password, String body, String... headers) throws Exception {
@@ -211,7 +211,7 @@ class WebUiEndpointsTest {
     @Test
     void savedThresholdsAreAppliedAtOnceAndBadOnesSaveNothing() throws Exception {
         start();
-        Path file = dir.resolve("etc/local.d/actions.conf");
+        Path file = dir.resolve("data/dynamic/actions.conf");
 
         HttpResponse<String> outOfOrder = send("POST", "/saveactions", "enable", "[5, null, 8, 4]");
         HttpResponse<String> notNumber = send("POST", "/saveactions", "enable", "[\"x\", null, 6, 4]");
@@ -230,9 +230,25 @@ class WebUiEndpointsTest {
     }
 
     @Test
+    void savedThresholdsGoToTheDataDirectoryAndWinOverTheAdminsFilesWhichStayUntouched() throws Exception {
+        start();
+        Path etc = dir.resolve("etc");
+        Files.writeString(etc.resolve("local.d/actions.conf"), "reject = 14;\n");
+        Files.createDirectories(etc.resolve("override.d"));
+        Files.writeString(etc.resolve("override.d/actions.conf"), "reject = 13;\nadd_header = 6;\n");
+
+        assertThat(send("POST", "/saveactions", "enable", "[12, null, 6, 4]").statusCode()).isEqualTo(200);
+
+        assertThat(Files.readString(etc.resolve("local.d/actions.conf"))).isEqualTo("reject = 14;\n");
+        assertThat(Files.readString(etc.resolve("override.d/actions.conf"))).isEqualTo("reject = 13;\nadd_header = 6;\n");
+        assertThat(config.current.section("actions").getDouble("reject", 0)).isEqualTo(12.0);
+        assertThat(send("GET", "/actions", "read", null).body()).contains("{\"action\":\"reject\",\"value\":12.0}");
+    }
+
+    @Test
     void whenTheNewConfigurationDoesNotLoadTheOldFileComesBack() throws Exception {
         start();
-        Path file = dir.resolve("etc/local.d/actions.conf");
+        Path file = dir.resolve("data/dynamic/actions.conf");
         assertThat(send("POST", "/saveactions", "enable", "[12, null, 6, 4]").statusCode()).isEqualTo(200);
         String before = Files.readString(file);
         config.refuse = "groups.conf:3:1: unexpected '}'";
@@ -245,9 +261,9 @@ class WebUiEndpointsTest {
     }
 
     @Test
-    void symbolWeightsAreValidatedSavedToLocalDAndApplied() throws Exception {
+    void symbolWeightsAreValidatedSavedToTheDynamicDirectoryAndApplied() throws Exception {
         start();
-        Path file = dir.resolve("etc/local.d/groups.conf");
+        Path file = dir.resolve("data/dynamic/groups.conf");
         assertThat(send("POST", "/savesymbols", "enable", "{not json").statusCode()).isEqualTo(400);
         assertThat(send("POST", "/savesymbols", "enable", "[{\"name\":\"NO_SUCH\",\"value\":1}]").body()).contains("Unknown symbol NO_SUCH");
         assertThat(send("POST", "/savesymbols", "enable", "[{\"name\":\"MIME_GOOD\",\"value\":\"lots\"}]").statusCode()).isEqualTo(400);
@@ -270,7 +286,8 @@ class WebUiEndpointsTest {
     @Test
     void aHandWrittenGroupsFileIsNeverOverwritten() throws Exception {
         start();
-        Path file = dir.resolve("etc/local.d/groups.conf");
+        Path file = dir.resolve("data/dynamic/groups.conf");
+        Files.createDirectories(file.getParent());
         Files.writeString(file, "# mine\n");
 
         HttpResponse<String> r = send("POST", "/savesymbols", "enable", "[{\"name\":\"MIME_GOOD\",\"value\":1}]");
@@ -297,7 +314,7 @@ class WebUiEndpointsTest {
         }
         assertThat(reject).isNotNull();
         assertThat(reject.path("value").asText()).isIn("12", "12.0");
-        assertThat(reject.path("file").asText()).isEqualTo("local.d/actions.conf");
+        assertThat(reject.path("file").asText()).endsWith("data/dynamic/actions.conf");
         assertThat(reject.path("line").asInt()).isPositive();
     }
 }

@@ -19,19 +19,29 @@ import java.util.stream.Stream;
  * {@code .inc}) is merged over it with {@link UclMerge}, and {@code override.d/actions.conf} (or {@code .inc}),
  * when present, replaces both. {@code options.inc} is the {@code options} section. Sections are parsed once and
  * cached. Includes may use {@code $CONFDIR} and {@code $LOCAL_CONFDIR} (both this directory).
+ *
+ * <p>Last comes the dynamic directory, when there is one ({@code <dbdir>/dynamic/}, {@link #withDynamicDirectory}):
+ * what the daemon saved for the web interface ({@code actions.conf} from /saveactions, {@code groups.conf} from
+ * /savesymbols) is merged over everything else, as Rspamd applies its {@code $DBDIR/rspamd_dynamic} over the static
+ * configuration. The daemon owns its data directory, so saving works while /etc/mailsift and local.d stay the admin's
+ * (root-owned, not writable by the daemon).
  */
 public final class ConfigDirectory implements ConfigSource {
     public static final String LOCAL_DIR = "local.d";
     public static final String OVERRIDE_DIR = "override.d";
+    /** The data directory's folder for what the daemon saves (see the class comment). */
+    public static final String DYNAMIC_DIR = "dynamic";
     private static final List<String> EXTENSIONS = List.of(".conf", ".inc");
 
     private final Path directory;
+    private final Path dynamicDirectory;
     private final Map<String, String> variables;
     private final Map<String, UclObject> sections = new ConcurrentHashMap<>();
     private final Set<String> warnings = new LinkedHashSet<>();
 
-    private ConfigDirectory(Path directory) {
+    private ConfigDirectory(Path directory, Path dynamicDirectory) {
         this.directory = directory;
+        this.dynamicDirectory = dynamicDirectory;
         this.variables = variables(directory);
     }
 
@@ -65,7 +75,29 @@ public final class ConfigDirectory implements ConfigSource {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("configuration directory " + dir + " does not exist");
         }
-        return new ConfigDirectory(dir.toAbsolutePath().normalize());
+        return new ConfigDirectory(dir.toAbsolutePath().normalize(), null);
+    }
+
+    /** The same directory with {@code dynamic} (need not exist yet) merged over every section; sections are parsed anew. */
+    public ConfigDirectory withDynamicDirectory(Path dynamic) {
+        ConfigDirectory d = new ConfigDirectory(directory, dynamic == null ? null : dynamic.toAbsolutePath().normalize());
+        warnings().forEach(d::warn); // what was found so far (options.inc read for dbdir) is still true
+        return d;
+    }
+
+    /** A fresh view of the same files (a reload): the same directories, nothing cached. */
+    public ConfigDirectory reopened() {
+        return new ConfigDirectory(directory, dynamicDirectory);
+    }
+
+    /** The dynamic directory, or null. */
+    public Path dynamicDirectory() {
+        return dynamicDirectory;
+    }
+
+    @Override
+    public Path savedSettingsDirectory() {
+        return dynamicDirectory != null ? dynamicDirectory : ConfigSource.super.savedSettingsDirectory();
     }
 
     @Override
@@ -94,12 +126,14 @@ public final class ConfigDirectory implements ConfigSource {
 
     /** The files that make up {@code name}, in merge order (an override.d file hides the others). */
     public List<Path> filesOf(String name) {
-        List<Path> overrides = existing(directory.resolve(OVERRIDE_DIR), name);
-        if (!overrides.isEmpty()) {
-            return overrides;
+        List<Path> files = new ArrayList<>(existing(directory.resolve(OVERRIDE_DIR), name));
+        if (files.isEmpty()) {
+            files.addAll(existing(directory, name));
+            files.addAll(existing(directory.resolve(LOCAL_DIR), name));
         }
-        List<Path> files = new ArrayList<>(existing(directory, name));
-        files.addAll(existing(directory.resolve(LOCAL_DIR), name));
+        if (dynamicDirectory != null) {
+            files.addAll(existing(dynamicDirectory, name)); // saved by the daemon: over everything, as Rspamd's dynamic conf
+        }
         return files;
     }
 
@@ -113,10 +147,14 @@ public final class ConfigDirectory implements ConfigSource {
         return names;
     }
 
-    /** Every *.conf and *.inc file in the directory, local.d and override.d (not in other subfolders), sorted. */
+    /** Every *.conf and *.inc file in the directory, local.d, override.d and the dynamic directory, sorted. */
     public List<Path> configFiles() {
         List<Path> out = new ArrayList<>();
-        for (Path dir : List.of(directory, directory.resolve(LOCAL_DIR), directory.resolve(OVERRIDE_DIR))) {
+        List<Path> dirs = new ArrayList<>(List.of(directory, directory.resolve(LOCAL_DIR), directory.resolve(OVERRIDE_DIR)));
+        if (dynamicDirectory != null) {
+            dirs.add(dynamicDirectory);
+        }
+        for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }

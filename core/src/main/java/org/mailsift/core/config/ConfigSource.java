@@ -20,4 +20,13 @@ public interface ConfigSource {
 
     /** Adds a warning (modules report unknown options here). */
     void warn(String warning);
+
+    /**
+     * Where the daemon writes what it is asked to save (the web interface's /saveactions, /savesymbols): the data
+     * directory's {@code dynamic/} when the configuration has one (see {@link ConfigDirectory}), else {@code local.d};
+     * null when nothing can be saved.
+     */
+    default Path savedSettingsDirectory() {
+        return directory() == null ? null : directory().resolve(ConfigDirectory.LOCAL_DIR);
+    }
 }

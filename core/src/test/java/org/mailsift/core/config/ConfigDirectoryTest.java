@@ -35,6 +35,26 @@ class ConfigDirectoryTest {
     }
 
     @Test
+    void whatTheDaemonSavedInItsDynamicDirectoryGoesOverLocalAndOverride() throws IOException {
+        write("etc/actions.conf", "reject = 15;\nadd_header = 6;\ngreylist = 4;\n");
+        write("etc/local.d/actions.conf", "reject = 20;\n");
+        write("etc/override.d/actions.conf", "reject = 18;\nadd_header = 7;\n");
+        write("data/dynamic/actions.conf", "reject = 12;\n");
+        ConfigDirectory config = ConfigDirectory.open(dir.resolve("etc")).withDynamicDirectory(dir.resolve("data/dynamic"));
+
+        UclObject actions = config.section("actions");
+
+        assertThat(actions.getDouble("reject", 0)).isEqualTo(12);
+        assertThat(actions.getDouble("add_header", 0)).as("override.d still replaces the stock file").isEqualTo(7);
+        assertThat(actions.has("greylist")).isFalse();
+        assertThat(config.filesOf("actions")).containsExactly(dir.resolve("etc/override.d/actions.conf"), dir.resolve("data/dynamic/actions.conf"));
+        assertThat(config.savedSettingsDirectory()).isEqualTo(dir.resolve("data/dynamic"));
+        assertThat(config.configFiles()).contains(dir.resolve("data/dynamic/actions.conf"));
+        assertThat(config.reopened().section("actions").getDouble("reject", 0)).isEqualTo(12);
+        assertThat(ConfigDirectory.open(dir.resolve("etc")).savedSettingsDirectory()).isEqualTo(dir.resolve("etc/local.d"));
+    }
+
+    @Test
     void localSectionsMergeRecursivelyKeepingOtherGroups() throws IOException {
         write("groups.conf", """
                 group "headers" { max_score = 8; symbols { MISSING_DATE { weight = 1.0; } } }
