@@ -53,6 +53,9 @@ public final class BenchCommand implements CliCommand {
                 .desc("also measure with SPF, DKIM, DMARC and ARC on, every DNS answer already cached, and print the ratio").get());
         o.addOption(Option.builder().longOpt("seconds").hasArg().argName("S").desc("measuring time per run (default 10)").get());
         o.addOption(Option.builder().longOpt("no-dns").desc("leave the DNS checks (DNS lists, hostname checks) out").get());
+        o.addOption(Option.builder().longOpt("compare").hasArg().argName("CONFDIR")
+                .desc("also measure the configuration in CONFDIR (e.g. with custom rules), alternating with this one in "
+                        + "the same JVM, and print the ratio (scripts/bench-policy.sh)").get());
         o.addOption(Option.builder().longOpt("ip").hasArg().argName("ADDR").desc("client address the messages come from (default: none)").get());
         o.addOption(Option.builder().longOpt("helo").hasArg().argName("NAME").desc("HELO name the messages come with").get());
         o.addOption(Option.builder().longOpt("from").hasArg().argName("ADDR").desc("MAIL FROM of the messages").get());
@@ -101,6 +104,10 @@ public final class BenchCommand implements CliCommand {
             if (line.hasOption("auth")) {
                 authComparison(io, config, messages, threads, seconds);
             }
+            if (line.hasOption("compare")) {
+                compare(io, engine, ConfigDirectory.open(Path.of(line.getOptionValue("compare"))), resolver, messages,
+                        threads, seconds, envelope);
+            }
             if (resolver.isEnabled()) {
                 // the same JVM without the DNS checks, alternating, so a busy machine weighs on both sides alike
                 MessageScanner off = EngineFactory.create(config, List.of());
@@ -110,6 +117,36 @@ public final class BenchCommand implements CliCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code --compare}: this configuration and {@code other} measured in turns (three rounds each, 1 thread then all
+     * threads), so a busy machine weighs on both alike; prints both throughputs and other's share of this one.
+     */
+    private static void compare(Io io, MessageScanner engine, ConfigDirectory other, DnsResolver resolver,
+                                List<byte[]> messages, int threads, double seconds, Envelope envelope) throws Exception {
+        MessageScanner compared = EngineFactory.create(other, List.of(), resolver);
+        try {
+            for (String w : other.warnings()) {
+                io.err().println("warning: " + w);
+            }
+            measure(compared, messages, 1, Math.max(2, seconds / 2), envelope); // warm-up
+            for (int n : new int[] {1, threads}) {
+                double base = 0;
+                double with = 0;
+                for (int round = 0; round < 3; round++) {
+                    base += measure(engine, messages, n, seconds / 2, envelope);
+                    with += measure(compared, messages, n, seconds / 2, envelope);
+                }
+                io.out().printf(Locale.ROOT, "alternating %d thread%s: this configuration %.0f messages/s, %s %.0f messages/s: "
+                        + "%.1f%% of the throughput (drop %.1f%%)%n", n, n == 1 ? "" : "s", base / 3, other.directory(),
+                        with / 3, 100 * with / base, 100 * (1 - with / base));
+            }
+        } finally {
+            if (compared instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
     }
 
     private static void scanAll(MessageScanner engine, List<byte[]> messages, int threads, Envelope envelope) throws Exception {

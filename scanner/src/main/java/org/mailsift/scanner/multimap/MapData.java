@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.google.common.net.InetAddresses;
-import com.google.re2j.Pattern;
 
 /**
  * The loaded content of one map, immutable once built (a reload builds a new one and swaps it in). Three kinds, as
@@ -44,7 +43,7 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
         private final Map<Integer, String>[] v4 = new Map[33];
         @SuppressWarnings("unchecked")
         private final Map<V6, String>[] v6 = new Map[129];
-        private final List<Pattern> patterns = new ArrayList<>();
+        private final List<Regex> patterns = new ArrayList<>();
         private final List<String> values = new ArrayList<>();
         private int radixSize;
 
@@ -69,11 +68,11 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
                     }
                 }
                 case REGEXP -> {
-                    patterns.add(RspamdRegex.compile(key));
+                    patterns.add(Regex.of(RspamdRegex.compile(key)));
                     values.add(v);
                 }
                 case GLOB -> {
-                    patterns.add(RspamdRegex.glob(key));
+                    patterns.add(Regex.of(RspamdRegex.glob(key)));
                     values.add(v);
                 }
             }
@@ -223,11 +222,11 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
     }
 
     static final class Regexps extends MapData {
-        private final List<Pattern> patterns;
+        private final List<Regex> patterns;
         private final List<String> values;
         private final boolean multi;
 
-        Regexps(List<Pattern> patterns, List<String> values, boolean multi) {
+        Regexps(List<Regex> patterns, List<String> values, boolean multi) {
             this.patterns = patterns;
             this.values = values;
             this.multi = multi;
@@ -236,8 +235,9 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
         @Override
         List<String> lookup(String key) {
             List<String> out = null;
+            Regex.Lower lower = new Regex.Lower();
             for (int i = 0; i < patterns.size(); i++) {
-                if (patterns.get(i).matcher(key).find()) {
+                if (patterns.get(i).find(key, lower)) {
                     if (!multi) {
                         return List.of(values.get(i));
                     }

@@ -394,7 +394,7 @@ public final class MultimapModule implements AutoCloseable {
      */
     private static boolean looksLikeRegexp(String s) {
         String t = s.strip();
-        return t.matches("/.+/[a-zA-Z]*") && !Files.exists(Path.of(t));
+        return t.matches("/.+/[a-zA-Z]*") && !Files.isRegularFile(Path.of(t));
     }
 
     private static boolean looksLikeLocation(String s) {

@@ -10,7 +10,6 @@ import com.google.common.net.InetAddresses;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
-import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.rules.MailAddress;
 import org.mailsift.scanner.rules.Rule;
@@ -111,6 +110,7 @@ class MultimapRule implements Rule, AutoCloseable {
         ParsedMessage m = ctx.message();
         Envelope env = ctx.envelope();
         MapData data = map.data();
+        MessageMemo.enter(m);
         switch (spec.type()) {
             case IP -> {
                 if (env.clientIp() != null && InetAddresses.isInetAddress(env.clientIp())) {
@@ -131,14 +131,8 @@ class MultimapRule implements Rule, AutoCloseable {
             case HOSTNAME -> match(ctx, data, env.clientHostname());
             case USER -> match(ctx, data, env.authUser());
             case URL -> {
-                Set<String> seen = new LinkedHashSet<>();
-                for (String u : m.urls()) {
-                    if (seen.size() >= MAX_URLS) {
-                        break;
-                    }
-                    if (seen.add(u)) {
-                        match(ctx, data, spec.filterName() == null ? UrlParts.of(u).host() : u);
-                    }
+                for (String[] u : urls(m)) {
+                    match(ctx, data, spec.filterName() == null ? u[1] : u[0]);
                 }
             }
             case FILENAME -> {
@@ -154,7 +148,7 @@ class MultimapRule implements Rule, AutoCloseable {
                 }
             }
             case SELECTOR -> {
-                for (String v : spec.selector().combine(SelectorInput.of(ctx), spec.delimiter())) {
+                for (String v : spec.selector().combine(selectorInput(ctx), spec.delimiter())) {
                     match(ctx, data, v);
                 }
             }
@@ -162,9 +156,14 @@ class MultimapRule implements Rule, AutoCloseable {
         }
     }
 
+    /** One selector input per message, shared by the selector and combined rules (it memoizes what they extract). */
+    private static SelectorInput selectorInput(ScanContext ctx) {
+        return MessageMemo.get(ctx.message(), "selectorInput", () -> SelectorInput.of(ctx));
+    }
+
     /** Evaluates the expression over the elements; when true, each element that matched inserts its hit. */
     private void combined(ScanContext ctx) {
-        SelectorInput in = SelectorInput.of(ctx);
+        SelectorInput in = selectorInput(ctx);
         java.util.Map<String, String[]> matched = new java.util.LinkedHashMap<>();
         double result = spec.combined().expression().evaluate(name -> {
             Element e = spec.combined().elements().get(name);
@@ -186,6 +185,23 @@ class MultimapRule implements Rule, AutoCloseable {
                 insert(ctx, m.getValue()[1], m.getKey() + "=" + m.getValue()[0]);
             }
         }
+    }
+
+    /** The message's distinct URLs (at most {@value #MAX_URLS}), each with its host, once per message. */
+    private static List<String[]> urls(ParsedMessage m) {
+        return MessageMemo.get(m, "urls", () -> {
+            Set<String> seen = new LinkedHashSet<>();
+            List<String[]> out = new ArrayList<>();
+            for (String u : m.urls()) {
+                if (seen.size() >= MAX_URLS) {
+                    break;
+                }
+                if (seen.add(u)) {
+                    out.add(new String[] {u, UrlParts.of(u).host()});
+                }
+            }
+            return out;
+        });
     }
 
     private void match(ScanContext ctx, MapData data, String value) {
@@ -269,6 +285,11 @@ class MultimapRule implements Rule, AutoCloseable {
     }
 
     private static void mime(List<String> out, ParsedMessage m, String... headers) {
+        out.addAll(MessageMemo.get(m, "mime:" + String.join(",", headers), () -> mimeAddresses(m, headers)));
+    }
+
+    private static List<String> mimeAddresses(ParsedMessage m, String... headers) {
+        List<String> out = new ArrayList<>();
         for (String h : headers) {
             for (ParsedMessage.Header header : m.headers()) {
                 if (header.name().equalsIgnoreCase(h)) {
@@ -280,11 +301,18 @@ class MultimapRule implements Rule, AutoCloseable {
                 }
             }
         }
+        return List.copyOf(out);
+    }
+
+    /** The registrable domain (Public Suffix List) of a host. */
+    static String registrable(ParsedMessage m, String host) {
+        return Domains.registrable(host);
     }
 
     /** Received headers newest first; {@code filter} names the field (real_ip by default), {@code tld:} its domain. */
     private void received(ScanContext ctx, MapData data, ParsedMessage m) {
-        List<String> values = m.headerValues("Received");
+        List<ReceivedHeader> values = MessageMemo.get(m, "received",
+                () -> m.headerValues("Received").stream().map(ReceivedHeader::parse).toList());
         String field = spec.filterName() == null ? "real_ip" : spec.filterName();
         boolean tld = field.startsWith("tld:");
         if (tld) {
@@ -296,7 +324,7 @@ class MultimapRule implements Rule, AutoCloseable {
             if (!inRange(pos, total)) {
                 continue;
             }
-            String v = ReceivedHeader.parse(values.get(i)).field(field);
+            String v = values.get(i).field(field);
             if (v == null || v.isEmpty()) {
                 continue;
             }
@@ -305,7 +333,7 @@ class MultimapRule implements Rule, AutoCloseable {
                     matchIp(ctx, data, v);
                 }
             } else {
-                match(ctx, data, tld ? PublicSuffix.organizationalDomain(v) : v);
+                match(ctx, data, tld ? registrable(m, v) : v);
             }
         }
     }
@@ -334,6 +362,10 @@ class MultimapRule implements Rule, AutoCloseable {
 
     private List<String> content(ParsedMessage m) {
         String filter = spec.filterName() == null ? "full" : spec.filterName();
+        return MessageMemo.get(m, List.of("content", filter), () -> content(m, filter));
+    }
+
+    private static List<String> content(ParsedMessage m, String filter) {
         byte[] raw = m.raw();
         return switch (filter) {
             case "body" -> List.of(latin1(raw, bodyStart(raw), raw.length));

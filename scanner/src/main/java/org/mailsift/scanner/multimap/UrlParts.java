@@ -3,7 +3,6 @@ package org.mailsift.scanner.multimap;
 import java.util.Locale;
 
 import com.google.common.net.InetAddresses;
-import org.mailsift.core.dns.PublicSuffix;
 
 /**
  * The parts of a URL as written in a message that url rules match: host (lower case, no port or user info), the
@@ -57,6 +56,6 @@ record UrlParts(String host, String path, String query) {
         if (host.isEmpty() || InetAddresses.isInetAddress(host)) {
             return host;
         }
-        return PublicSuffix.organizationalDomain(host);
+        return Domains.registrable(host);
     }
 }

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.google.common.net.InetAddresses;
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
-import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.scanner.rules.MailAddress;
 
 /**
@@ -41,7 +38,7 @@ interface ValueFilter {
             case "email", "email:addr" -> v -> addresses(v, MailAddress::addr);
             case "email:user" -> v -> addresses(v, a -> user(a.addr()));
             case "email:domain" -> v -> addresses(v, MailAddress::domain);
-            case "email:domain:tld" -> v -> addresses(v, a -> a.domain().isEmpty() ? "" : PublicSuffix.organizationalDomain(a.domain()));
+            case "email:domain:tld" -> v -> addresses(v, a -> a.domain().isEmpty() ? "" : Domains.registrable(a.domain()));
             case "email:name" -> v -> addresses(v, MailAddress::name);
             case "ip_addr" -> v -> InetAddresses.isInetAddress(v.strip()) ? List.of(v.strip()) : List.of();
             default -> regexp(filter, 0);
@@ -50,43 +47,48 @@ interface ValueFilter {
 
     private static ValueFilter host(String filter) {
         return switch (filter) {
-            case "tld" -> v -> List.of(PublicSuffix.organizationalDomain(v));
-            case "top" -> v -> List.of(lastLabel(PublicSuffix.organizationalDomain(v)));
+            case "tld" -> v -> List.of(Domains.registrable(v));
+            case "top" -> v -> List.of(lastLabel(Domains.registrable(v)));
             default -> {
                 if (!filter.startsWith("tld:regexp:")) {
                     throw new IllegalArgumentException("unknown filter '" + filter + "' (tld, top, tld:regexp:...)");
                 }
-                Pattern p = RspamdRegex.compile(filter.substring("tld:regexp:".length()));
-                yield v -> first(p, PublicSuffix.organizationalDomain(v), 0);
+                Regex p = Regex.of(RspamdRegex.compile(filter.substring("tld:regexp:".length())));
+                yield v -> first(p, Domains.registrable(v), 0);
             }
         };
     }
 
     private static ValueFilter url(String filter) {
         return switch (filter) {
-            case "tld" -> v -> orEmpty(UrlParts.of(v).tld());
-            case "top" -> v -> orEmpty(lastLabel(UrlParts.of(v).tld()));
+            case "tld" -> v -> orEmpty(parts(v).tld());
+            case "top" -> v -> orEmpty(lastLabel(parts(v).tld()));
             case "full" -> List::of;
-            case "path" -> v -> orEmpty(UrlParts.of(v).path());
-            case "query" -> v -> orEmpty(UrlParts.of(v).query());
-            case "host" -> v -> orEmpty(UrlParts.of(v).host());
+            case "path" -> v -> orEmpty(parts(v).path());
+            case "query" -> v -> orEmpty(parts(v).query());
+            case "host" -> v -> orEmpty(parts(v).host());
             default -> {
                 if (filter.startsWith("full:regexp:")) {
-                    Pattern p = RspamdRegex.compile(filter.substring("full:regexp:".length()));
+                    Regex p = Regex.of(RspamdRegex.compile(filter.substring("full:regexp:".length())));
                     yield v -> first(p, v, 0);
                 }
                 if (filter.startsWith("tld:regexp:")) {
-                    Pattern p = RspamdRegex.compile(filter.substring("tld:regexp:".length()));
-                    yield v -> first(p, UrlParts.of(v).tld(), 0);
+                    Regex p = Regex.of(RspamdRegex.compile(filter.substring("tld:regexp:".length())));
+                    yield v -> first(p, parts(v).tld(), 0);
                 }
                 if (filter.startsWith("regexp:")) {
-                    Pattern p = RspamdRegex.compile(filter.substring("regexp:".length()));
-                    yield v -> first(p, UrlParts.of(v).host(), 0);
+                    Regex p = Regex.of(RspamdRegex.compile(filter.substring("regexp:".length())));
+                    yield v -> first(p, parts(v).host(), 0);
                 }
                 throw new IllegalArgumentException("unknown url filter '" + filter
                         + "' (tld, top, full, path, query, regexp:, tld:regexp:, full:regexp:)");
             }
         };
+    }
+
+    /** A URL's parts, once per message. */
+    private static UrlParts parts(String v) {
+        return MessageMemo.cached(List.of("url", v), () -> UrlParts.of(v));
     }
 
     private static ValueFilter filename(String filter) {
@@ -104,32 +106,38 @@ interface ValueFilter {
         if (!filter.startsWith("regexp:")) {
             throw new IllegalArgumentException("unknown filter '" + filter + "'");
         }
-        Pattern p = RspamdRegex.compile(filter.substring("regexp:".length()));
-        int g = Math.min(group, p.groupCount());
+        Regex p = Regex.of(RspamdRegex.compile(filter.substring("regexp:".length())));
+        int g = Math.min(group, p.pattern().groupCount());
         return v -> first(p, v, g);
     }
 
-    private static List<String> first(Pattern p, String v, int group) {
-        if (v == null) {
-            return List.of();
-        }
-        Matcher m = p.matcher(v);
-        if (!m.find()) {
-            return List.of();
-        }
-        String s = m.group(group);
+    private static List<String> first(Regex p, String v, int group) {
+        String s = v == null ? null : p.first(v, group);
         return s == null ? List.of() : List.of(s);
     }
 
     private static List<String> addresses(String v, java.util.function.Function<MailAddress, String> part) {
         List<String> out = new ArrayList<>();
-        for (MailAddress a : MailAddress.parseList(v)) {
+        List<MailAddress> parsed = plainAddress(v) ? List.of(MailAddress.of(null, v, v))
+                : MessageMemo.cached(List.of("addresses", v), () -> MailAddress.parseList(v));
+        for (MailAddress a : parsed) {
             String s = part.apply(a);
             if (s != null && !s.isEmpty()) {
                 out.add(s);
             }
         }
         return out;
+    }
+
+    /** An envelope address or a bare one: nothing for the header parser to do. */
+    private static boolean plainAddress(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c <= ' ' || c == '<' || c == '"' || c == ',' || c == '(' || c == ';' || c == ':' || c == '=' || c >= 128) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String user(String addr) {

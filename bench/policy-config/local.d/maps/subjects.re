@@ -1,0 +1,21 @@
+# bench: subject regexps
+/viagra/i SUBJECT_SPAMMY
+/\bfree\s+(money|gift|trial)\b/i SUBJECT_SPAMMY
+/^\s*re:\s*$/i SUBJECT_SPAMMY
+/\$\d{3,}/ SUBJECT_SPAMMY
+/lose\s+\d+\s+(lbs|pounds)/i SUBJECT_SPAMMY
+/mortgage\s+rates?/i SUBJECT_SPAMMY
+/(?i)urgent.{0,20}(reply|response)/ SUBJECT_SPAMMY
+/act\s+now/i SUBJECT_SPAMMY
+/limited\s+time/i SUBJECT_SPAMMY
+/[A-Z]{12,}/ SUBJECT_SPAMMY
+/work\s+from\s+home/i SUBJECT_SPAMMY
+/\bcasino\b/i SUBJECT_SPAMMY
+/100%\s+(free|guaranteed)/i SUBJECT_SPAMMY
+/click\s+here/i SUBJECT_SPAMMY
+/ADV:/ SUBJECT_SPAMMY
+/\bwinner\b/i SUBJECT_SPAMMY
+/credit\s+card/i SUBJECT_SPAMMY
+/no\s+cost/i SUBJECT_SPAMMY
+/best\s+price/i SUBJECT_SPAMMY
+/(?i)\bpharmacy\b/ SUBJECT_SPAMMY
