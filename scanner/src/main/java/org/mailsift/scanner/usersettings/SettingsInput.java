@@ -20,6 +20,10 @@ final class SettingsInput {
     private final Envelope envelope;
     private final boolean local;
     private SelectorInput selectorInput;
+    /** Parsed once per message, whatever the number of rules looking at them. */
+    private List<Address> mimeFrom;
+    private List<Address> mimeRcpt;
+    private List<Address> smtpRcpt;
 
     /** Rspamd's ip:is_local(): loopback, IPv6 link- and site-local addresses (and local_addrs, given by the caller). */
     private static final CidrSet LOOPBACK = CidrSet.parse(List.of("127.0.0.0/8", "::1", "fe80::/10", "fec0::/10"));
@@ -56,22 +60,31 @@ final class SettingsInput {
     }
 
     List<Address> smtpRcpt() {
-        List<Address> out = new ArrayList<>();
-        for (String r : envelope.rcptTo()) {
-            out.add(Address.of(r));
+        if (smtpRcpt == null) {
+            List<Address> out = new ArrayList<>();
+            for (String r : envelope.rcptTo()) {
+                out.add(Address.of(r));
+            }
+            smtpRcpt = out;
         }
-        return out;
+        return smtpRcpt;
     }
 
     List<Address> mimeFrom() {
-        return mime("From");
+        if (mimeFrom == null) {
+            mimeFrom = mime("From");
+        }
+        return mimeFrom;
     }
 
     /** MIME recipients: To and Cc, as Rspamd's task:get_recipients('mime'). */
     List<Address> mimeRcpt() {
-        List<Address> out = new ArrayList<>(mime("To"));
-        out.addAll(mime("Cc"));
-        return out;
+        if (mimeRcpt == null) {
+            List<Address> out = new ArrayList<>(mime("To"));
+            out.addAll(mime("Cc"));
+            mimeRcpt = out;
+        }
+        return mimeRcpt;
     }
 
     /** The authenticated user, split at '@' when it has one. */
