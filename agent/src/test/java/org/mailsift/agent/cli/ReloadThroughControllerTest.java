@@ -2,15 +2,11 @@ package org.mailsift.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,15 +84,8 @@ class ReloadThroughControllerTest {
         return body.substring(at, body.indexOf('}', at) + 1);
     }
 
-    record Cli(int exit, String out, String err) {
-    }
-
-    Cli mailsift(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = Main.run(args, new CliCommand.Io(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        return new Cli(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliRun mailsift(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -110,7 +99,7 @@ class ReloadThroughControllerTest {
 
         Files.writeString(etc.resolve("local.d/actions.conf"), "add_header = 7.25;\n");
         Path pw = Files.writeString(dir.resolve("admin.pw"), "admin-pw\n");
-        Cli reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
+        CliRun reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
 
         assertThat(reload.exit()).as(reload.err()).isZero();
         assertThat(reload.out()).contains("configuration reloaded");
@@ -124,7 +113,7 @@ class ReloadThroughControllerTest {
         startWithSighupIgnored(etc, port);
         Files.writeString(etc.resolve("local.d/actions.conf"), "add_header = 7.25;\n");
 
-        Cli refused = mailsift("reload", "-c", etc.toString());
+        CliRun refused = mailsift("reload", "-c", etc.toString());
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("401").contains("enable password");
         Path wrong = Files.writeString(dir.resolve("reader.pw"), "reader\n");
@@ -132,7 +121,7 @@ class ReloadThroughControllerTest {
                 .as("the read-only password is not enough").isEqualTo(1);
 
         Path pw = Files.writeString(dir.resolve("admin.pw"), "admin-pw\n");
-        Cli reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
+        CliRun reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
         assertThat(reload.exit()).as(reload.err()).isZero();
         assertThat(thresholds(port, "reader")).contains("7.25");
     }
@@ -140,7 +129,7 @@ class ReloadThroughControllerTest {
     @Test
     void withNoDaemonRunningReloadSaysSo() throws Exception {
         Path etc = config(org.mailsift.testsupport.FreePort.onLoopback(), "");
-        Cli reload = mailsift("reload", "-c", etc.toString());
+        CliRun reload = mailsift("reload", "-c", etc.toString());
         assertThat(reload.exit()).isEqualTo(69);
         assertThat(reload.err()).contains("no daemon answers");
         assertThat(List.of(reload.out())).doesNotContain("configuration reloaded");

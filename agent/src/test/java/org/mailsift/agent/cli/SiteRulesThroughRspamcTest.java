@@ -2,11 +2,8 @@ package org.mailsift.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,15 +76,8 @@ class SiteRulesThroughRspamcTest {
         return out;
     }
 
-    private record Cli(int exit, String out, String err) {
-    }
-
-    private static Cli mailsift(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = Main.run(args, new CliCommand.Io(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        return new Cli(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun mailsift(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -124,7 +114,7 @@ class SiteRulesThroughRspamcTest {
                 }
                 """);
         Path pw = Files.writeString(dir.resolve("admin.pw"), "admin-pw\n");
-        Cli reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
+        CliRun reload = mailsift("reload", "-c", etc.toString(), "--password-file", pw.toString());
         assertThat(reload.exit()).as(reload.err()).isZero();
 
         String after = rspamc(normal);
@@ -136,7 +126,7 @@ class SiteRulesThroughRspamcTest {
     void configtestNamesTheLineOfARegexpRe2CannotRun() throws IOException {
         Path etc = config(FreePort.onLoopback(), FreePort.onLoopback());
         Files.writeString(etc.resolve("local.d/regexp.conf"), "rules {\n  REPEATED { re = \"Subject=/(\\\\w+) \\\\1/i\"; }\n}\n");
-        Cli test = mailsift("configtest", "-c", etc.toString());
+        CliRun test = mailsift("configtest", "-c", etc.toString());
         assertThat(test.exit()).isEqualTo(1);
         assertThat(test.err()).contains("local.d/regexp.conf:2:").contains("REPEATED")
                 .contains("backreferences are not supported by RE2");

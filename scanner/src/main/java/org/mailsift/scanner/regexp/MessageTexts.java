@@ -6,9 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
-
 import org.mailsift.core.message.ParsedMessage;
 
 /**
@@ -16,11 +13,11 @@ import org.mailsift.core.message.ParsedMessage;
  * {@code max_size} characters (Rspamd's regexp max_size), so 50 rules over the body decode it once.
  */
 final class MessageTexts {
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+");
-
     private final ParsedMessage message;
     private final int maxSize;
     private final Map<RegexpType, List<String>> byType = new EnumMap<>(RegexpType.class);
+    private final Map<String, List<String>> headers = new java.util.HashMap<>();
+    private final Map<List<String>, List<String>> folded = new java.util.IdentityHashMap<>();
 
     MessageTexts(ParsedMessage message, int maxSize) {
         this.message = message;
@@ -33,13 +30,24 @@ final class MessageTexts {
 
     /** The header values a header regexp runs over. */
     List<String> header(RegexpType type, String name, boolean caseSensitive) {
+        String key = type + (caseSensitive ? ":S:" : ":") + (caseSensitive ? name : name.toLowerCase(java.util.Locale.ROOT));
+        List<String> known = headers.get(key);
+        if (known != null) {
+            return known;
+        }
         List<String> out = new ArrayList<>();
         for (ParsedMessage.Header h : message.headers()) {
             if (caseSensitive ? h.name().equals(name) : h.name().equalsIgnoreCase(name)) {
                 out.add(cut(type == RegexpType.RAW_HEADER ? h.rawValue() : h.value()));
             }
         }
+        headers.put(key, out);
         return out;
+    }
+
+    /** The case-folded copies of texts this class returned (RequiredLiterals.fold), made once per list. */
+    List<String> folded(List<String> texts) {
+        return folded.computeIfAbsent(texts, t -> t.stream().map(RequiredLiterals::fold).toList());
     }
 
     List<String> texts(RegexpType type) {
@@ -56,21 +64,68 @@ final class MessageTexts {
             case RAW_MIME, SA_RAW_BODY -> message.textParts().forEach(p -> out.add(cut(p.isHtml() ? p.html() : p.text())));
             case SA_BODY -> {
                 out.add(message.subject().orElse(""));
-                message.textParts().forEach(p -> out.add(cut(p.text()).replaceAll("\\s*\\R\\s*", " ")));
+                message.textParts().forEach(p -> out.add(joinLines(cut(p.text()))));
             }
             case URL -> message.urls().stream().filter(u -> !u.regionMatches(true, 0, "mailto:", 0, 7))
                     .forEach(u -> out.add(cut(u)));
-            case EMAIL -> {
-                for (String t : texts(RegexpType.MIME)) {
-                    Matcher m = EMAIL.matcher(t);
-                    while (m.find()) {
-                        out.add(m.group());
-                    }
-                }
-            }
+            case EMAIL -> texts(RegexpType.MIME).forEach(t -> emails(t, out));
             case HEADER, RAW_HEADER -> throw new IllegalArgumentException("header texts need a header name");
         }
         return out;
+    }
+
+    /** SpamAssassin's body: a line break and the blanks around it become one space. */
+    static String joinLines(String text) {
+        if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                while (sb.length() > 0 && Character.isWhitespace(sb.charAt(sb.length() - 1))) {
+                    sb.setLength(sb.length() - 1);
+                }
+                while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+                    i++;
+                }
+                sb.append(' ');
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The e-mail addresses in a text: around each '@', the characters addresses are made of. */
+    static void emails(String text, List<String> out) {
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+            int start = at;
+            while (start > 0 && isLocalChar(text.charAt(start - 1))) {
+                start--;
+            }
+            int end = at + 1;
+            while (end < text.length() && isDomainChar(text.charAt(end))) {
+                end++;
+            }
+            while (end > at + 1 && (text.charAt(end - 1) == '.' || text.charAt(end - 1) == '-')) {
+                end--;
+            }
+            String domain = text.substring(at + 1, end);
+            if (start < at && domain.indexOf('.') > 0) {
+                out.add(text.substring(start, end));
+            }
+        }
+    }
+
+    private static boolean isLocalChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || "._%+-".indexOf(c) >= 0);
+    }
+
+    private static boolean isDomainChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-');
     }
 
     /** The raw header block: the bytes up to the first empty line. */

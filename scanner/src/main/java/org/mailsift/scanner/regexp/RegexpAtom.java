@@ -1,9 +1,6 @@
 package org.mailsift.scanner.regexp;
 
 import java.util.List;
-
-import com.google.re2j.Pattern;
-
 /** One atom of a regexp rule's expression. */
 public sealed interface RegexpAtom {
     /** The atom as written (the per-scan cache key: equal atoms in several rules run once). */
@@ -15,9 +12,10 @@ public sealed interface RegexpAtom {
      * @param header   the header name for header types, else null
      * @param multiple Rspamd's {@code A} flag: the value is the number of matches, not 0/1
      * @param strong   Rspamd's {@code S} flag: the header name's case must match too
+     * @param required case-folded literals one of which every match contains (see RequiredLiterals), or null
      */
-    record Match(String text, RegexpType type, String header, Pattern pattern, boolean multiple, boolean strong)
-            implements RegexpAtom {
+    record Match(String text, RegexpType type, String header, GuardedRegex regex, boolean multiple, boolean strong,
+                 java.util.Set<String> required) implements RegexpAtom {
     }
 
     /** One of Rspamd's internal functions, {@code header_exists(Subject)}. */

@@ -152,8 +152,9 @@ final class RegexpAtomParser implements AtomParser<RegexpAtom> {
         if (type.isHeader() && header == null) {
             throw new IllegalArgumentException("header regexp " + atom + " has no header name (Name=/re/)");
         }
-        return new RegexpAtom.Match(atom, type, type.isHeader() ? header : null,
-                PerlRegex.compile(pattern, reFlags.toString()), multiple, strong);
+        com.google.re2j.Pattern compiled = PerlRegex.compile(pattern, reFlags.toString());
+        return new RegexpAtom.Match(atom, type, type.isHeader() ? header : null, new GuardedRegex(compiled), multiple, strong,
+                RequiredLiterals.of(compiled.pattern()));
     }
 
     private static RegexpAtom function(String atom, int paren) {

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.google.re2j.Matcher;
-
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
@@ -56,6 +54,15 @@ public final class RegexpModule implements Rule {
         }
     }
 
+    private static boolean containsAny(String text, java.util.Set<String> literals) {
+        for (String l : literals) {
+            if (text.contains(l)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One message's evaluation: every regexp and name is computed once. */
     private final class Scan {
         private final MessageTexts texts;
@@ -87,14 +94,15 @@ public final class RegexpModule implements Rule {
         private double matches(RegexpAtom.Match m) {
             List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
                     : texts.texts(m.type());
+            List<String> folded = m.required() == null ? null : texts.folded(inputs);
             int count = 0;
-            for (String input : inputs) {
-                Matcher matcher = m.pattern().matcher(input);
-                while (matcher.find()) {
-                    count++;
-                    if (!m.multiple() || count >= MAX_COUNTED) {
-                        return count;
-                    }
+            for (int i = 0; i < inputs.size(); i++) {
+                if (folded != null && !containsAny(folded.get(i), m.required())) {
+                    continue; // none of the literals every match needs: the regexp cannot match here
+                }
+                count += m.regex().count(inputs.get(i), m.multiple() ? MAX_COUNTED - count : 1);
+                if (count > 0 && !m.multiple() || count >= MAX_COUNTED) {
+                    return count;
                 }
             }
             return count;
