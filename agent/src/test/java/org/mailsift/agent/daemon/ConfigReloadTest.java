@@ -16,8 +16,10 @@ import org.mailsift.agent.AgentContext;
 import org.mailsift.core.config.ConfigDirectory;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.message.Envelope;
+import org.mailsift.core.scan.Action;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanListener.ScanSource;
+import org.mailsift.core.scan.ScanResult;
 
 /** What `systemctl reload mailsift` (SIGHUP) does to a running daemon. */
 class ConfigReloadTest {
@@ -100,6 +102,29 @@ class ConfigReloadTest {
 
         assertThat(milterScanner.scan(MESSAGE, toAlice).requiredScore()).isEqualTo(9.0);
         assertThat(milterScanner.scan(MESSAGE, Envelope.EMPTY).requiredScore()).isEqualTo(15.0);
+    }
+
+    @Test
+    void greylistingWrittenWhileRunningAppliesAfterTheReloadAndItsRecordsStay() throws Exception {
+        MessageScanner milterScanner = context.scanner(ScanSource.MILTER);
+        Files.writeString(conf.resolve("local.d/actions.conf"), "greylist = -100;\n");
+        Files.writeString(conf.resolve("local.d/greylist.conf"), "message = \"Come back in five minutes\";\n");
+        assertThat(reload().reload()).isTrue();
+        Envelope stranger = Envelope.builder().clientIp("192.0.2.10").mailFrom("sam@example.org").addRcpt("alice@example.test").build();
+        ScanResult first = milterScanner.scan(MESSAGE, stranger);
+        assertThat(first.action()).isEqualTo(Action.SOFT_REJECT);
+        assertThat(first.smtpMessage()).isEqualTo("Come back in five minutes");
+
+        Files.writeString(conf.resolve("local.d/greylist.conf"), "message = \"Later, please\";\n");
+        assertThat(reload().reload()).isTrue();
+        assertThat(milterScanner.scan(MESSAGE, stranger).smtpMessage()).as("too early: the record outlived the reload")
+                .isEqualTo("Later, please");
+
+        Files.writeString(conf.resolve("local.d/greylist.conf"), "enabled = false;\n");
+        assertThat(reload().reload()).isTrue();
+        ScanResult off = milterScanner.scan(MESSAGE, stranger);
+        assertThat(off.action()).isNotEqualTo(Action.SOFT_REJECT);
+        assertThat(off.hasSymbol("GREYLIST")).isFalse();
     }
 
     @Test

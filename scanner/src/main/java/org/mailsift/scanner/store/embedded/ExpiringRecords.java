@@ -2,7 +2,6 @@ package org.mailsift.scanner.store.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -19,7 +18,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.zip.CRC32C;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,43 +237,13 @@ public final class ExpiringRecords implements AutoCloseable {
         if (len > MAX_RECORD) {
             throw new IllegalArgumentException("record too large: " + len + " bytes");
         }
-        ByteBuffer b = ByteBuffer.allocate(8 + len);
-        b.position(8);
-        b.putLong(expiresAtMillis).putInt(k.length).put(k).putInt(v.length).put(v);
-        b.putInt(0, len).putInt(4, crc(b.duplicate().position(8).limit(8 + len)));
-        b.flip();
-        long start = ch.position();
-        try {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-        } catch (IOException e) {
-            ch.truncate(start); // never leave a half record that a later one would follow
-            throw e;
-        }
+        CrcRecords.append(ch, CrcRecords.frame(len).putLong(expiresAtMillis).putInt(k.length).put(k).putInt(v.length).put(v));
     }
 
     /** Reads every complete record; returns where the good part of the file ends. */
     private long load() throws IOException {
         long now = clock.millis();
-        ByteBuffer head = ByteBuffer.allocate(8);
-        long pos = 0;
-        long size = channel.size();
-        while (pos + 8 <= size) {
-            head.clear();
-            channel.read(head, pos);
-            head.flip();
-            int len = head.getInt();
-            int crc = head.getInt();
-            if (len < 16 || len > MAX_RECORD || pos + 8 + len > size) {
-                break;
-            }
-            ByteBuffer p = ByteBuffer.allocate(len);
-            channel.read(p, pos + 8);
-            p.flip();
-            if (crc(p) != crc) {
-                break;
-            }
+        long good = CrcRecords.readAll(channel, 16, MAX_RECORD, p -> {
             long expires = p.getLong();
             byte[] k = new byte[p.getInt()];
             p.get(k);
@@ -291,22 +259,15 @@ public final class ExpiringRecords implements AutoCloseable {
                 records.put(key, new Entry(value, expires));
                 liveBytes += recordBytes(key, value);
             }
-            pos += 8 + len;
-        }
+        });
         if (records.size() > maxRecords) {
             makeRoom();
         }
-        return pos;
+        return good;
     }
 
     private static long recordBytes(String key, String value) {
         return 8 + 8 + 4 + key.length() + 4 + value.length();
-    }
-
-    private static int crc(ByteBuffer payload) {
-        CRC32C crc = new CRC32C();
-        crc.update(payload.duplicate());
-        return (int) crc.getValue();
     }
 
     @Override

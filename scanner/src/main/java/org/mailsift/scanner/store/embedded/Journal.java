@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 import org.mailsift.core.learn.LearnClass;
 import org.slf4j.Logger;
@@ -65,28 +64,7 @@ final class Journal implements AutoCloseable {
     }
 
     private static long replayAll(FileChannel ch, Replay replay) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(8);
-        long pos = 0;
-        long size = ch.size();
-        while (pos + 8 <= size) {
-            head.clear();
-            ch.read(head, pos);
-            head.flip();
-            int len = head.getInt();
-            int crc = head.getInt();
-            if (len <= 0 || len > MAX_RECORD || pos + 8 + len > size) {
-                break;
-            }
-            ByteBuffer payload = ByteBuffer.allocate(len);
-            ch.read(payload, pos + 8);
-            payload.flip();
-            if (crc(payload) != crc) {
-                break;
-            }
-            decode(payload, replay);
-            pos += 8 + len;
-        }
-        return pos;
+        return CrcRecords.readAll(ch, 1, MAX_RECORD, p -> decode(p, replay));
     }
 
     /**
@@ -97,8 +75,7 @@ final class Journal implements AutoCloseable {
         byte[] u = user == null ? new byte[0] : user.getBytes(StandardCharsets.UTF_8);
         byte[] d = digest.getBytes(StandardCharsets.UTF_8);
         int len = 1 + 1 + 4 + u.length + 4 + d.length + 4 + 8 * tokens.length;
-        ByteBuffer b = ByteBuffer.allocate(8 + len);
-        b.position(8);
+        ByteBuffer b = CrcRecords.frame(len);
         b.put((byte) 1); // record type: learn
         b.put((byte) (c == LearnClass.SPAM ? 1 : 0));
         b.putInt(user == null ? -1 : u.length).put(u);
@@ -107,19 +84,7 @@ final class Journal implements AutoCloseable {
         for (long t : tokens) {
             b.putLong(t);
         }
-        ByteBuffer payload = b.duplicate().position(8).limit(8 + len);
-        b.putInt(0, len).putInt(4, crc(payload));
-        b.flip();
-        long start = channel.position();
-        try {
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-        } catch (IOException e) {
-            channel.truncate(start); // never leave a half record that a later append would follow
-            throw e;
-        }
-        return channel.position();
+        return CrcRecords.append(channel, b);
     }
 
     /**
@@ -170,12 +135,6 @@ final class Journal implements AutoCloseable {
             tokens[i] = p.getLong();
         }
         replay.learn(user, c, new String(d, StandardCharsets.UTF_8), tokens);
-    }
-
-    private static int crc(ByteBuffer payload) {
-        CRC32C crc = new CRC32C();
-        crc.update(payload.duplicate());
-        return (int) crc.getValue();
     }
 
     @Override
