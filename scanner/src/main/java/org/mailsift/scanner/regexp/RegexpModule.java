@@ -77,7 +77,7 @@ public final class RegexpModule implements Rule {
         }
 
         private double value(RegexpAtom atom) {
-            String key = atom.getClass().getSimpleName() + ":" + atom.text();
+            String key = atom.text(); // a regexp has a '/', a function a '(', a name neither: texts never collide
             Double known = atomValues.get(key);
             if (known != null) {
                 return known;
