@@ -1,22 +1,21 @@
 package org.mailsift.scanner.multimap;
 
-import com.google.common.cache.CacheBuilder;
-import com.google.common.cache.CacheLoader;
-import com.google.common.cache.LoadingCache;
+import com.google.common.net.InetAddresses;
 import org.mailsift.core.dns.PublicSuffix;
 
 /**
- * Registrable domains (Rspamd's get_tld: the Public Suffix List's suffix plus one label) for the tld filters, cached:
- * the same hosts (relays, link domains) come back in message after message and the list lookup is the costly part.
+ * Registrable domains (Rspamd's get_tld: the Public Suffix List's suffix plus one label) for the tld filters, through
+ * core's memoized {@link PublicSuffix}. Values that cannot have one (no dot, an address literal: Received headers are
+ * full of them) are answered as they are without asking the list, whose parser refuses them the costly way.
  */
 final class Domains {
-    private static final LoadingCache<String, String> REGISTRABLE = CacheBuilder.newBuilder().maximumSize(50_000)
-            .build(CacheLoader.from(PublicSuffix::organizationalDomain));
-
     private Domains() {
     }
 
     static String registrable(String host) {
-        return host == null || host.isEmpty() ? host : REGISTRABLE.getUnchecked(host);
+        if (host == null || host.indexOf('.') <= 0 || host.charAt(0) == '[' || InetAddresses.isInetAddress(host)) {
+            return host;
+        }
+        return PublicSuffix.organizationalDomain(host);
     }
 }
