@@ -29,6 +29,12 @@ final class AnswerDecoder {
     static final long DEFAULT_NEGATIVE_TTL = 60;
     static final long MAX_TTL = 86_400;
     static final long MAX_NEGATIVE_TTL = 3_600;
+    /**
+     * How long a SERVFAIL / REFUSED answer is kept (RFC 2308 section 7.1 allows up to five minutes; BIND's
+     * servfail-ttl allows at most 30 s): a name whose server is broken is asked again twice a minute, not for every
+     * message.
+     */
+    static final long SERVER_FAILURE_TTL = 30;
 
     private AnswerDecoder() {
     }
@@ -39,10 +45,10 @@ final class AnswerDecoder {
             return new DnsAnswer(name, type, DnsStatus.NXDOMAIN, List.of(), negativeTtl(response));
         }
         if (rc.equals(DnsResponseCode.SERVFAIL)) {
-            return DnsAnswer.of(name, type, DnsStatus.SERVFAIL);
+            return new DnsAnswer(name, type, DnsStatus.SERVFAIL, List.of(), SERVER_FAILURE_TTL);
         }
         if (!rc.equals(DnsResponseCode.NOERROR)) {
-            return DnsAnswer.of(name, type, DnsStatus.REFUSED);
+            return new DnsAnswer(name, type, DnsStatus.REFUSED, List.of(), SERVER_FAILURE_TTL);
         }
         List<String> records = new ArrayList<>();
         long ttl = MAX_TTL;

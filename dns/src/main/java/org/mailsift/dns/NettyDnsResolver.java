@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lookup asks the first usable nameserver; a query unanswered after {@code timeout / (retransmits + 1)} is
  * sent again to the next one, so the whole lookup ends within {@code timeout}. Answers are cached by TTL (negative
- * answers by the SOA's minimum); identical lookups in flight share one query. Truncated answers are retried over TCP
+ * answers by the SOA's minimum, SERVFAIL / REFUSED for 30 s; timeouts not at all); identical lookups in flight share one query. Truncated answers are retried over TCP
  * by netty. Nameservers that stop answering are skipped for a while ({@link NameserverHealth}), so a dead resolver
  * costs one timeout, not one per message.
  */
@@ -167,9 +167,7 @@ public final class NettyDnsResolver implements DnsResolver {
                     envelope.release();
                 }
                 health.get(index).answered();
-                if (!answer.status().isTemporary()) {
-                    cache.put(key, answer, System.nanoTime());
-                }
+                cache.put(key, answer, System.nanoTime()); // by its TTL: server failures briefly, unreadable ones not
                 result.complete(answer);
                 return;
             }

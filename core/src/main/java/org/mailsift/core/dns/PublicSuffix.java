@@ -19,6 +19,8 @@ public final class PublicSuffix {
             new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> HAS_SUFFIX =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> ASCII =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.concurrent.ConcurrentHashMap<String, String> ORGANIZATIONAL =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -121,6 +123,10 @@ public final class PublicSuffix {
         if (host == null) {
             return Optional.empty();
         }
+        return host.length() > 1024 ? computeAscii(host) : memo(ASCII, host, PublicSuffix::computeAscii);
+    }
+
+    private static Optional<String> computeAscii(String host) {
         String h = host.strip().replace('\u3002', '.').replace('\uff0e', '.').replace('\uff61', '.');
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);

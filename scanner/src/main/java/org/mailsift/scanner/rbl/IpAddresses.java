@@ -3,7 +3,6 @@ package org.mailsift.scanner.rbl;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /** Parsing IP literals without DNS, the DNS-list form of an address, and Rspamd's "is local" test. */
 public final class IpAddresses {
@@ -35,11 +34,8 @@ public final class IpAddresses {
         if (!v6 && s.split("\\.", -1).length != 4) {
             return null;
         }
-        try {
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        // Guava parses literals only: InetAddress.getByName would look "999.1.1.1" up as a host name
+        return com.google.common.net.InetAddresses.isInetAddress(s) ? com.google.common.net.InetAddresses.forString(s) : null;
     }
 
     /** Octets (IPv4) or nibbles (IPv6) in reverse, as DNS lists are queried: 1.2.3.4 → 4.3.2.1. */

@@ -8,6 +8,14 @@ import java.util.Locale;
  */
 final class TextLinks {
     private static final String SEPARATORS = "<>\"'()[]{},;|`\u00a0";
+    /** {@link #isSeparator} for ASCII, looked up: it runs for every character of every text part. */
+    private static final boolean[] ASCII_SEPARATOR = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_SEPARATOR[c] = Character.isWhitespace(c) || SEPARATORS.indexOf(c) >= 0;
+        }
+    }
 
     private TextLinks() {
     }
@@ -100,6 +108,6 @@ final class TextLinks {
     }
 
     private static boolean isSeparator(char c) {
-        return Character.isWhitespace(c) || SEPARATORS.indexOf(c) >= 0;
+        return c < 128 ? ASCII_SEPARATOR[c] : Character.isWhitespace(c) || SEPARATORS.indexOf(c) >= 0;
     }
 }

@@ -56,7 +56,7 @@ public final class CidrSet {
     }
 
     public boolean contains(String ip) {
-        if (ip == null || ip.isEmpty()) {
+        if (nets.isEmpty() || ip == null || ip.isEmpty()) { // most lists are empty: no parse per message
             return false;
         }
         byte[] a = literal(ip.strip());
@@ -82,6 +82,9 @@ public final class CidrSet {
         return true;
     }
 
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern V6_CHARS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.%a-zA-Z0-9]+");
+
     /** Parses an IP literal only (never a host name, so no DNS lookup); IPv4-mapped IPv6 becomes IPv4. */
     static byte[] literal(String s) {
         String h = s;
@@ -91,8 +94,8 @@ public final class CidrSet {
         if (h.regionMatches(true, 0, "IPv6:", 0, 5)) {
             h = h.substring(5);
         }
-        boolean v4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = !v4 && h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+");
+        boolean v4 = DOTTED_QUAD.matcher(h).matches();
+        boolean v6 = !v4 && h.indexOf(':') >= 0 && V6_CHARS.matcher(h).matches();
         if (!v4 && !v6) {
             return null;
         }
