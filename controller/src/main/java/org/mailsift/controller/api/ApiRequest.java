@@ -11,10 +11,20 @@ import java.net.InetAddress;
  * @param body      the body, zstd already undone
  * @param peer      the client's address, or null for a unix-socket peer
  * @param budget    the worker's in-flight bytes, which a decompressed body also draws on
+ * @param unixPeer  a unix-socket peer's credentials from the kernel (SO_PEERCRED: "user=vmail group=vmail"), or null
  */
-public record ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer, BodyBudget budget) {
+public record ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer, BodyBudget budget,
+                         String unixPeer) {
     public ApiRequest(String method, String path, RequestHeaders headers, byte[] body, InetAddress peer) {
-        this(method, path, headers, body, peer, BodyBudget.UNLIMITED);
+        this(method, path, headers, body, peer, BodyBudget.UNLIMITED, null);
+    }
+
+    /** Who sent it, for log lines: the address, or the unix socket with the peer's user and group when known. */
+    public String who() {
+        if (peer != null) {
+            return peer.getHostAddress();
+        }
+        return unixPeer == null ? "unix socket" : "unix socket (" + unixPeer + ")";
     }
 
     public boolean fromUnixSocket() {

@@ -119,6 +119,6 @@ public final class Router {
     }
 
     private static String peerText(ApiRequest r) {
-        return r.peer() == null ? "unix socket" : r.peer().getHostAddress();
+        return r.who();
     }
 }

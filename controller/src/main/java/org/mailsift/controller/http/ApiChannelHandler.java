@@ -44,6 +44,8 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Router router;
     private final Executor executor;
     private volatile boolean busy;
+    /** This connection's unix peer ("" when none or unknown), read once. */
+    private String unixPeer;
 
     ApiChannelHandler(Router router, Executor executor) {
         this.router = router;
@@ -58,7 +60,8 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         RequestLifecycle lifecycle = ctx.pipeline().get(RequestLifecycle.class);
-        ApiRequest request = toApiRequest(ctx.channel().remoteAddress(), msg, lifecycle == null ? BodyBudget.UNLIMITED : lifecycle);
+        ApiRequest request = toApiRequest(ctx.channel().remoteAddress(), msg, lifecycle == null ? BodyBudget.UNLIMITED : lifecycle,
+                unixPeer(ctx.channel()));
         busy = true;
         ctx.channel().config().setAutoRead(false);
         try {
@@ -78,10 +81,34 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     static ApiRequest toApiRequest(SocketAddress remote, FullHttpRequest msg) {
-        return toApiRequest(remote, msg, BodyBudget.UNLIMITED);
+        return toApiRequest(remote, msg, BodyBudget.UNLIMITED, null);
     }
 
-    static ApiRequest toApiRequest(SocketAddress remote, FullHttpRequest msg, BodyBudget budget) {
+    /**
+     * A unix-socket peer's user and group as the kernel vouches for them (SO_PEERCRED, read through the JDK's
+     * ExtendedSocketOptions on netty's NIO domain socket channel; no native transport needed), once per connection;
+     * null for TCP or where the platform has no peer credentials.
+     */
+    private String unixPeer(io.netty.channel.Channel ch) {
+        if (!(ch instanceof io.netty.channel.socket.DuplexChannel) || ch.remoteAddress() instanceof InetSocketAddress) {
+            return null;
+        }
+        if (unixPeer == null) {
+            try {
+                Object cred = ch.config().getOption(io.netty.channel.socket.nio.NioChannelOption.of(jdk.net.ExtendedSocketOptions.SO_PEERCRED));
+                if (cred instanceof jdk.net.UnixDomainPrincipal u) {
+                    unixPeer = "user=" + u.user().getName() + " group=" + u.group().getName();
+                } else {
+                    unixPeer = "";
+                }
+            } catch (RuntimeException | LinkageError unsupported) {
+                unixPeer = "";
+            }
+        }
+        return unixPeer.isEmpty() ? null : unixPeer;
+    }
+
+    static ApiRequest toApiRequest(SocketAddress remote, FullHttpRequest msg, BodyBudget budget, String unixPeer) {
         RequestHeaders headers = new RequestHeaders();
         for (Map.Entry<String, String> h : msg.headers()) {
             headers.add(h.getKey(), h.getValue());
@@ -94,7 +121,7 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         byte[] body = ByteBufUtil.getBytes(msg.content());
         InetAddress peer = remote instanceof InetSocketAddress isa ? isa.getAddress() : null;
-        return new ApiRequest(msg.method().name(), ApiRequest.normalisePath(msg.uri()), headers, body, peer, budget);
+        return new ApiRequest(msg.method().name(), ApiRequest.normalisePath(msg.uri()), headers, body, peer, budget, unixPeer);
     }
 
     private void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {

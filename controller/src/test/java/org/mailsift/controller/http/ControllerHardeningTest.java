@@ -213,6 +213,28 @@ class ControllerHardeningTest {
     }
 
     @Test
+    void aRefusalOnTheUnixSocketNamesThePeersUserAsTheKernelGivesIt() throws Exception {
+        Path socket = etc.resolve("controller.sock");
+        c = RunningController.start(w -> w.withSecureIps(List.of())
+                .withBinds(org.mailsift.core.config.BindSocket.parse(socket + " mode=0660")));
+        var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var routerLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.mailsift.controller.api.Router.class);
+        logs.start();
+        routerLog.addAppender(logs);
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            ch.write(java.nio.ByteBuffer.wrap("POST /learnspam HTTP/1.1\r\nHost: x\r\nPassword: guess\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)));
+            String reply = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(reply).startsWith("HTTP/1.1 401");
+        } finally {
+            routerLog.detachAppender(logs);
+        }
+        String user = Files.getOwner(Path.of("/proc/self")).getName();
+        assertThat(logs.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains("unauthorized /learnspam from unix socket (user=" + user + " group="));
+    }
+
+    @Test
     void aTrickledBodyGets408AndItsReservationIsReleased() throws Exception {
         c = RunningController.start(w -> w.withGuards(w.guards().withBodyRate(new MinimumDataRate(Duration.ofSeconds(1), 500))));
         Socket s = connect(c.controllerPort(), null);
