@@ -31,6 +31,7 @@ import org.mailsift.scanner.policy.PostScanSteps;
 import org.mailsift.scanner.policy.Verdict;
 import org.mailsift.scanner.rules.AsyncRule;
 import org.mailsift.scanner.rules.FinalRule;
+import org.mailsift.scanner.rules.Prefilter;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
@@ -131,10 +132,16 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         // settings.conf / Settings-Id: which rules run, which symbols count, the thresholds (Rspamd's SETTINGS_CHECK)
         MessageSettings applied = settings.userSettings().select(message, env, local);
         ActionsSettings actions = applied.actions(settings.actions());
+        // prefilters (ratelimit, multimap prefilter = true) before everything: their pre-result starts no other rule
+        for (Rule rule : rules) {
+            if (rule instanceof Prefilter && ctx.forcedAction() == null && runs(applied, rule)) {
+                runRule(rule, ctx, rule::check, message, env);
+            }
+        }
         // network checks first, so their lookups run (all in parallel) while the other rules compute
         List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending = new ArrayList<>();
         for (Rule rule : rules) {
-            if (rule instanceof AsyncRule async && runs(applied, rule)) {
+            if (rule instanceof AsyncRule async && runs(applied, rule) && ctx.forcedAction() == null) {
                 runRule(rule, ctx, c -> pending.add(Map.entry(rule, async.start(c).toCompletableFuture())), message, env);
             }
         }
@@ -142,7 +149,8 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
             if (ctx.forcedAction() != null) {
                 break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
             }
-            if (rule instanceof AsyncRule || rule instanceof FinalRule || !runs(applied, rule)) {
+            if (rule instanceof AsyncRule || rule instanceof FinalRule || rule instanceof Prefilter
+                    || !runs(applied, rule)) {
                 continue;
             }
             runRule(rule, ctx, rule::check, message, env);
@@ -298,6 +306,9 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
     }
 
     private static String ruleName(Rule rule) {
+        if (rule instanceof Prefilter p && p.module() != null) {
+            return p.module();
+        }
         List<SymbolDefinition> s = rule.symbols();
         return s.isEmpty() ? rule.getClass().getSimpleName() : s.get(0).name();
     }

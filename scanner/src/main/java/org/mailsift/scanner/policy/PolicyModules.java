@@ -11,6 +11,11 @@ import org.mailsift.scanner.policy.greylist.GreylistSettings;
 import org.mailsift.scanner.policy.greylist.GreylistStep;
 import org.mailsift.scanner.policy.greylist.GreylistStore;
 import org.mailsift.scanner.policy.greylist.RedisGreylistStore;
+import org.mailsift.scanner.policy.ratelimit.EmbeddedRateStore;
+import org.mailsift.scanner.policy.ratelimit.RateStore;
+import org.mailsift.scanner.policy.ratelimit.Ratelimit;
+import org.mailsift.scanner.policy.ratelimit.RatelimitSettings;
+import org.mailsift.scanner.policy.ratelimit.RedisRateStore;
 import org.mailsift.scanner.policy.replies.EmbeddedReplyStore;
 import org.mailsift.scanner.policy.replies.Replies;
 import org.mailsift.scanner.policy.replies.RepliesSettings;
@@ -21,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policy modules with state (greylist.conf, replies.conf), built from the configuration over the daemon's
+ * The policy modules with state (greylist.conf, replies.conf, ratelimit.conf), built from the configuration over the daemon's
  * {@link PolicyStores}: the rules they add (REPLY) and their post-scan steps (greylisting, remembering replies), in
  * Rspamd's order. Built again on every reload; the stores stay open.
  */
@@ -29,6 +34,7 @@ public final class PolicyModules {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyModules.class);
     private static final StoreOutage GREYLIST_OUTAGE = new StoreOutage(LOG, "greylist");
     private static final StoreOutage REPLIES_OUTAGE = new StoreOutage(LOG, "replies");
+    private static final StoreOutage RATELIMIT_OUTAGE = new StoreOutage(LOG, "ratelimit");
 
     /** What the engine gets: rules before scoring, steps after it. */
     public record Policy(List<Rule> rules, PostScanSteps steps) {
@@ -42,6 +48,7 @@ public final class PolicyModules {
     public static void check(ConfigSource config) {
         GreylistSettings.from(config);
         RepliesSettings.from(config);
+        RatelimitSettings.from(config);
     }
 
     public static Policy build(ConfigSource config, PolicyStores stores) {
@@ -63,6 +70,15 @@ public final class PolicyModules {
                     .orElseGet(() -> new EmbeddedGreylistStore(stores::embedded));
             Double threshold = ActionsSettings.from(config).thresholds().get(Action.GREYLIST);
             steps.add(0, new GreylistStep(greylist, store, threshold, stores.clock(), GREYLIST_OUTAGE));
+        }
+        RatelimitSettings ratelimit = RatelimitSettings.from(config);
+        if (ratelimit.active()) {
+            RateStore store = ratelimit.redis()
+                    .<RateStore>map(t -> new RedisRateStore(stores.redis(t, "rate limits")))
+                    .orElseGet(() -> new EmbeddedRateStore(stores::embedded));
+            Ratelimit module = new Ratelimit(ratelimit, store, stores.clock(), RATELIMIT_OUTAGE);
+            rules.add(module.check());
+            steps.add(module.update()); // after greylisting: a greylisted message gives its reservation back
         }
         return new Policy(rules, new PostScanSteps(steps));
     }

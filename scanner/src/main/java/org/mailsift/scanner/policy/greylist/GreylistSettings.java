@@ -1,9 +1,6 @@
 package org.mailsift.scanner.policy.greylist;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +12,7 @@ import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.scan.Action;
+import org.mailsift.scanner.policy.PolicyMaps;
 import org.mailsift.scanner.policy.RedisTarget;
 import org.mailsift.scanner.settings.CidrSet;
 
@@ -61,9 +59,9 @@ public record GreylistSettings(boolean enabled, Duration expire, Duration timeou
             throw new ConfigException(s.get("max_data_len").orElseThrow().position(), "max_data_len must not be negative");
         }
         Double minScore = s.getScalar("greylist_min_score").filter(v -> !v.isNull()).map(UclScalar::asDouble).orElse(null);
-        CidrSet ips = CidrSet.parse(mapItems(config, s, "whitelisted_ip"), config::warn);
+        CidrSet ips = CidrSet.parse(PolicyMaps.items(config, s, "whitelisted_ip", List.of()), config::warn);
         Set<String> domains = new HashSet<>();
-        for (String d : mapItems(config, s, "whitelist_domains_url")) {
+        for (String d : PolicyMaps.items(config, s, "whitelist_domains_url", List.of())) {
             domains.add(d.toLowerCase(Locale.ROOT));
         }
         return new GreylistSettings(s.getBoolean("enabled", true), expire, timeout, s.getString("key_prefix", "rg"),
@@ -95,47 +93,5 @@ public record GreylistSettings(boolean enabled, Duration expire, Duration timeou
             throw new ConfigException(s.get(key).orElseThrow().position(), key + " must be 0.." + max);
         }
         return (int) m;
-    }
-
-    /**
-     * A map option as Rspamd's lua_maps takes it: a list of entries, or a file (absolute path, {@code file://},
-     * {@code ${CONFDIR}}/{@code $LOCAL_CONFDIR} relative to the configuration directory) with one entry a line and
-     * {@code #} comments. An HTTP(S) URL or a missing file is skipped with a warning.
-     */
-    static List<String> mapItems(ConfigSource config, UclObject s, String key) {
-        List<String> out = new ArrayList<>();
-        for (String item : s.getStringList(key)) {
-            String v = item.strip();
-            if (v.startsWith("http://") || v.startsWith("https://")) {
-                config.warn(s.get(key).orElseThrow().position() + ": " + key + ": remote map " + v + " is not fetched (ignored)");
-                continue;
-            }
-            Optional<Path> file = mapFile(config, v);
-            if (file.isEmpty()) {
-                out.add(v);
-                continue;
-            }
-            try {
-                for (String line : Files.readAllLines(file.get())) {
-                    int hash = line.indexOf('#');
-                    String entry = (hash >= 0 ? line.substring(0, hash) : line).strip();
-                    if (!entry.isEmpty()) {
-                        out.add(entry.split("\\s+")[0]);
-                    }
-                }
-            } catch (java.io.IOException e) {
-                config.warn(s.get(key).orElseThrow().position() + ": " + key + ": cannot read " + file.get() + " (ignored): "
-                        + e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static Optional<Path> mapFile(ConfigSource config, String v) {
-        String p = v.startsWith("file://") ? v.substring(7) : v;
-        String dir = config.directory().toString();
-        p = p.replace("${LOCAL_CONFDIR}", dir).replace("$LOCAL_CONFDIR", dir).replace("${CONFDIR}", dir)
-                .replace("$CONFDIR", dir);
-        return p.startsWith("/") ? Optional.of(Path.of(p)) : Optional.empty();
     }
 }
