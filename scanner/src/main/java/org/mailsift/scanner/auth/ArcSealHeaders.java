@@ -18,6 +18,7 @@ import org.mailsift.scanner.auth.dkim.DkimCrypto;
 import org.mailsift.scanner.auth.dkim.DkimSigner;
 import org.mailsift.scanner.auth.dkim.DkimSigning;
 import org.mailsift.scanner.auth.dkim.HeaderHashInput;
+import org.mailsift.scanner.auth.dkim.SignedHeaders;
 import org.mailsift.scanner.settings.CidrSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,8 @@ public final class ArcSealHeaders implements HeaderContributor {
         }
         String cv = instance == 1 ? "none" : chainValidation(results);
         try {
-            return seal(finalMessage, sets, instance, cv, results, signer, System.currentTimeMillis() / 1000);
+            return seal(finalMessage, sets, instance, cv, results, signer, signing.settings().signHeaders(),
+                    System.currentTimeMillis() / 1000);
         } catch (GeneralSecurityException e) {
             LOG.warn("ARC sealing as {} failed; message forwarded unsealed: {}", signer.domain(), e.getMessage());
             return List.of();
@@ -78,20 +80,19 @@ public final class ArcSealHeaders implements HeaderContributor {
     }
 
     static List<HeaderChange> seal(RawMessage message, List<ArcVerifier.ArcSet> sets, int instance, String cv,
-                                   String results, DkimSigning.Signer signer, long now) throws GeneralSecurityException {
+                                   String results, DkimSigning.Signer signer, SignedHeaders signHeaders, long now)
+            throws GeneralSecurityException {
         String alg = DkimCrypto.keyType(signer.key()).equals("rsa") ? "rsa-sha256" : "ed25519-sha256";
         String aar = "i=" + instance + "; " + (results == null ? signer.domain() + "; none" : results);
-        // the AMS signs the message as it leaves, without ARC headers or trace results (RFC 8617 section 4.1.2)
+        // the AMS covers Rspamd's header list (arc.conf sign_headers, the same default as DKIM signing: arc.lua hands
+        // its sealing to the DKIM signer), never ARC fields or trace results (RFC 8617 section 4.1.2)
         List<String> h = new ArrayList<>();
-        for (RawMessage.Field f : message.fields()) {
-            String n = f.lowerName();
-            if (!n.startsWith("arc-") && !n.equals("authentication-results") && !n.equals("received")
-                    && !n.equals("return-path") && !h.contains(n)) {
+        for (String n : signHeaders.forMessage(message)) {
+            String lower = n.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("arc-") && !lower.equals("authentication-results") && !lower.equals("received")
+                    && !lower.equals("return-path")) {
                 h.add(n);
             }
-        }
-        if (!h.contains("from")) {
-            h.add(0, "from");
         }
         List<String> amsTags = List.of("i=" + instance, "a=" + alg, "c=relaxed/relaxed", "d=" + signer.domain(),
                 "s=" + signer.selector(), "t=" + now);
