@@ -27,6 +27,14 @@ public final class PartBody {
         return contentType;
     }
 
+    /**
+     * The body as it stands in the message, not transfer-decoded (quoted-printable stays "=46"), at most {@code max}
+     * bytes read as UTF-8: what Rspamd's {@code {raw_mime}} regexps see.
+     */
+    public String raw(int max) {
+        return new String(message, from, Math.min(to - from, max), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The body transfer-decoded (base64, quoted-printable or as is), at most {@code max} bytes. */
     public byte[] decoded(int max) {
         TransferDecoding.Decoded d = TransferDecoding.decode(transferEncoding, message, from, to, max);

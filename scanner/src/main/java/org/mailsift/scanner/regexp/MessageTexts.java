@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.mailsift.core.message.ParsedMessage;
+import org.mailsift.core.message.PartBody;
 
 /**
  * The texts of one message that regexps run over, each computed once per scan on first use and cut to
@@ -61,7 +62,9 @@ final class MessageTexts {
             case BODY -> out.add(cut(new String(message.raw(), 0, Math.min(message.raw().length, maxSize),
                     StandardCharsets.UTF_8)));
             case MIME -> message.textParts().forEach(p -> out.add(cut(p.text())));
-            case RAW_MIME, SA_RAW_BODY -> message.textParts().forEach(p -> out.add(cut(p.isHtml() ? p.html() : p.text())));
+            // Rspamd's raw_mime: each text part's content before transfer decoding
+            case RAW_MIME -> message.partBodies().stream().filter(MessageTexts::isText).forEach(p -> out.add(p.raw(maxSize)));
+            case SA_RAW_BODY -> message.textParts().forEach(p -> out.add(cut(p.isHtml() ? p.html() : p.text())));
             case SA_BODY -> {
                 out.add(message.subject().orElse(""));
                 message.textParts().forEach(p -> out.add(joinLines(cut(p.text()))));
@@ -126,6 +129,10 @@ final class MessageTexts {
 
     private static boolean isDomainChar(char c) {
         return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-');
+    }
+
+    private static boolean isText(PartBody part) {
+        return part.contentType().equals("text/plain") || part.contentType().equals("text/html");
     }
 
     /** The raw header block: the bytes up to the first empty line. */

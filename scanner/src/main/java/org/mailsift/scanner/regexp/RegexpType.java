@@ -15,7 +15,7 @@ public enum RegexpType {
     ALL_HEADER,
     /** {@code P}, {@code {mime}}, {@code {part}}: each text part, decoded to text (HTML without tags). */
     MIME,
-    /** {@code Q}, {@code {raw_mime}}: each text part before conversion to text (HTML with its tags). */
+    /** {@code Q}, {@code {raw_mime}}: each text part as it stands in the message, before transfer decoding. */
     RAW_MIME,
     /** {@code M}, {@code {body}}: the whole message as received, headers included. */
     BODY,

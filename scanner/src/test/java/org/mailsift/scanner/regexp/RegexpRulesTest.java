@@ -97,6 +97,19 @@ class RegexpRulesTest {
     }
 
     @Test
+    void rawMimeSeesThePartBeforeTransferDecodingAndMimeAfter() throws IOException {
+        // Rspamd's {raw_mime} is the part as sent: "=46REE" in quoted-printable (differential test: re_mime_decoded)
+        String mail = "From: a@example.org\r\nSubject: gift\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+                + "\r\nGet =46REE money now\r\n";
+        String conf = """
+                RAW_ENCODED { re = "/=46REE/{raw_mime}"; score = 1; }
+                RAW_DECODED { re = "/FREE money/{raw_mime}"; score = 1; }
+                MIME_DECODED { re = "/FREE money/{mime}"; score = 1; }
+                """;
+        assertThat(scan(conf, mail)).containsOnlyKeys("RAW_ENCODED", "MIME_DECODED");
+    }
+
+    @Test
     void booleanExpressionsCombineAtoms() throws IOException {
         String conf = """
                 rules {
