@@ -36,6 +36,7 @@ final class EngineScanContext implements ScanContext, SymbolHits {
     private ScanResult.BayesInfo bayes;
     private final DnsLookups dns;
     private final List<HeaderChange> headerChanges = new ArrayList<>();
+    private java.util.function.Predicate<String> inserts = symbol -> true;
 
     EngineScanContext(ParsedMessage message, Envelope envelope, boolean local) {
         this(message, envelope, local, DnsLookups.none());
@@ -63,8 +64,19 @@ final class EngineScanContext implements ScanContext, SymbolHits {
         return envelope;
     }
 
+    /**
+     * Only symbols passing {@code enabled} are inserted: a symbol the message's settings disable is never there, so
+     * no composite sees it (Rspamd does not run a disabled symbol at all).
+     */
+    void onlyInserting(java.util.function.Predicate<String> enabled) {
+        this.inserts = enabled;
+    }
+
     @Override
     public void insert(String symbol, double runtimeScore, List<String> options) {
+        if (!inserts.test(symbol)) {
+            return;
+        }
         Hit h = hits.get(symbol);
         if (h == null) {
             h = new Hit(symbol, runtimeScore, new LinkedHashSet<>());

@@ -132,6 +132,12 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         // settings.conf / Settings-Id: which rules run, which symbols count, the thresholds (Rspamd's SETTINGS_CHECK)
         MessageSettings applied = settings.userSettings().select(message, env, local);
         ActionsSettings actions = applied.actions(settings.actions());
+        if (!applied.isNone()) {
+            ctx.onlyInserting(name -> {
+                SymbolDefinition d = symbols.get(name);
+                return applied.enabled(name, d == null ? null : d.group());
+            });
+        }
         // prefilters (ratelimit, multimap prefilter = true) before everything: their pre-result starts no other rule
         for (Rule rule : rules) {
             if (rule instanceof Prefilter && ctx.forcedAction() == null && runs(applied, rule)) {

@@ -66,6 +66,46 @@ class SettingsInScanTest {
         assertThat(other.requiredScore()).isEqualTo(15.0);
     }
 
+    /** One rule inserting two symbols of different groups, as regexp.conf's rules are one engine rule. */
+    private record Pair() implements Rule {
+        @Override
+        public List<SymbolDefinition> symbols() {
+            return List.of(new SymbolDefinition("PAIR_KEPT", "kept", 1.0, ""),
+                    new SymbolDefinition("PAIR_OFF", "off", 1.0, ""));
+        }
+
+        @Override
+        public void check(ScanContext context) {
+            context.insert("PAIR_KEPT", 1.0, List.of());
+            context.insert("PAIR_OFF", 1.0, List.of());
+        }
+    }
+
+    @Test
+    void aCompositeDoesNotSeeASymbolTheSettingsDisabled() {
+        // Rspamd never inserts a disabled symbol, so a composite over it stays false (differential test: set_groups_disabled)
+        List<String> seen = new java.util.ArrayList<>();
+        org.mailsift.scanner.rules.FinalRule probe = new org.mailsift.scanner.rules.FinalRule() {
+            @Override
+            public List<SymbolDefinition> symbols() {
+                return List.of();
+            }
+
+            @Override
+            public void finish(org.mailsift.scanner.rules.SymbolHits hits, SymbolTable table) {
+                List.of("PAIR_KEPT", "PAIR_OFF").stream().filter(hits::has).forEach(seen::add);
+            }
+        };
+        UserSettings rules = UserSettings.from(new UclParser(Map.of()).parse(
+                "quiet { rcpt = \"quiet@example.com\"; apply { groups_disabled = [\"off\"]; } }", "settings.conf", null),
+                w -> { });
+        ScanEngine e = new ScanEngine(List.of(new Pair(), probe), EngineSettings.DEFAULTS.withUserSettings(rules),
+                ParseLimits.DEFAULT, "mx.test");
+        ScanResult r = e.scan(MSG, to("quiet@example.com"));
+        assertThat(seen).containsExactly("PAIR_KEPT");
+        assertThat(r.symbols()).extracting(s -> s.name()).containsExactly("PAIR_KEPT");
+    }
+
     @Test
     void aDisabledGroupDoesNotRunAndAScoreOverrideCounts() {
         ScanEngine e = engine("""
