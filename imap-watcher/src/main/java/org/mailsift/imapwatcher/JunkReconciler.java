@@ -294,8 +294,8 @@ final class JunkReconciler {
                 }
                 MessageIdentity id = MessageIdentity.of(js.contents().get(uid).messageId(), raw);
                 js.contents().put(uid, id);
+                status.moveDecided(); // before the learn can be stored: a test that sees the learn sees the count
                 submit(LearnClass.SPAM, raw, "into " + name + ": " + describe(id));
-                status.moveDecided();
                 unreadable.forget(name, uid);
             } catch (MessageRemovedException gone) {
                 unreadable.forget(name, uid); // moved on before we read it: recorded by headers, its departure is seen
@@ -354,12 +354,12 @@ final class JunkReconciler {
         for (DepartureSearch.Departure d : departures) {
             Decision decision = detector.departureFromJunk(d.sightings);
             String what = describe(d.id);
+            status.moveDecided();
             switch (decision.outcome()) {
                 case LEARN_HAM -> submit(LearnClass.HAM, d.raw, "from " + junk.getFullName() + " to " + decision.folder() + ": " + what);
                 case TRASHED -> status.event("moved from " + junk.getFullName() + " to " + decision.folder() + ", not learned: " + what);
                 default -> status.event("deleted from " + junk.getFullName() + ", not learned: " + what);
             }
-            status.moveDecided();
         }
     }
 
