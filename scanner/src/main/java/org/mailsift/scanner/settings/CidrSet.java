@@ -1,20 +1,44 @@
 package org.mailsift.scanner.settings;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+
+import com.google.common.net.InetAddresses;
 
 /** A list of networks (a.b.c.d/n, IPv6/n, or single addresses); matches textual IP literals without DNS. */
 public final class CidrSet {
     private record Net(byte[] address, int prefix) {
     }
 
-    private final List<Net> nets;
+    /** The networks' masked addresses by (address length, prefix): a lookup costs one probe per prefix in use. */
+    private final Map<Integer, Set<ByteBuffer>> byPrefix = new HashMap<>();
+    private final int[] prefixes;
 
     private CidrSet(List<Net> nets) {
-        this.nets = List.copyOf(nets);
+        for (Net n : nets) {
+            byPrefix.computeIfAbsent(key(n.address().length, n.prefix()), k -> new HashSet<>())
+                    .add(ByteBuffer.wrap(masked(n.address(), n.prefix())));
+        }
+        this.prefixes = byPrefix.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static int key(int addressLength, int prefix) {
+        return addressLength << 8 | prefix;
+    }
+
+    private static byte[] masked(byte[] address, int prefix) {
+        byte[] out = address.clone();
+        for (int i = 0; i < out.length; i++) {
+            int keep = Math.max(0, Math.min(8, prefix - 8 * i));
+            out[i] &= (byte) (0xff << (8 - keep));
+        }
+        return out;
     }
 
     public static CidrSet parse(List<String> items) {
@@ -56,34 +80,21 @@ public final class CidrSet {
     }
 
     public boolean contains(String ip) {
-        if (nets.isEmpty() || ip == null || ip.isEmpty()) { // most lists are empty: no parse per message
+        if (prefixes.length == 0 || ip == null || ip.isEmpty()) { // most lists are empty: no parse per message
             return false;
         }
         byte[] a = literal(ip.strip());
         if (a == null) {
             return false;
         }
-        for (Net n : nets) {
-            if (n.address().length == a.length && matches(n, a)) {
+        for (int k : prefixes) {
+            int prefix = k & 0xff;
+            if (k >> 8 == a.length && byPrefix.get(k).contains(ByteBuffer.wrap(masked(a, prefix)))) {
                 return true;
             }
         }
         return false;
     }
-
-    private static boolean matches(Net n, byte[] a) {
-        int bits = n.prefix();
-        for (int i = 0; bits > 0; i++, bits -= 8) {
-            int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-            if ((n.address()[i] & mask) != (a[i] & mask)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final java.util.regex.Pattern V6_CHARS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.%a-zA-Z0-9]+");
 
     /** Parses an IP literal only (never a host name, so no DNS lookup); IPv4-mapped IPv6 becomes IPv4. */
     static byte[] literal(String s) {
@@ -94,22 +105,24 @@ public final class CidrSet {
         if (h.regionMatches(true, 0, "IPv6:", 0, 5)) {
             h = h.substring(5);
         }
-        boolean v4 = DOTTED_QUAD.matcher(h).matches();
-        boolean v6 = !v4 && h.indexOf(':') >= 0 && V6_CHARS.matcher(h).matches();
-        if (!v4 && !v6) {
+        byte[] b;
+        try {
+            b = InetAddresses.forString(h).getAddress(); // literals only: no DNS, fast enough for a million-line map
+        } catch (IllegalArgumentException notAnAddress) {
             return null;
         }
-        if (v4) {
-            for (String p : h.split("\\.")) {
-                if (Integer.parseInt(p) > 255) {
-                    return null;
-                }
+        if (b.length == 16 && isV4Mapped(b)) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        return b;
+    }
+
+    private static boolean isV4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
             }
         }
-        try {
-            return InetAddress.getByName(h).getAddress();
-        } catch (UnknownHostException | SecurityException e) {
-            return null;
-        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 }

@@ -6,6 +6,7 @@ import static org.mailsift.scanner.TestConfig.obj;
 import static org.mailsift.scanner.policy.PolicyScans.envelope;
 import static org.mailsift.scanner.policy.PolicyScans.symbol;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -121,6 +122,28 @@ class GreylistStepTest {
                 .manualCheck(true).build();
         assertThat(engine.scan(OFFER, rspamc).action()).as("rspamc's check, as Rspamd").isEqualTo(Action.GREYLIST);
         assertThat(engine.scan(OFFER, STRANGER).action()).as("and it left no record behind").isEqualTo(Action.SOFT_REJECT);
+    }
+
+    @Test
+    void aMillionLineWhitelistedIpFileIsLoadedAndLookedUpByPrefix() throws Exception {
+        Path map = java.nio.file.Files.createTempFile("greylist-ip", ".map");
+        try {
+            StringBuilder lines = new StringBuilder("# networks that are never greylisted\n");
+            for (int i = 0; i < 1_000_000; i++) {
+                lines.append(10 + (i >> 16)).append('.').append((i >> 8) & 0xff).append('.').append(i & 0xff).append(".0/24\n");
+            }
+            lines.append("2001:db8:77::/48\n");
+            java.nio.file.Files.writeString(map, lines);
+            ScanEngine engine = engine("whitelisted_ip", map.toString(), "check_local", true);
+            assertThat(engine.scan(OFFER, envelope("25.10.77.88", "o@sender.test", "alice@example.test", null)).action())
+                    .isEqualTo(Action.NO_ACTION); // listed (line 15 * 65536 + 10 * 256 + 77): its greylist action is lowered
+            assertThat(engine.scan(OFFER, envelope("2001:db8:77:1::9", "o@sender.test", "alice@example.test", null)).action())
+                    .isEqualTo(Action.NO_ACTION);
+            assertThat(engine.scan(OFFER, envelope("203.0.113.9", "o@sender.test", "alice@example.test", null)).action())
+                    .isEqualTo(Action.SOFT_REJECT);
+        } finally {
+            java.nio.file.Files.delete(map);
+        }
     }
 
     @Test
