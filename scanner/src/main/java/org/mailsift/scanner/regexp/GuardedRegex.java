@@ -14,10 +14,69 @@ final class GuardedRegex {
 
     private final com.google.re2j.Pattern re2;
     private final java.util.regex.Pattern fast;
+    /** No match can contain a line break: a match lies within one line (see {@link #countInLines}). */
+    private final boolean lineLocal;
 
     GuardedRegex(com.google.re2j.Pattern re2) {
         this.re2 = re2;
         this.fast = translate(re2);
+        this.lineLocal = fast != null && cannotMatchNewline(re2);
+    }
+
+    /**
+     * The number of matches in {@code text}, running the regexp only on the lines that contain one of
+     * {@code literals} (in {@code folded}, the case-folded text of the same length) when no match can span lines:
+     * every match contains a literal, so its line does. Otherwise the whole text, as {@link #count}.
+     */
+    int countInLines(String text, String folded, java.util.Set<String> literals, int max) {
+        if (!lineLocal) {
+            return count(text, max);
+        }
+        java.util.TreeMap<Integer, Integer> lines = new java.util.TreeMap<>();
+        for (String l : literals) {
+            for (int at = folded.indexOf(l); at >= 0; at = folded.indexOf(l, at + 1)) {
+                int start = text.lastIndexOf('\n', at) + 1;
+                int end = text.indexOf('\n', at);
+                end = end < 0 ? text.length() : end;
+                lines.put(start, end);
+                at = end; // the rest of this line is covered
+            }
+        }
+        int n = 0;
+        Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
+        try {
+            java.util.regex.Matcher m = fast.matcher(input).useTransparentBounds(true).useAnchoringBounds(false);
+            for (var line : lines.entrySet()) {
+                m.region(line.getKey(), line.getValue());
+                while (n < max && m.find()) {
+                    n++;
+                }
+                if (n >= max) {
+                    break;
+                }
+            }
+            return n;
+        } catch (OverBudget | StackOverflowError e) {
+            return count(text, max); // RE2/J over the whole text
+        }
+    }
+
+    /** Conservative: no class, escape or dot in the pattern can match '\n'. */
+    private static boolean cannotMatchNewline(com.google.re2j.Pattern re2) {
+        String src = re2.pattern();
+        if ((re2.flags() & com.google.re2j.Pattern.DOTALL) != 0 || src.contains("(?s") || src.contains("[^")
+                || src.indexOf('\n') >= 0) {
+            return false;
+        }
+        for (int i = 0; i < src.length() - 1; i++) {
+            if (src.charAt(i) == '\\') {
+                char e = src.charAt(++i);
+                if ("sSWDnxpPvQC".indexOf(e) >= 0 || Character.isDigit(e)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     com.google.re2j.Pattern re2() {

@@ -100,7 +100,9 @@ public final class RegexpModule implements Rule {
                 if (folded != null && !containsAny(folded.get(i), m.required())) {
                     continue; // none of the literals every match needs: the regexp cannot match here
                 }
-                count += m.regex().count(inputs.get(i), m.multiple() ? MAX_COUNTED - count : 1);
+                int max = m.multiple() ? MAX_COUNTED - count : 1;
+                count += folded == null ? m.regex().count(inputs.get(i), max)
+                        : m.regex().countInLines(inputs.get(i), folded.get(i), m.required(), max);
                 if (count > 0 && !m.multiple() || count >= MAX_COUNTED) {
                     return count;
                 }

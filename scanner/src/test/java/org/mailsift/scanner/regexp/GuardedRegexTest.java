@@ -30,6 +30,21 @@ class GuardedRegexTest {
     }
 
     @Test
+    void matchingOnlyTheLinesWithALiteralFindsEveryMatch() {
+        String text = "Dear friend,\nclick HERE now or click below\nnothing here\n^start click here$\nCLICK  here";
+        for (String[] c : List.of(new String[] {"click (here|below)", "i"}, new String[] {"^dear", "im"},
+                new String[] {"^dear", "i"}, new String[] {"here$", "i"}, new String[] {"\\bclick\\b", ""},
+                new String[] {"click\\s+here", "i"}, new String[] {"now.*below", ""})) {
+            com.google.re2j.Pattern re2 = PerlRegex.compile(c[0], c[1]);
+            java.util.Set<String> lits = RequiredLiterals.of(re2.pattern());
+            GuardedRegex g = new GuardedRegex(re2);
+            int all = g.count(text, 100);
+            int lines = lits == null ? all : g.countInLines(text, RequiredLiterals.fold(text), lits, 100);
+            assertThat(lines).as("/%s/%s", c[0], c[1]).isEqualTo(all);
+        }
+    }
+
+    @Test
     void catastrophicBacktrackingFallsBackToRe2() {
         String text = "a".repeat(30_000) + "!";
         GuardedRegex evil = new GuardedRegex(PerlRegex.compile("(a|aa)+$", ""));
