@@ -34,6 +34,11 @@ public final class CompositesRule implements FinalRule {
     private final List<Composite> composites;
     private final Map<String, Composite> byName = new LinkedHashMap<>();
     private final List<SymbolDefinition> definitions;
+    /** The symbols of each group, for g: atoms, computed once per symbol table (one per engine). */
+    private volatile GroupIndex groups;
+
+    private record GroupIndex(SymbolTable table, Map<String, List<SymbolDefinition>> byGroup) {
+    }
 
     public CompositesRule(CompositesSettings settings) {
         this.composites = settings.composites();
@@ -59,7 +64,16 @@ public final class CompositesRule implements FinalRule {
         if (composites.isEmpty()) {
             return;
         }
-        Run run = new Run(hits, symbols);
+        GroupIndex index = groups;
+        if (index == null || index.table() != symbols) {
+            Map<String, List<SymbolDefinition>> byGroup = new HashMap<>();
+            for (SymbolDefinition d : symbols.all().values()) {
+                byGroup.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(d);
+            }
+            index = new GroupIndex(symbols, byGroup);
+            groups = index;
+        }
+        Run run = new Run(hits, symbols, index.byGroup());
         for (Composite c : composites) {
             run.evaluate(c);
         }
@@ -77,10 +91,12 @@ public final class CompositesRule implements FinalRule {
         private final Map<String, Boolean> evaluated = new HashMap<>();
         private final Set<String> inProgress = new HashSet<>();
         private final Map<String, List<Removal>> removals = new LinkedHashMap<>();
+        private final Map<String, List<SymbolDefinition>> byGroup;
 
-        Run(SymbolHits hits, SymbolTable symbols) {
+        Run(SymbolHits hits, SymbolTable symbols, Map<String, List<SymbolDefinition>> byGroup) {
             this.hits = hits;
             this.symbols = symbols;
+            this.byGroup = byGroup;
         }
 
         void evaluate(Composite c) {
@@ -118,8 +134,8 @@ public final class CompositesRule implements FinalRule {
                 return v;
             }
             double max = 0;
-            for (SymbolDefinition d : symbols.all().values()) {
-                if (!d.group().equals(atom.name()) || d.name().equals(c.name())
+            for (SymbolDefinition d : byGroup.getOrDefault(atom.name(), List.of())) {
+                if (!hits.has(d.name()) && !byName.containsKey(d.name()) || d.name().equals(c.name())
                         || atom.kind() == CompositeAtom.Kind.GROUP_POSITIVE && !(d.weight() > 0)
                         || atom.kind() == CompositeAtom.Kind.GROUP_NEGATIVE && !(d.weight() < 0)) {
                     continue;

@@ -61,6 +61,16 @@ final class RequiredLiterals {
      * (including the Kelvin sign and the long s); the result has the input's length.
      */
     static String fold(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(k) >= 0x100) {
+                return foldEachChar(s);
+            }
+        }
+        // Latin-1 only: the JDK's lower-casing is per character there (and much faster than a loop of ours)
+        return s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String foldEachChar(String s) {
         char[] out = null;
         for (int k = 0; k < s.length(); k++) {
             char c = s.charAt(k);
