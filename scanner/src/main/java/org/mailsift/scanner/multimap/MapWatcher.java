@@ -30,6 +30,11 @@ final class MapWatcher {
             this.future = future;
         }
 
+        /** Whether this map is no longer checked. */
+        boolean stopped() {
+            return future.isCancelled();
+        }
+
         @Override
         public void close() {
             synchronized (MapWatcher.class) {

@@ -159,6 +159,6 @@ class MapReloadTest {
         } finally {
             watch.close();
         }
-        assertThat(MapWatcher.running()).isFalse();
+        assertThat(watch.stopped()).isTrue();
     }
 }
