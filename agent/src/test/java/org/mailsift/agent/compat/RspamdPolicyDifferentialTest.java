@@ -257,7 +257,8 @@ class RspamdPolicyDifferentialTest {
                 verdict("set_rcpt_thresholds_other", compat("cx")),
                 verdict("set_symbols_disabled", plain("Cheap viagra", ""), "Rcpt", "quiet@example.test"),
                 verdict("set_groups_disabled", compat("ca ck"), "Rcpt", "nogroup@example.test"),
-                verdict("set_settings_id", compat("cx"), "Settings-Id", "compat_strict"));
+                verdict("set_settings_id", compat("cx"), "Settings-Id", "compat_strict"),
+                scan("set_symbols_enabled", compat("ca cb cc"), "Rcpt", "only@example.test"));
     }
 
     // --- the comparison -----------------------------------------------------------------------------------------
