@@ -25,11 +25,11 @@ public final class EmbeddedRateStore implements RateStore {
             List<Result> out = new ArrayList<>(buckets.size());
             for (Bucket b : buckets) {
                 ExpiringRecords.Entry e = r.get(b.key());
-                LeakyBucket.Check c = LeakyBucket.check(e == null ? null : LeakyBucket.decode(e.value()), nowMillis,
-                        b.leakPerMilli(), b.burst(), b.increment(), b.dynamic());
+                LeakyBucket known = e == null ? null : LeakyBucket.decode(e.value());
+                LeakyBucket.Check c = LeakyBucket.check(known, nowMillis, b.leakPerMilli(), b.burst(), b.increment(),
+                        b.dynamic());
                 // a new bucket gets its expiry; a check of a known one keeps it (as Rspamd's check script)
-                long expires = e == null || LeakyBucket.decode(e.value()) == null
-                        ? r.nowMillis() + expireSeconds * 1000 : e.expiresAtMillis();
+                long expires = known == null ? r.nowMillis() + expireSeconds * 1000 : e.expiresAtMillis();
                 r.put(b.key(), c.state().encode(), expires);
                 out.add(new Result(c.limited(), c.burst(), c.dynRate(), c.dynBurst()));
             }

@@ -85,7 +85,8 @@ public final class Ratelimit {
             }
             List<SymbolDefinition> out = new ArrayList<>();
             for (String n : names) {
-                out.add(new SymbolDefinition(n, MODULE, 0.0, "Rate limit exceeded"));
+                out.add(new SymbolDefinition(n, MODULE, 0.0,
+                        n.equals("RATELIMIT_CHECK") ? "Rate limits checked" : "Rate limit exceeded"));
             }
             return out;
         }
