@@ -85,8 +85,9 @@ class WebUiBrowserTest {
         etc = StockConfiguration.copyTo(dir.resolve("etc"));
         Files.writeString(etc.resolve("override.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:0\";\n");
         writeControllerConfig(0, READ, ENABLE);
-        context = new AgentContext(ConfigDirectory.open(etc).withDynamicDirectory(dir.resolve("data/dynamic")), dir.resolve("data"));
-        context.configApplier(new ConfigReload(context, () -> services.running(), () -> ConfigDirectory.open(etc))::apply);
+        context = new AgentContext(config(), dir.resolve("data"));
+        // as RunCommand reloads (ContextLoader): the data directory's dynamic/ (what the page saves) over etc/
+        context.configApplier(new ConfigReload(context, () -> services.running(), this::config)::apply);
         startServices();
 
         ChromeDriverService driverService = new ChromeDriverService.Builder()
@@ -133,6 +134,10 @@ class WebUiBrowserTest {
                 // the temp directory goes anyway
             }
         }
+    }
+
+    private ConfigDirectory config() {
+        return ConfigDirectory.open(etc).withDynamicDirectory(dir.resolve("data/dynamic"));
     }
 
     @Test
@@ -303,7 +308,7 @@ class WebUiBrowserTest {
         wait.until(ExpectedConditions.textMatches(By.id("banner"), java.util.regex.Pattern.compile("Cannot reach")));
         shot("restart-banner");
         writeControllerConfig(port, READ, ENABLE);
-        context.replaceConfig(ConfigDirectory.open(etc));
+        context.replaceConfig(config());
         startServices();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
         wait.until(ExpectedConditions.textMatches(By.id("history-count"), java.util.regex.Pattern.compile("0 of 0")));
