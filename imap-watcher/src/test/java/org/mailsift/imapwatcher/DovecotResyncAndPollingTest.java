@@ -93,15 +93,16 @@ class DovecotResyncAndPollingTest {
             fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "pw") + "idle_refresh = 0.4s;\n"));
             fixture.start();
             fixture.awaitState(Connection.IDLE);
-            Thread.sleep(2500); // several NOOPs end and restart IDLE meanwhile
-            assertThat(fixture.metrics.counterValue("mailsift_imap_watcher_keepalives_total", "account", "alice")).isGreaterThanOrEqualTo(2);
+            // several NOOPs end and restart IDLE meanwhile
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    fixture.metrics.counterValue("mailsift_imap_watcher_keepalives_total", "account", "alice") >= 2);
             String id = newMessageId();
             try (RawImapClient c = RawImapClient.login(server, "alice", "pw")) {
                 c.append("INBOX", message(id, "after keepalives"));
                 c.select("INBOX");
                 c.move(id, "Junk");
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> fixture.learner.of(id).size() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.learner.of(id).size() == 1);
             assertThat(fixture.status("alice").errors()).isZero();
             assertThat(fixture.status("alice").state()).isEqualTo(Connection.IDLE);
         }
