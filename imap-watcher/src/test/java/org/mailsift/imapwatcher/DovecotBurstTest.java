@@ -136,6 +136,40 @@ class DovecotBurstTest {
         }
     }
 
+    /**
+     * The end-to-end run's order: the user marks 250 messages as spam (one MOVE), then rescues 250 the filter filed
+     * into Junk in five MOVEs of 50 sent back to back, once the watcher has seen them in Junk.
+     */
+    @Test
+    void hamRescuedInFiveMovesOfFiftyAfterASpamBurstIsAllLearned() throws Exception {
+        DovecotServer server = dovecot.server();
+        fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
+        fixture.start();
+        fixture.awaitState(Connection.IDLE);
+        try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
+            for (int i = 0; i < SPAM; i++) {
+                c.append("INBOX", message(newMessageId(), "spam " + i, ""));
+            }
+            c.select("INBOX");
+            c.ok("UID MOVE 1:* Junk");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> count(LearnClass.SPAM) == SPAM);
+            List<String> ham = fileIntoJunk(server.maildir("alice"), HAM);
+            c.select("Junk");
+            List<Long> uids = c.searchHeader("X-Spam", "Yes");
+            assertThat(uids).hasSize(HAM);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fixture.status("alice").filedByFilter() == HAM);
+            for (int i = 0; i < uids.size(); i += 50) {
+                c.ok("UID MOVE " + uids.subList(i, Math.min(i + 50, uids.size())).stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")) + " INBOX");
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> count(LearnClass.HAM) == HAM);
+            assertThat(fixture.learner.all()).filteredOn(l -> l.learnClass() == LearnClass.HAM)
+                    .extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(ham);
+        }
+    }
+
     private long count(LearnClass cls) {
         return fixture.learner.all().stream().filter(l -> l.learnClass() == cls).count();
     }
