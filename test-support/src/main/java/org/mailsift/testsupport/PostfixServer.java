@@ -160,7 +160,8 @@ public final class PostfixServer implements AutoCloseable {
         exec(cmd);
         long reloads = reloadsLogged();
         run("reload");
-        // the master logs the reload once it has re-read main.cf; smtpd processes started from then on use it
+        // the master logs the reload once it has re-read main.cf; smtpd processes started from then on use it, and with
+        // max_use = 1 no process of the old configuration takes another session
         long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (reloadsLogged() <= reloads) {
             if (System.nanoTime() > end) {
@@ -183,7 +184,10 @@ public final class PostfixServer implements AutoCloseable {
     private void writeConfig(Options o) throws IOException, InterruptedException {
         PostfixConfig cf = PostfixConfig.of(dir, port, "mailsift-test-postfix")
                 .set("smtpd_milters", o.milters)
-                .set("milter_default_action", o.milterDefaultAction);
+                .set("milter_default_action", o.milterDefaultAction)
+                // one SMTP session per smtpd process: after reconfigure()'s reload no idle smtpd of the old
+                // configuration can take the next connection (Postfix lets them exit "at their earliest convenience")
+                .set("max_use", "1");
         o.extra.forEach(cf::set);
         cf.write();
         Path mail = Files.createDirectories(dir.resolve("mail"));
