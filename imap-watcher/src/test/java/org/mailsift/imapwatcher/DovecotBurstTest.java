@@ -58,10 +58,7 @@ class DovecotBurstTest {
     @Test
     void hamFiledByTheFilterWhileSpamIsBeingReadIsLearnedWhenRescued() throws Exception {
         startLoad(Integer.getInteger("burst.load", 0));
-        DovecotServer server = dovecot.server();
-        fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
-        fixture.start();
-        fixture.awaitState(Connection.IDLE);
+        DovecotServer server = watchAlice();
         try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
             for (int i = 0; i < SPAM; i++) {
                 c.append("INBOX", message(newMessageId(), "spam " + i, ""));
@@ -83,8 +80,7 @@ class DovecotBurstTest {
                     .until(() -> count(LearnClass.HAM) == HAM && count(LearnClass.SPAM) == SPAM);
             System.out.printf("burst: %d spam + %d ham learned %d ms after the ham was filed%n", SPAM, HAM,
                     (System.nanoTime() - filed) / 1_000_000);
-            assertThat(fixture.learner.all()).filteredOn(l -> l.learnClass() == LearnClass.HAM)
-                    .extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(ham);
+            assertHamLearnedExactly(ham);
         }
     }
 
@@ -95,10 +91,7 @@ class DovecotBurstTest {
      */
     @Test
     void hamRescuedInBatchesOneRightAfterTheOtherIsAllLearned() throws Exception {
-        DovecotServer server = dovecot.server();
-        fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
-        fixture.start();
-        fixture.awaitState(Connection.IDLE);
+        DovecotServer server = watchAlice();
         try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
             List<String> ham = fileIntoJunk(server.maildir("alice"), HAM);
             c.select("Junk");
@@ -131,8 +124,7 @@ class DovecotBurstTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> count(LearnClass.SPAM) == spamMoved + 1);
             assertThat(fixture.movesDecided("alice")).as("no move decided twice").isEqualTo(spamMoved + HAM + 1);
-            assertThat(fixture.learner.all()).filteredOn(l -> l.learnClass() == LearnClass.HAM)
-                    .extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(ham);
+            assertHamLearnedExactly(ham);
         }
     }
 
@@ -142,10 +134,7 @@ class DovecotBurstTest {
      */
     @Test
     void hamRescuedInFiveMovesOfFiftyAfterASpamBurstIsAllLearned() throws Exception {
-        DovecotServer server = dovecot.server();
-        fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
-        fixture.start();
-        fixture.awaitState(Connection.IDLE);
+        DovecotServer server = watchAlice();
         try (RawImapClient c = RawImapClient.login(server, "alice", "alice-pw")) {
             for (int i = 0; i < SPAM; i++) {
                 c.append("INBOX", message(newMessageId(), "spam " + i, ""));
@@ -165,9 +154,22 @@ class DovecotBurstTest {
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> count(LearnClass.HAM) == HAM);
-            assertThat(fixture.learner.all()).filteredOn(l -> l.learnClass() == LearnClass.HAM)
-                    .extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(ham);
+            assertHamLearnedExactly(ham);
         }
+    }
+
+    /** The watcher on alice's account, idling on Junk. */
+    private DovecotServer watchAlice() throws Exception {
+        DovecotServer server = dovecot.server();
+        fixture = new WatcherFixture(tmp, config(account("alice", server.imapPort(), "alice", "alice-pw")));
+        fixture.start();
+        fixture.awaitState(Connection.IDLE);
+        return server;
+    }
+
+    private void assertHamLearnedExactly(List<String> ham) {
+        assertThat(fixture.learner.all()).filteredOn(l -> l.learnClass() == LearnClass.HAM)
+                .extracting(RecordingLearner.Learned::messageId).containsExactlyInAnyOrderElementsOf(ham);
     }
 
     private long count(LearnClass cls) {
