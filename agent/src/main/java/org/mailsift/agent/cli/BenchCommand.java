@@ -120,8 +120,9 @@ public final class BenchCommand implements CliCommand {
     }
 
     /**
-     * {@code --compare}: this configuration and {@code other} measured in turns (three rounds each, 1 thread then all
-     * threads), so a busy machine weighs on both alike; prints both throughputs and other's share of this one.
+     * {@code --compare}: this configuration and {@code other} measured in turns (four rounds each, the order flipping
+     * every round, 1 thread then all threads), so a busy machine weighs on both alike; prints both throughputs, the
+     * process CPU time per message of each, and other's share of this one: mean and worst round, and in CPU time.
      */
     private static void compare(Io io, MessageScanner engine, ConfigDirectory other, DnsResolver resolver,
                                 List<byte[]> messages, int threads, double seconds, Envelope envelope) throws Exception {
@@ -131,16 +132,12 @@ public final class BenchCommand implements CliCommand {
                 io.err().println("warning: " + w);
             }
             measure(compared, messages, 1, Math.max(2, seconds / 2), envelope); // warm-up
-            for (int n : new int[] {1, threads}) {
-                double base = 0;
-                double with = 0;
-                for (int round = 0; round < 3; round++) {
-                    base += measure(engine, messages, n, seconds / 2, envelope);
-                    with += measure(compared, messages, n, seconds / 2, envelope);
-                }
-                io.out().printf(Locale.ROOT, "alternating %d thread%s: this configuration %.0f messages/s, %s %.0f messages/s: "
-                        + "%.1f%% of the throughput (drop %.1f%%)%n", n, n == 1 ? "" : "s", base / 3, other.directory(),
-                        with / 3, 100 * with / base, 100 * (1 - with / base));
+            for (int n : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+                Alternation a = alternate(engine, compared, messages, n, seconds / 2, 4, envelope);
+                io.out().printf(Locale.ROOT, "alternating %d thread%s: this configuration %.0f messages/s (%.0f us CPU/message), "
+                        + "%s %.0f messages/s (%.0f us CPU/message): %.1f%% of the throughput (mean of 4 rounds; worst round "
+                        + "%.1f%%; in CPU time %.1f%%)%n", n, n == 1 ? "" : "s", a.off(), a.cpuMicrosOff(), other.directory(),
+                        a.on(), a.cpuMicrosOn(), 100 - a.meanCost(), 100 - a.worstCost(), 100 - a.cpuCost());
             }
         } finally {
             if (compared instanceof AutoCloseable c) {
@@ -194,7 +191,8 @@ public final class BenchCommand implements CliCommand {
      * {@code cpuCost} compares process CPU time per message instead of wall time (on a machine shared with other
      * work the wall clock swings with the neighbours, the CPU a scan takes much less).
      */
-    record Alternation(double off, double on, double meanCost, double worstCost, double cpuCost) {
+    record Alternation(double off, double on, double meanCost, double worstCost, double cpuCost, double cpuMicrosOff,
+                       double cpuMicrosOn) {
     }
 
     static Alternation alternate(MessageScanner off, MessageScanner on, List<byte[]> messages, int threads,
@@ -224,7 +222,8 @@ public final class BenchCommand implements CliCommand {
             sumCost += cost;
             worst = Math.max(worst, cost);
         }
-        return new Alternation(sumOff / rounds, sumOn / rounds, sumCost / rounds, worst, 100 * (1 - cpuOn / cpuOff));
+        return new Alternation(sumOff / rounds, sumOn / rounds, sumCost / rounds, worst, 100 * (1 - cpuOn / cpuOff),
+                1e6 * rounds / cpuOff, 1e6 * rounds / cpuOn);
     }
 
     /**
