@@ -186,6 +186,12 @@ public final class ConfigDirectory implements ConfigSource {
         return directory;
     }
 
+    /** The data directory: the dynamic directory's parent ({@code <dbdir>/dynamic}), or null without one. */
+    @Override
+    public Path dataDirectory() {
+        return dynamicDirectory == null ? null : dynamicDirectory.getParent();
+    }
+
     @Override
     public List<String> warnings() {
         synchronized (warnings) {

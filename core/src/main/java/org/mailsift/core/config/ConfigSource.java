@@ -29,4 +29,12 @@ public interface ConfigSource {
     default Path savedSettingsDirectory() {
         return directory() == null ? null : directory().resolve(ConfigDirectory.LOCAL_DIR);
     }
+
+    /**
+     * The daemon's data directory (Rspamd's DBDIR: where HTTP maps keep their last good copy), or null when the
+     * configuration is read without one (configtest, unit tests).
+     */
+    default Path dataDirectory() {
+        return null;
+    }
 }

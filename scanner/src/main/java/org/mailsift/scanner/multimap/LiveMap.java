@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.mailsift.scanner.maps.HttpMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One map of a multimap rule as scans see it: the entries of all its sources, swapped atomically when a map file
- * changes. A check ({@link #refresh()}, run by {@link MapWatcher}) compares each file's inode, mtime and size with
+ * changes or an HTTP map brings a new version ({@link HttpMap#check()}, on the same check). A check ({@link #refresh()}, run by {@link MapWatcher}) compares each file's inode, mtime and size with
  * the loaded version; on a change it reads every source again and swaps in the new entries. A file that disappeared,
  * that changed while being read, or that changed less than {@code settle} ago (a writer may still be at it) keeps the
  * running entries; one log line says why, and the next check tries again. Bad lines (a regexp RE2/J refuses, a
@@ -33,6 +34,7 @@ final class LiveMap {
     private final Clock clock;
     private final Duration settle;
     private final Map<MapSource.File, MapSource.Stamp> loaded = new HashMap<>();
+    private final Map<MapSource.Http, Long> loadedVersions = new HashMap<>();
     private final AtomicLong reloads = new AtomicLong();
     private volatile MapData data;
     private String lastProblem;
@@ -58,13 +60,26 @@ final class LiveMap {
         return reloads.get();
     }
 
+    /** Whether a check can change it (map files, HTTP maps). */
     boolean watchesFiles() {
-        return sources.stream().anyMatch(s -> s instanceof MapSource.File);
+        return sources.stream().anyMatch(s -> s instanceof MapSource.File || s instanceof MapSource.Http);
+    }
+
+    /** Whether an HTTP map has nothing yet (no cached copy): the first check runs at once, as in Rspamd. */
+    boolean awaitsFirstFetch() {
+        return sources.stream().anyMatch(s -> s instanceof MapSource.Http h && h.map().content() == null);
     }
 
     /** Reloads when a map file changed; returns true when new entries are in use. Called by one thread at a time. */
     synchronized boolean refresh() {
         boolean changed = false;
+        for (MapSource s : sources) {
+            if (s instanceof MapSource.Http h) {
+                h.map().check();
+                HttpMap.Content c = h.map().content();
+                changed |= c != null && !Long.valueOf(c.version()).equals(loadedVersions.get(h));
+            }
+        }
         for (MapSource s : sources) {
             if (s instanceof MapSource.File f) {
                 try {
@@ -109,12 +124,20 @@ final class LiveMap {
     private MapData load(Consumer<String> warnings, boolean initial) {
         MapData.Builder b = MapData.builder(kind, multi);
         Map<MapSource.File, MapSource.Stamp> stamps = new HashMap<>();
+        Map<MapSource.Http, Long> versions = new HashMap<>();
         List<String> bad = new ArrayList<>();
         int badCount = 0;
         for (MapSource s : sources) {
             List<MapFileFormat.Entry> entries;
             if (s instanceof MapSource.Inline in) {
                 entries = in.entries();
+            } else if (s instanceof MapSource.Http h) {
+                HttpMap.Content c = h.map().content();
+                if (c == null) {
+                    continue; // not fetched yet: matches nothing from it until the first fetch
+                }
+                versions.put(h, c.version());
+                entries = MapFileFormat.parse(c.text());
             } else {
                 MapSource.File f = (MapSource.File) s;
                 try {
@@ -162,11 +185,13 @@ final class LiveMap {
         }
         loaded.clear();
         loaded.putAll(stamps);
+        loadedVersions.clear();
+        loadedVersions.putAll(versions);
         return b.build();
     }
 
     private static String lineOrigin(MapSource s, MapFileFormat.Entry e) {
-        return s instanceof MapSource.File ? s.origin() + ":" + e.line() : s.origin();
+        return s instanceof MapSource.Inline ? s.origin() : s.origin() + ":" + e.line();
     }
 
     /** Logs a reload problem once, not at every check while it lasts. */

@@ -23,6 +23,8 @@ import org.mailsift.core.scan.Action;
 import org.mailsift.scanner.expression.AtomParser;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.expression.ExpressionException;
+import org.mailsift.scanner.maps.HttpMap;
+import org.mailsift.scanner.maps.MapOptions;
 import org.mailsift.scanner.rules.Prefilter;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.SymbolDefinition;
@@ -40,9 +42,6 @@ import org.mailsift.scanner.selectors.Selector;
  */
 public final class MultimapModule implements AutoCloseable {
     public static final String SECTION = "multimap";
-    /** options.inc keys read here. */
-    public static final String WATCH_INTERVAL_KEY = "map_watch_interval";
-    static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofMinutes(5);
 
     private static final Set<String> RULE_KEYS = Set.of("type", "map", "url", "symbol", "score", "description", "group",
             "regexp", "glob", "multi", "filter", "header", "extract_from", "prefilter", "action", "message", "symbols",
@@ -58,18 +57,18 @@ public final class MultimapModule implements AutoCloseable {
 
     /** The rules of the configuration's multimap.conf (none when it has none), their map files watched. */
     public static MultimapModule from(ConfigSource config) {
-        UclObject options = config.section("options");
-        if (options.keys().size() == 1 && options.has("options")) {
-            options = options.getObject("options").orElse(options);
-        }
-        Duration interval = Duration.ofMillis(options.getMillis(WATCH_INTERVAL_KEY, DEFAULT_WATCH_INTERVAL.toMillis()));
-        return from(config.section(SECTION), config.directory(), config::warn, interval, Clock.systemUTC());
+        return from(config.section(SECTION), config.directory(), config::warn, MapOptions.from(config), Clock.systemUTC());
     }
 
     static MultimapModule from(UclObject section, Path configDir, Consumer<String> warnings, Duration interval,
                                Clock clock) {
+        return from(section, configDir, warnings, MapOptions.of(interval), clock);
+    }
+
+    static MultimapModule from(UclObject section, Path configDir, Consumer<String> warnings, MapOptions maps,
+                               Clock clock) {
         UclObject s = section.keys().size() == 1 && section.has(SECTION) ? section.getObject(SECTION).orElse(section) : section;
-        Duration settle = interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
+        Duration interval = maps.watchInterval();
         List<MultimapRule> rules = new ArrayList<>();
         try {
             for (String name : s.keys()) {
@@ -78,7 +77,7 @@ public final class MultimapModule implements AutoCloseable {
                     warnings.accept(v.position() + ": multimap: '" + name + "' is not a rule section { ... } (ignored)");
                     continue;
                 }
-                MultimapRule r = rule(name, rule, configDir, warnings, clock, settle);
+                MultimapRule r = rule(name, rule, configDir, warnings, clock, maps);
                 if (r != null) {
                     rules.add(r);
                     r.watch(interval);
@@ -106,7 +105,7 @@ public final class MultimapModule implements AutoCloseable {
     }
 
     private static MultimapRule rule(String name, UclObject r, Path configDir, Consumer<String> warnings, Clock clock,
-                                     Duration settle) {
+                                     MapOptions maps) {
         String where = "multimap rule " + name;
         r.warnUnknown(where, RULE_KEYS, warnings);
         if (!r.getBoolean("enabled", true)) {
@@ -133,7 +132,7 @@ public final class MultimapModule implements AutoCloseable {
         }
         MultimapRule.Combined combined = null;
         if (type == MultimapType.COMBINED) {
-            combined = combined(r, where, configDir, warnings, clock, settle);
+            combined = combined(r, where, configDir, warnings, clock, maps);
         }
         UclValue mapValue = r.get("map").or(() -> r.get("url")).orElse(null);
         if (mapValue == null && combined == null) {
@@ -205,11 +204,11 @@ public final class MultimapModule implements AutoCloseable {
         if (combined != null) {
             map = combined.elements().values().iterator().next().map();
         } else {
-            List<MapSource> sources = sources(mapValue, kind, configDir, where, warnings);
+            List<MapSource> sources = sources(mapValue, kind, configDir, where, warnings, maps, clock);
             if (sources == null) {
                 return null;
             }
-            map = new LiveMap(symbol, kind, multi, sources, clock, settle, warnings);
+            map = new LiveMap(symbol, kind, multi, sources, clock, maps.settle(), warnings);
         }
         double score = r.getDouble("score", 0.0);
         String group = r.getString("group", SECTION);
@@ -247,7 +246,7 @@ public final class MultimapModule implements AutoCloseable {
      * as in Rspamd (ip / ipnet: radix, regexp / re_ / glob: regexp, else set).
      */
     private static MultimapRule.Combined combined(UclObject r, String where, Path configDir, Consumer<String> warnings,
-                                                  Clock clock, Duration settle) {
+                                                  Clock clock, MapOptions maps) {
         UclObject elements = r.getObject("rules").orElseThrow(() ->
                 new ConfigException(r.position(), where + ": a combined rule needs rules { NAME { selector; map; } }"));
         String expressionText = r.getString("expression", null);
@@ -277,11 +276,11 @@ public final class MultimapModule implements AutoCloseable {
             };
             UclValue mapValue = e.get("map").orElseThrow(() ->
                     new ConfigException(e.position(), where + " rules " + name + " has no map"));
-            List<MapSource> sources = sources(mapValue, kind, configDir, where + " rules " + name, warnings);
+            List<MapSource> sources = sources(mapValue, kind, configDir, where + " rules " + name, warnings, maps, clock);
             if (sources == null) {
                 throw new ConfigException(mapValue.position(), where + " rules " + name + ": no usable map source");
             }
-            LiveMap map = new LiveMap(name, kind, t.endsWith("_multi"), sources, clock, settle, warnings);
+            LiveMap map = new LiveMap(name, kind, t.endsWith("_multi"), sources, clock, maps.settle(), warnings);
             out.put(name, new MultimapRule.Element(name, sel, map, t.equals("set")));
         }
         if (out.isEmpty()) {
@@ -326,7 +325,7 @@ public final class MultimapModule implements AutoCloseable {
      * not start with {@code /}, {@code file:} or {@code http}, as Rspamd decides).
      */
     private static List<MapSource> sources(UclValue map, MapData.Kind kind, Path configDir, String where,
-                                           Consumer<String> warnings) {
+                                           Consumer<String> warnings, MapOptions maps, Clock clock) {
         List<UclValue> items = map instanceof UclArray a ? a.items() : List.of(map);
         List<String> texts = new ArrayList<>();
         for (UclValue item : items) {
@@ -360,32 +359,52 @@ public final class MultimapModule implements AutoCloseable {
             }
             return List.of(new MapSource.Inline(map.position().toString(), entries));
         }
+        // fallback+file://: read at start when an HTTP map of the list has no cached copy (Rspamd's fallback backend)
+        Path fallback = null;
+        for (String text : texts) {
+            String t = stripKindPrefix(text.strip());
+            if (t.startsWith("fallback+file://")) {
+                fallback = mapPath(t.substring("fallback+file://".length()), configDir);
+            }
+        }
+        boolean anyHttp = texts.stream().anyMatch(t -> HttpMap.isHttp(stripKindPrefix(t.strip())));
         List<MapSource> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             String t = stripKindPrefix(texts.get(i).strip());
             Position pos = items.get(i).position();
-            if (t.startsWith("http://") || t.startsWith("https://")) {
-                warnings.accept(pos + ": " + where + ": HTTP maps are not fetched by mailsift yet (" + t
-                        + "); download it to a file and use map = \"/path\"; left out");
+            if (HttpMap.isHttp(t)) {
+                try {
+                    out.add(new MapSource.Http(HttpMap.open(t, fallback, maps, clock)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(pos, where + ": " + e.getMessage());
+                }
                 continue;
+            }
+            if (t.startsWith("fallback+file://")) {
+                if (anyHttp) {
+                    continue;
+                }
+                warnings.accept(pos + ": " + where + ": a fallback map without an HTTP map is read as a plain file");
+                t = t.substring("fallback+file://".length());
             }
             if (t.startsWith("file://")) {
                 t = t.substring("file://".length());
             }
-            if (t.startsWith("fallback+file://")) {
-                t = t.substring("fallback+file://".length());
-            }
-            Path p = Path.of(t);
-            if (!p.isAbsolute() && configDir != null) {
-                p = configDir.resolve(p);
-            }
-            out.add(new MapSource.File(p.normalize()));
+            out.add(new MapSource.File(mapPath(t, configDir)));
         }
         if (out.isEmpty()) {
             warnings.accept(map.position() + ": " + where + ": no usable map source; rule left out");
             return null;
         }
         return out;
+    }
+
+    private static Path mapPath(String t, Path configDir) {
+        Path p = Path.of(t);
+        if (!p.isAbsolute() && configDir != null) {
+            p = configDir.resolve(p);
+        }
+        return p.normalize();
     }
 
     /**

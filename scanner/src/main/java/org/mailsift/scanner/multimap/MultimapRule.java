@@ -11,6 +11,7 @@ import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
 import org.mailsift.scanner.expression.Expression;
+import org.mailsift.scanner.maps.MapWatcher;
 import org.mailsift.scanner.rules.MailAddress;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
@@ -83,7 +84,8 @@ class MultimapRule implements Rule, AutoCloseable {
         if (registrations.isEmpty()) {
             for (LiveMap m : watched) {
                 if (m.watchesFiles()) {
-                    registrations.add(MapWatcher.watch(m, spec.symbol(), interval));
+                    registrations.add(MapWatcher.watch(m::refresh, "multimap " + spec.symbol(),
+                            m.awaitsFirstFetch() ? java.time.Duration.ZERO : interval, interval));
                 }
             }
         }

@@ -31,5 +31,6 @@ public record OptionsSettings(CidrSet localAddrs, boolean enableTestPatterns) {
     }
 
     /** Options keys this module reads (for the config module's unknown-option check). */
-    public static final Set<String> KEYS = Set.of("local_addrs", "enable_test_patterns", "map_watch_interval");
+    public static final Set<String> KEYS = Set.of("local_addrs", "enable_test_patterns", "map_watch_interval",
+            "maps_cache_dir", "max_map_size");
 }

@@ -16,6 +16,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailsift.scanner.maps.MapWatcher;
 
 /** Map files change under a running engine: reloads, and what keeps the running entries. */
 class MapReloadTest {
@@ -151,7 +152,7 @@ class MapReloadTest {
         Path f = dir.resolve("senders.map");
         write(f, "old@example.com\n", 1_000_000);
         LiveMap map = fileMap(f, MapData.Kind.HASH, LATER);
-        MapWatcher.Registration watch = MapWatcher.watch(map, "TEST", Duration.ofMillis(20));
+        MapWatcher.Registration watch = MapWatcher.watch(map::refresh, "TEST", Duration.ofMillis(20));
         try {
             write(f, "new@example.com\n", 2_000_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> map.reloads() >= 1);

@@ -1,4 +1,4 @@
-package org.mailsift.scanner.multimap;
+package org.mailsift.scanner.maps;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -9,11 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks map files for changes ({@code map_watch_interval}) on one daemon thread shared by every engine in the
- * process. Each engine's maps hold a registration; closing the engine (reload, shutdown) cancels them, and the thread
- * ends when no registration is left, so an old engine's watching stops with it.
+ * Checks maps for changes ({@code map_watch_interval}) on one daemon thread shared by every engine in the process:
+ * map files (inode, mtime, size) and HTTP(S) maps ({@link HttpMap}: a conditional GET when due). Every module that
+ * takes a map (multimap, greylist, settings, rbl) registers its maps' checks here; closing the engine (reload,
+ * shutdown) cancels them, and the thread ends when no registration is left, so an old engine's watching stops with it.
  */
-final class MapWatcher {
+public final class MapWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(MapWatcher.class);
     private static ScheduledThreadPoolExecutor executor;
     private static int registrations;
@@ -22,7 +23,7 @@ final class MapWatcher {
     }
 
     /** A registration: {@link #close()} stops watching. */
-    static final class Registration implements AutoCloseable {
+    public static final class Registration implements AutoCloseable {
         private final ScheduledFuture<?> future;
         private boolean closed;
 
@@ -31,7 +32,7 @@ final class MapWatcher {
         }
 
         /** Whether this map is no longer checked. */
-        boolean stopped() {
+        public boolean stopped() {
             return future.isCancelled();
         }
 
@@ -51,10 +52,19 @@ final class MapWatcher {
         }
     }
 
-    static synchronized Registration watch(LiveMap map, String rule, Duration interval) {
+    /** Runs {@code check} every {@code interval}, the first time after it. */
+    public static Registration watch(Runnable check, String name, Duration interval) {
+        return watch(check, name, interval, interval);
+    }
+
+    /**
+     * Runs {@code check} after {@code firstDelay} (zero for an HTTP map nothing is cached for: Rspamd fetches it at
+     * start), then every {@code interval}; a check that throws is logged and the next one runs as planned.
+     */
+    public static synchronized Registration watch(Runnable check, String name, Duration firstDelay, Duration interval) {
         if (executor == null) {
             executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "multimap-map-watch");
+                Thread t = new Thread(r, "map-watch");
                 t.setDaemon(true);
                 return t;
             });
@@ -64,15 +74,15 @@ final class MapWatcher {
         long millis = Math.max(10, interval.toMillis());
         return new Registration(executor.scheduleWithFixedDelay(() -> {
             try {
-                map.refresh();
+                check.run();
             } catch (RuntimeException | OutOfMemoryError e) {
-                LOG.warn("multimap {}: map check failed, keeping the running entries: {}", rule, e.toString());
+                LOG.warn("{}: map check failed, keeping the running entries: {}", name, e.toString());
             }
-        }, millis, millis, TimeUnit.MILLISECONDS));
+        }, Math.max(0, firstDelay.toMillis()), millis, TimeUnit.MILLISECONDS));
     }
 
     /** Whether the watch thread runs (tests: it stops when the last engine using it is closed). */
-    static synchronized boolean running() {
+    public static synchronized boolean running() {
         return executor != null;
     }
 }
