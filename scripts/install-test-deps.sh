@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(postfix redis-server dovecot-imapd dovecot-lmtpd dovecot-sieve rspamd miltertest swaks curl chromium chromium-driver
-          dnsmasq-base python3-dkim python3-authres opendkim-tools)
+          dnsmasq-base python3-dkim python3-authres opendkim-tools iproute2)
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'

@@ -3,7 +3,8 @@
 
 Subcommands:
   pick        choose training and fresh messages from the SA corpus (unique Message-IDs, mbox From_ line stripped)
-  send        send messages through Postfix with smtplib; prints one JSON line per message (SMTP code, text)
+  send        send messages through Postfix with smtplib; prints one JSON line per message (SMTP code, text);
+              optionally as another client (XCLIENT) and logged in (AUTH)
   delivered   wait until messages (by Message-ID) appear in a Maildir; prints folder and verdict headers as JSON
   learn-moves the user's moves over IMAP: spam INBOX -> Junk, ham Junk -> INBOX (imaplib, UID MOVE)
   stat        learned counts from the controller's /stat
@@ -94,7 +95,16 @@ def cmd_send(args):
         result = {"file": path, "msgid": message_id(raw)}
         try:
             with smtplib.SMTP("127.0.0.1", args.port, timeout=60) as s:
-                s.ehlo("client.example.org")
+                s.ehlo(args.helo)
+                if args.xclient:
+                    # Postfix's XCLIENT (smtpd_authorized_xclient_hosts): the session restarts as the named client
+                    code, text = s.docmd("XCLIENT", args.xclient)
+                    if code != 220:
+                        raise smtplib.SMTPResponseException(code, text)
+                    s.ehlo(args.helo)
+                if args.auth:
+                    user, _, password = args.auth.partition(":")
+                    s.login(user, password)
                 s.sendmail(args.sender, [args.rcpt], raw)
                 result.update(code=250, text="queued")
         except smtplib.SMTPDataError as e:
@@ -144,12 +154,16 @@ def cmd_delivered(args):
         time.sleep(0.3)
     for m in wanted:
         folder, h = index.get(m, (None, None))
-        print(json.dumps({
+        found = {
             "msgid": m, "folder": folder,
             "x_spam": unfold(h.get("X-Spam")) if h else None,
             "x_spamd_result": unfold(h.get("X-Spamd-Result")) if h else None,
             "x_rspamd_action": unfold(h.get("X-Rspamd-Action")) if h else None,
-        }))
+        }
+        if args.header:
+            # every occurrence, in the message's order (Authentication-Results, DKIM-Signature, ...)
+            found["headers"] = {n: [unfold(v) for v in h.get_all(n, [])] if h else [] for n in args.header}
+        print(json.dumps(found))
 
 
 def imap_login(args):
@@ -270,11 +284,15 @@ def main():
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--rcpt", required=True)
     s.add_argument("--sender", default="sender@example.org")
+    s.add_argument("--helo", default="client.example.org")
+    s.add_argument("--xclient", metavar="ATTRS", help='e.g. "ADDR=203.0.113.7 NAME=mail.sender.test HELO=..."')
+    s.add_argument("--auth", metavar="USER:PASSWORD", help="log in (SASL) before MAIL FROM")
     s.add_argument("files", nargs="+")
     s.set_defaults(fn=cmd_send)
     s = sub.add_parser("delivered")
     s.add_argument("--maildir", required=True)
     s.add_argument("--timeout", type=float, default=30)
+    s.add_argument("--header", action="append", metavar="NAME", help="also print every value of this header")
     s.add_argument("msgids", nargs="+")
     s.set_defaults(fn=cmd_delivered)
     s = sub.add_parser("learn-moves")
