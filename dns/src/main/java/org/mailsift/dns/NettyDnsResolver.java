@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoopGroup;
@@ -54,6 +55,7 @@ public final class NettyDnsResolver implements DnsResolver {
     private final DnsNameResolver netty;
     private final AnswerCache cache;
     private final ConcurrentHashMap<AnswerCache.Key, CompletableFuture<DnsAnswer>> inFlight = new ConcurrentHashMap<>();
+    private final LongAdder queriesSent = new LongAdder();
     private final long perTryMillis;
     private final Clock clock;
 
@@ -149,6 +151,7 @@ public final class NettyDnsResolver implements DnsResolver {
         int index = usable.get(attempt % usable.size());
         InetSocketAddress server = servers.get(index);
         Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> f;
+        queriesSent.increment();
         try {
             f = netty.query(server, new DefaultDnsQuestion(key.name() + ".", io.netty.handler.codec.dns.DnsRecordType.valueOf(key.type().code())));
         } catch (RuntimeException e) { // closed resolver (reload) or a name netty refuses
@@ -191,6 +194,11 @@ public final class NettyDnsResolver implements DnsResolver {
             return "(no nameserver)";
         }
         return String.join(", ", servers.stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList());
+    }
+
+    /** Queries sent to nameservers so far, retransmissions included (answers from the cache are not queries). */
+    public long queriesSent() {
+        return queriesSent.sum();
     }
 
     /** Answers in the cache now (for tests and /stat). */
