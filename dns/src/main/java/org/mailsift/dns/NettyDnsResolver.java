@@ -56,6 +56,7 @@ public final class NettyDnsResolver implements DnsResolver {
     private final AnswerCache cache;
     private final ConcurrentHashMap<AnswerCache.Key, CompletableFuture<DnsAnswer>> inFlight = new ConcurrentHashMap<>();
     private final LongAdder queriesSent = new LongAdder();
+    private final LongAdder cacheMisses = new LongAdder();
     private final long perTryMillis;
     private final Clock clock;
 
@@ -110,6 +111,7 @@ public final class NettyDnsResolver implements DnsResolver {
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
+        cacheMisses.increment();
         long remaining = Duration.between(clock.instant(), deadline).toMillis();
         if (remaining <= 0) {
             return CompletableFuture.completedFuture(DnsAnswer.of(name, type, DnsStatus.TIMEOUT));
@@ -199,6 +201,14 @@ public final class NettyDnsResolver implements DnsResolver {
     /** Queries sent to nameservers so far, retransmissions included (answers from the cache are not queries). */
     public long queriesSent() {
         return queriesSent.sum();
+    }
+
+    /**
+     * Lookups of a valid name not answered from the cache so far: sent, joined to one in flight, or failed at once
+     * (past the deadline, no usable nameserver).
+     */
+    public long cacheMisses() {
+        return cacheMisses.sum();
     }
 
     /** Answers in the cache now (for tests and /stat). */

@@ -91,8 +91,10 @@ public final class BenchCommand implements CliCommand {
                 io.out().printf(Locale.ROOT, "DNS checks on (resolver %s): warming the cache%n", resolver.describe());
                 long t0 = System.nanoTime();
                 scanAll(engine, messages, threads, envelope);
+                long missed = cacheMisses(resolver);
                 scanAll(engine, messages, threads, envelope); // what the first pass could not get (a busy server)
-                io.out().printf(Locale.ROOT, "cache warm after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                io.out().printf(Locale.ROOT, "cache warm after %.1f s (second pass: %d lookups not answered from the cache)%n",
+                        (System.nanoTime() - t0) / 1e9, cacheMisses(resolver) - missed);
             } else {
                 io.out().println("DNS checks off");
             }
@@ -140,6 +142,7 @@ public final class BenchCommand implements CliCommand {
             }
             measure(compared, messages, 1, Math.max(2, seconds / 2), envelope); // warm-up
             long queriesBefore = queriesSent(resolver);
+            long missesBefore = cacheMisses(resolver);
             for (int n : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
                 Alternation a = alternate(engine, compared, messages, n, seconds / 2, 4, envelope);
                 io.out().printf(Locale.ROOT, "alternating %d thread%s: this configuration %.0f messages/s (%.0f us CPU/message), "
@@ -149,7 +152,8 @@ public final class BenchCommand implements CliCommand {
                         a.cpuCost(), a.worstCpuCost(), 100 - a.meanCost());
             }
             if (resolver.isEnabled()) {
-                io.out().printf(Locale.ROOT, "DNS queries sent while alternating: %d%n", queriesSent(resolver) - queriesBefore);
+                io.out().printf(Locale.ROOT, "DNS while alternating: %d lookups not answered from the cache, %d queries sent%n",
+                        cacheMisses(resolver) - missesBefore, queriesSent(resolver) - queriesBefore);
             }
         } finally {
             if (compared instanceof AutoCloseable c) {
@@ -161,6 +165,11 @@ public final class BenchCommand implements CliCommand {
     /** Queries the resolver sent to its nameservers so far (answers from its cache are not queries); -1 if unknown. */
     private static long queriesSent(DnsResolver resolver) {
         return resolver instanceof NettyDnsResolver n ? n.queriesSent() : -1;
+    }
+
+    /** Lookups the resolver could not answer from its cache so far (sent, or failed at once); -1 if unknown. */
+    private static long cacheMisses(DnsResolver resolver) {
+        return resolver instanceof NettyDnsResolver n ? n.cacheMisses() : -1;
     }
 
     private static void scanAll(MessageScanner engine, List<byte[]> messages, int threads, Envelope envelope) throws Exception {
