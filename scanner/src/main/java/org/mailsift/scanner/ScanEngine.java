@@ -106,13 +106,17 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
      */
     @Override
     public void close() {
-        for (Rule rule : rules) {
-            if (rule instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.warn("rule {} did not close cleanly: {}", ruleName(rule), e.toString());
-                }
+        rules.forEach(rule -> closeQuietly(rule, "rule " + ruleName(rule)));
+        // post-scan steps: greylist stops following its whitelist maps
+        postScan.steps().forEach(step -> closeQuietly(step, "post-scan step " + step.getClass().getSimpleName()));
+    }
+
+    private static void closeQuietly(Object o, String what) {
+        if (o instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("{} did not close cleanly: {}", what, e.toString());
             }
         }
     }

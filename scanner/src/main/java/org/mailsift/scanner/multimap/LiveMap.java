@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.mailsift.scanner.maps.HttpMap;
+import org.mailsift.scanner.maps.MapFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ final class LiveMap {
     private final List<MapSource> sources;
     private final Clock clock;
     private final Duration settle;
-    private final Map<MapSource.File, MapSource.Stamp> loaded = new HashMap<>();
+    private final Map<MapSource.File, MapFile.Stamp> loaded = new HashMap<>();
     private final Map<MapSource.Http, Long> loadedVersions = new HashMap<>();
     private final AtomicLong reloads = new AtomicLong();
     private volatile MapData data;
@@ -80,28 +81,13 @@ final class LiveMap {
                 changed |= c != null && !Long.valueOf(c.version()).equals(loadedVersions.get(h));
             }
         }
-        for (MapSource s : sources) {
-            if (s instanceof MapSource.File f) {
-                try {
-                    MapSource.Stamp now = f.stamp();
-                    if (now == null) {
-                        if (loaded.get(f) != null) {
-                            problem(f.origin() + " disappeared; keeping the entries loaded before");
-                        }
-                        return false;
-                    }
-                    if (!now.sameAs(loaded.get(f))) {
-                        if (clock.millis() - now.modifiedMillis() < settle.toMillis()) {
-                            return false; // changed just now: let the writer finish, look again next time
-                        }
-                        changed = true;
-                    }
-                } catch (IOException e) {
-                    problem("cannot check " + f.origin() + ": " + e.getMessage());
-                    return false;
-                }
-            }
+        MapFile.Change files = MapFile.Change.of(sources.stream().filter(s -> s instanceof MapSource.File)
+                .map(s -> (MapSource.File) s)
+                .map(f -> new MapFile(f.path()).changeSince(loaded.get(f), clock, settle, this::problem)));
+        if (files == MapFile.Change.WAIT) {
+            return false; // a file is missing or being written: keep the running entries, look again next time
         }
+        changed |= files == MapFile.Change.CHANGED;
         if (!changed) {
             return false;
         }
@@ -123,7 +109,7 @@ final class LiveMap {
      */
     private MapData load(Consumer<String> warnings, boolean initial) {
         MapData.Builder b = MapData.builder(kind, multi);
-        Map<MapSource.File, MapSource.Stamp> stamps = new HashMap<>();
+        Map<MapSource.File, MapFile.Stamp> stamps = new HashMap<>();
         Map<MapSource.Http, Long> versions = new HashMap<>();
         List<String> bad = new ArrayList<>();
         int badCount = 0;
@@ -141,7 +127,7 @@ final class LiveMap {
             } else {
                 MapSource.File f = (MapSource.File) s;
                 try {
-                    MapSource.Snapshot snap = f.read();
+                    MapFile.Snapshot snap = f.read();
                     if (snap == null) {
                         if (initial) {
                             warnings.accept(f.origin() + " changed while being read; loaded as empty, read again at the next check");

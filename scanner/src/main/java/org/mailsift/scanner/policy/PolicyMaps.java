@@ -1,60 +1,72 @@
 package org.mailsift.scanner.policy;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.mailsift.core.config.ConfigException;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.config.UclObject;
+import org.mailsift.scanner.maps.HttpMap;
+import org.mailsift.scanner.maps.LiveList;
+import org.mailsift.scanner.maps.MapFile;
+import org.mailsift.scanner.maps.MapOptions;
 
 /**
  * A list option of a policy module as Rspamd's lua_maps takes it: a list of entries, a string of comma-separated
- * entries ({@code whitelisted_rcpts = "postmaster,mailer-daemon"}), or a file (absolute path, {@code file://},
+ * entries ({@code whitelisted_rcpts = "postmaster,mailer-daemon"}), a file (absolute path, {@code file://},
  * {@code ${CONFDIR}} / {@code $LOCAL_CONFDIR} relative to the configuration directory) with one entry a line and
- * {@code #} comments. An HTTP(S) URL or an unreadable file is skipped with a warning naming the option.
+ * {@code #} comments, or an HTTP(S) map ({@code https://...}, with an optional {@code fallback+file://...}). Files
+ * and HTTP maps are followed while the daemon runs ({@link LiveList#watch}).
  */
 public final class PolicyMaps {
     private PolicyMaps() {
     }
 
-    /** The entries of option {@code key} of {@code section}, or {@code absent} when it is not set. */
-    public static List<String> items(ConfigSource config, UclObject section, String key, List<String> absent) {
+    /** Option {@code key} of {@code section} as a live value: {@code absent} when it is not set. */
+    public static <T> LiveList<T> live(ConfigSource config, UclObject section, String module, String key,
+                                       List<String> absent, LiveList.Parser<T> parser) {
+        MapOptions options = MapOptions.from(config);
+        String name = module + " " + key;
         if (!section.has(key)) {
-            return absent;
+            return new LiveList<>(name, List.of(new LiveList.Entries(name, absent)), parser, Clock.systemUTC(),
+                    options.settle(), config::warn);
         }
-        List<String> out = new ArrayList<>();
         String where = section.get(key).orElseThrow().position() + ": " + key + ": ";
-        for (String item : section.getStringList(key)) {
-            String v = item.strip();
-            if (v.startsWith("http://") || v.startsWith("https://")) {
-                config.warn(where + "remote map " + v + " is not fetched (ignored)");
+        List<String> items = section.getStringList(key).stream().map(String::strip).toList();
+        Path fallback = items.stream().filter(v -> v.startsWith("fallback+file://"))
+                .map(v -> file(config, v.substring("fallback+".length())).orElse(null)).reduce((a, b) -> b).orElse(null);
+        List<LiveList.Source> sources = new ArrayList<>();
+        List<String> inline = new ArrayList<>();
+        for (String v : items) {
+            if (HttpMap.isHttp(v)) {
+                try {
+                    sources.add(new LiveList.HttpSource(HttpMap.open(v, fallback, options, Clock.systemUTC())));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(section.get(key).orElseThrow().position(), key + ": " + e.getMessage());
+                }
+                continue;
+            }
+            if (v.startsWith("fallback+file://")) {
                 continue;
             }
             Optional<Path> file = file(config, v);
-            if (file.isEmpty()) {
-                for (String part : v.split(",")) {
-                    if (!part.isBlank()) {
-                        out.add(part.strip());
-                    }
-                }
+            if (file.isPresent()) {
+                sources.add(new LiveList.FileSource(new MapFile(file.get())));
                 continue;
             }
-            try {
-                for (String line : Files.readAllLines(file.get())) {
-                    int hash = line.indexOf('#');
-                    String entry = (hash >= 0 ? line.substring(0, hash) : line).strip();
-                    if (!entry.isEmpty()) {
-                        out.add(entry.split("\\s+")[0]);
-                    }
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    inline.add(part.strip());
                 }
-            } catch (IOException e) {
-                config.warn(where + "cannot read " + file.get() + " (ignored): " + e.getMessage());
             }
         }
-        return out;
+        if (!inline.isEmpty()) {
+            sources.add(0, new LiveList.Entries(where, inline));
+        }
+        return new LiveList<>(name, sources, parser, Clock.systemUTC(), options.settle(), w -> config.warn(where + w));
     }
 
     private static Optional<Path> file(ConfigSource config, String v) {

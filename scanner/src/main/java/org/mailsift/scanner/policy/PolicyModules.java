@@ -6,6 +6,7 @@ import java.util.List;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.scan.Action;
 import org.mailsift.core.scan.ActionsSettings;
+import org.mailsift.scanner.maps.MapOptions;
 import org.mailsift.scanner.policy.greylist.EmbeddedGreylistStore;
 import org.mailsift.scanner.policy.greylist.GreylistSettings;
 import org.mailsift.scanner.policy.greylist.GreylistStep;
@@ -69,6 +70,7 @@ public final class PolicyModules {
                     .<GreylistStore>map(t -> new RedisGreylistStore(stores.redis(t, "greylisting")))
                     .orElseGet(() -> new EmbeddedGreylistStore(stores::embedded));
             Double threshold = ActionsSettings.from(config).thresholds().get(Action.GREYLIST);
+            greylist.watch(MapOptions.from(config).watchInterval()); // closed with the engine (GreylistStep.close)
             steps.add(0, new GreylistStep(greylist, store, threshold, stores.clock(), GREYLIST_OUTAGE));
         }
         RatelimitSettings ratelimit = RatelimitSettings.from(config);
@@ -76,6 +78,7 @@ public final class PolicyModules {
             RateStore store = ratelimit.redis()
                     .<RateStore>map(t -> new RedisRateStore(stores.redis(t, "rate limits")))
                     .orElseGet(() -> new EmbeddedRateStore(stores::embedded));
+            ratelimit.watch(MapOptions.from(config).watchInterval()); // closed with the engine (the check rule)
             Ratelimit module = new Ratelimit(ratelimit, store, stores.clock(), RATELIMIT_OUTAGE);
             rules.add(module.check());
             steps.add(module.update()); // after greylisting: a greylisted message gives its reservation back

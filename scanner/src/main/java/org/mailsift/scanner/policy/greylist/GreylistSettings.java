@@ -12,6 +12,7 @@ import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.scan.Action;
+import org.mailsift.scanner.maps.LiveList;
 import org.mailsift.scanner.policy.PolicyMaps;
 import org.mailsift.scanner.policy.RedisTarget;
 import org.mailsift.scanner.settings.CidrSet;
@@ -24,15 +25,15 @@ import org.mailsift.scanner.settings.CidrSet;
  * @param maxDataLen        bytes of the body that go into the body hash ({@code max_data_len = 10k}, 10240)
  * @param action            the action of a greylisted message ({@code action = "soft reject"})
  * @param greylistMinScore  {@code greylist_min_score}: below it nothing is greylisted; null = the greylist threshold
- * @param whitelistedIp     {@code whitelisted_ip}: clients never greylisted
+ * @param whitelistedIp     {@code whitelisted_ip}: clients never greylisted (a map: files and HTTP maps followed)
  * @param whitelistDomains  {@code whitelist_domains_url}: client host names (or their registrable domains) that pass
  * @param redis             {@code servers} (here or in redis.conf), or empty for the embedded store
  */
 public record GreylistSettings(boolean enabled, Duration expire, Duration timeout, String keyPrefix, int maxDataLen,
                                String message, String symbol, Action action, List<String> whitelistSymbols,
                                int ipv4Mask, int ipv6Mask, boolean reportTime, boolean checkLocal, boolean checkAuthed,
-                               Double greylistMinScore, CidrSet whitelistedIp, Set<String> whitelistDomains,
-                               Optional<RedisTarget> redis) {
+                               Double greylistMinScore, LiveList<CidrSet> whitelistedIp,
+                               LiveList<Set<String>> whitelistDomains, Optional<RedisTarget> redis) {
     public static final String SECTION = "greylist";
     private static final Set<String> KNOWN = Set.of("enabled", "expire", "timeout", "key_prefix", "max_data_len",
             "message", "symbol", "action", "whitelist_symbols", "ipv4_mask", "ipv6_mask", "report_time", "check_local",
@@ -59,17 +60,31 @@ public record GreylistSettings(boolean enabled, Duration expire, Duration timeou
             throw new ConfigException(s.get("max_data_len").orElseThrow().position(), "max_data_len must not be negative");
         }
         Double minScore = s.getScalar("greylist_min_score").filter(v -> !v.isNull()).map(UclScalar::asDouble).orElse(null);
-        CidrSet ips = CidrSet.parse(PolicyMaps.items(config, s, "whitelisted_ip", List.of()), config::warn);
-        Set<String> domains = new HashSet<>();
-        for (String d : PolicyMaps.items(config, s, "whitelist_domains_url", List.of())) {
-            domains.add(d.toLowerCase(Locale.ROOT));
-        }
+        LiveList<CidrSet> ips = PolicyMaps.live(config, s, SECTION, "whitelisted_ip", List.of(), CidrSet::parse);
+        LiveList<Set<String>> domains = PolicyMaps.live(config, s, SECTION, "whitelist_domains_url", List.of(),
+                (entries, warnings) -> {
+                    Set<String> out = new HashSet<>();
+                    entries.forEach(d -> out.add(d.toLowerCase(Locale.ROOT)));
+                    return Set.copyOf(out);
+                });
         return new GreylistSettings(s.getBoolean("enabled", true), expire, timeout, s.getString("key_prefix", "rg"),
                 (int) Math.min(maxData, Integer.MAX_VALUE), s.getString("message", "Try again later"),
                 s.getString("symbol", "GREYLIST"), action, s.getStringList("whitelist_symbols"), v4, v6,
                 s.getBoolean("report_time", false), s.getBoolean("check_local", false),
-                s.getBoolean("check_authed", false), minScore, ips, Set.copyOf(domains),
+                s.getBoolean("check_authed", false), minScore, ips, domains,
                 RedisTarget.of(SECTION, redisOnly(s), config.section("redis"), Duration.ofSeconds(1)));
+    }
+
+    /** Follows the whitelists' map files and HTTP maps every {@code interval} until {@link #close()}. */
+    public void watch(Duration interval) {
+        whitelistedIp.watch(interval);
+        whitelistDomains.watch(interval);
+    }
+
+    /** Stops following the whitelists' maps (the engine using them was replaced). */
+    public void close() {
+        whitelistedIp.close();
+        whitelistDomains.close();
     }
 
     /** The module section without {@code timeout}, which is the greylisting period here, not Redis's. */

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * checks by rspamc or with a controller password unless {@code check_local} (Rspamd's is_rspamc_or_controller), and
  * messages without a client IP (not an SMTP transaction). One store call per message; a store that fails passes the message (one log line per outage).
  */
-public final class GreylistStep implements PostScanStep {
+public final class GreylistStep implements PostScanStep, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GreylistStep.class);
     static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
             .withZone(ZoneOffset.UTC);
@@ -59,6 +59,12 @@ public final class GreylistStep implements PostScanStep {
         this.outage = outage;
     }
 
+    /** Stops following the whitelist maps (the engine was replaced or closed). */
+    @Override
+    public void close() {
+        settings.close();
+    }
+
     @Override
     public Verdict afterScoring(ScanContext context, Verdict v) {
         Envelope env = context.envelope();
@@ -67,7 +73,7 @@ public final class GreylistStep implements PostScanStep {
             return v;
         }
         if ((!settings.checkAuthed() && env.isAuthenticated()) || (!settings.checkLocal() && context.isLocal())
-                || settings.whitelistedIp().contains(env.clientIp())) {
+                || settings.whitelistedIp().get().contains(env.clientIp())) {
             return notGreylisted(v);
         }
         if (whitelistedDomain(env.clientHostname())) {
@@ -98,12 +104,12 @@ public final class GreylistStep implements PostScanStep {
     }
 
     private boolean whitelistedDomain(String hostname) {
-        if (settings.whitelistDomains().isEmpty() || hostname == null || hostname.isEmpty()) {
+        Set<String> domains = settings.whitelistDomains().get();
+        if (domains.isEmpty() || hostname == null || hostname.isEmpty()) {
             return false;
         }
         String host = hostname.toLowerCase(Locale.ROOT);
-        return settings.whitelistDomains().contains(host)
-                || PublicSuffix.registrableDomain(host).map(settings.whitelistDomains()::contains).orElse(false);
+        return domains.contains(host) || PublicSuffix.registrableDomain(host).map(domains::contains).orElse(false);
     }
 
     private Verdict greylisted(Verdict v, long untilSeconds, String why) {

@@ -60,10 +60,16 @@ public final class Ratelimit {
         return this::afterScoring;
     }
 
-    private final class Check implements Prefilter {
+    /** Closed with the engine: stops following the whitelist maps. */
+    private final class Check implements Prefilter, AutoCloseable {
         @Override
         public String module() {
             return MODULE;
+        }
+
+        @Override
+        public void close() {
+            settings.close();
         }
 
         @Override
@@ -151,7 +157,7 @@ public final class Ratelimit {
 
     private boolean whitelisted(ScanContext ctx) {
         String ip = ctx.envelope().clientIp();
-        if (ip != null && settings.whitelistedIp().contains(ip)) {
+        if (ip != null && settings.whitelistedIp().get().contains(ip)) {
             LOG.debug("ratelimit: whitelisted IP {}", ip);
             return true;
         }
@@ -162,14 +168,14 @@ public final class Ratelimit {
         for (String r : rcpts) {
             String addr = r.toLowerCase(Locale.ROOT);
             int at = addr.lastIndexOf('@');
-            if (settings.whitelistedRcpts().contains(addr)
-                    || (at >= 0 && settings.whitelistedRcpts().contains(addr.substring(0, at)))) {
+            Set<String> whitelisted = settings.whitelistedRcpts().get();
+            if (whitelisted.contains(addr) || (at >= 0 && whitelisted.contains(addr.substring(0, at)))) {
                 LOG.debug("ratelimit: whitelisted recipient {}", r);
                 return true;
             }
         }
         String user = ctx.envelope().authUser();
-        if (user != null && settings.whitelistedUser().contains(user.toLowerCase(Locale.ROOT))) {
+        if (user != null && settings.whitelistedUser().get().contains(user.toLowerCase(Locale.ROOT))) {
             LOG.debug("ratelimit: whitelisted user {}", user);
             return true;
         }

@@ -18,6 +18,7 @@ import org.mailsift.core.config.UclArray;
 import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
+import org.mailsift.scanner.maps.LiveList;
 import org.mailsift.scanner.policy.PolicyMaps;
 import org.mailsift.scanner.policy.RedisTarget;
 import org.mailsift.scanner.selectors.Selector;
@@ -36,8 +37,9 @@ import org.mailsift.scanner.settings.CidrSet;
  * @param expire           how long an idle bucket lives ({@code expire = 2d})
  * @param redis            {@code servers} (here or in redis.conf), or empty for the embedded store
  */
-public record RatelimitSettings(boolean enabled, List<RateLimit> rates, Set<String> whitelistedRcpts,
-                                CidrSet whitelistedIp, Set<String> whitelistedUser, String symbol, String infoSymbol,
+public record RatelimitSettings(boolean enabled, List<RateLimit> rates, LiveList<Set<String>> whitelistedRcpts,
+                                LiveList<CidrSet> whitelistedIp, LiveList<Set<String>> whitelistedUser, String symbol,
+                                String infoSymbol,
                                 Duration expire, List<String> bounceSenders, String prefix,
                                 Optional<RedisTarget> redis) {
     public static final String SECTION = "ratelimit";
@@ -96,16 +98,30 @@ public record RatelimitSettings(boolean enabled, List<RateLimit> rates, Set<Stri
         if (expireMillis < 1000) {
             throw new ConfigException(s.get("expire").orElseThrow().position(), "expire must be at least 1s");
         }
-        Set<String> rcpts = lowerSet(PolicyMaps.items(config, s, "whitelisted_rcpts", List.of("postmaster",
-                "mailer-daemon")));
-        CidrSet ips = CidrSet.parse(PolicyMaps.items(config, s, "whitelisted_ip", List.of()), config::warn);
-        Set<String> users = lowerSet(PolicyMaps.items(config, s, "whitelisted_user", List.of()));
+        LiveList<Set<String>> rcpts = PolicyMaps.live(config, s, SECTION, "whitelisted_rcpts",
+                List.of("postmaster", "mailer-daemon"), (entries, warnings) -> lowerSet(entries));
+        LiveList<CidrSet> ips = PolicyMaps.live(config, s, SECTION, "whitelisted_ip", List.of(), CidrSet::parse);
+        LiveList<Set<String>> users = PolicyMaps.live(config, s, SECTION, "whitelisted_user", List.of(),
+                (entries, warnings) -> lowerSet(entries));
         List<String> bounce = s.has("bounce_senders") ? s.getStringList("bounce_senders")
                 : List.of("postmaster", "mailer-daemon", "", "null", "fetchmail-daemon", "mdaemon");
         return new RatelimitSettings(s.getBoolean("enabled", true), List.copyOf(rates), rcpts, ips, users,
                 s.getString("symbol", null), s.getString("info_symbol", null), Duration.ofMillis(expireMillis),
                 bounce.stream().map(b -> b.toLowerCase(Locale.ROOT)).toList(), s.getString("prefix", "RL"),
                 RedisTarget.of(SECTION, s, config.section("redis"), Duration.ofSeconds(1)));
+    }
+
+    /** Follows the whitelists' map files and HTTP maps every {@code interval} until {@link #close()}. */
+    public void watch(Duration interval) {
+        whitelistedRcpts.watch(interval);
+        whitelistedIp.watch(interval);
+        whitelistedUser.watch(interval);
+    }
+
+    public void close() {
+        whitelistedRcpts.close();
+        whitelistedIp.close();
+        whitelistedUser.close();
     }
 
     /** Whether any rate is configured (without one the module does nothing, as Rspamd's). */

@@ -28,7 +28,7 @@ class RatelimitSettingsTest {
     void theStockFileLimitsNothingAndWhitelistsPostmasterAndMailerDaemon() throws IOException {
         RatelimitSettings s = load("");
         assertThat(s.active()).isFalse();
-        assertThat(s.whitelistedRcpts()).containsExactlyInAnyOrder("postmaster", "mailer-daemon");
+        assertThat(s.whitelistedRcpts().get()).containsExactlyInAnyOrder("postmaster", "mailer-daemon");
         assertThat(s.expire().toDays()).isEqualTo(2);
         assertThat(s.redis()).isEmpty();
     }
@@ -72,8 +72,8 @@ class RatelimitSettingsTest {
         assertThat(quiet.dynamic()).as("a bucket's own factor turns dynamic limits on").isTrue();
         assertThat(quiet.hamFactorRate()).isEqualTo(1.5);
         assertThat(s.infoSymbol()).isEqualTo("R_RATELIMIT_INFO");
-        assertThat(s.whitelistedUser()).containsExactlyInAnyOrder("backup", "monitor");
-        assertThat(s.whitelistedIp().contains("192.0.2.77")).isTrue();
+        assertThat(s.whitelistedUser().get()).containsExactlyInAnyOrder("backup", "monitor");
+        assertThat(s.whitelistedIp().get().contains("192.0.2.77")).isTrue();
     }
 
     @Test
