@@ -51,6 +51,11 @@ public final class BenchCommand implements CliCommand {
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N").desc("threads for the parallel run (default: cores)").get());
         o.addOption(Option.builder().longOpt("auth")
                 .desc("also measure with SPF, DKIM, DMARC and ARC on, every DNS answer already cached, and print the ratio").get());
+        o.addOption(Option.builder().longOpt("auth-dns")
+                .desc("with --auth: ask the configured resolver (options.inc dns), warmed by two passes, instead of "
+                        + "answering in-process; prints the queries sent while measuring (scripts/bench-auth.sh)").get());
+        o.addOption(Option.builder().longOpt("rounds").hasArg().argName("N")
+                .desc("with --auth: rounds of each side, alternating (default 4)").get());
         o.addOption(Option.builder().longOpt("seconds").hasArg().argName("S").desc("measuring time per run (default 10)").get());
         o.addOption(Option.builder().longOpt("no-dns").desc("leave the DNS checks (DNS lists, hostname checks) out").get());
         o.addOption(Option.builder().longOpt("compare").hasArg().argName("CONFDIR")
@@ -83,6 +88,12 @@ public final class BenchCommand implements CliCommand {
                 : Envelope.EMPTY;
         ConfigDirectory config = ContextLoader.config(line);
         DnsSettings dnsSettings = DnsSettings.from(config);
+        if (line.hasOption("auth")) {
+            boolean given = line.hasOption("ip") || line.hasOption("helo") || line.hasOption("from");
+            authComparison(io, config, dnsSettings, line.hasOption("auth-dns"), messages, threads, seconds,
+                    Integer.parseInt(line.getOptionValue("rounds", "4")), given ? envelope : REMOTE);
+            return 0;
+        }
         try (DnsResolver resolver = line.hasOption("no-dns") || !dnsSettings.enabled() ? DnsResolver.none()
                 : new NettyDnsResolver(dnsSettings, null)) {
             MessageScanner engine = EngineFactory.create(config, List.of(), resolver);
@@ -103,9 +114,6 @@ public final class BenchCommand implements CliCommand {
             io.out().printf(Locale.ROOT, "1 thread:  %.0f messages/s%n", single);
             double multi = measure(engine, messages, threads, seconds, envelope);
             io.out().printf(Locale.ROOT, "%d threads: %.0f messages/s%n", threads, multi);
-            if (line.hasOption("auth")) {
-                authComparison(io, config, messages, threads, seconds);
-            }
             if (line.hasOption("compare")) {
                 compare(io, engine, ConfigDirectory.open(Path.of(line.getOptionValue("compare"))), resolver, messages,
                         threads, seconds, envelope);
@@ -190,26 +198,64 @@ public final class BenchCommand implements CliCommand {
         }
     }
 
+    private static final Envelope REMOTE = Envelope.builder().clientIp("192.0.2.1").helo("relay.bench.example").mailFrom("")
+            .addRcpt("user@bench.example").build();
+
     /**
-     * {@code --auth}: the same scans from a remote client without DNS, then with every lookup answered at once as from
-     * a warm cache: the cost of the network checks themselves (authentication, and the DNS lists and hostname checks
-     * that come with a resolver). The two engines alternate in short rounds so that a busy machine weighs on both
-     * alike; the cost is given per round pair (mean and worst).
+     * {@code --auth}: the same scans (from a remote client: the envelope given, else {@link #REMOTE}) without a
+     * resolver, then with one whose every answer is cached: the cost of the network checks themselves
+     * (authentication, and the DNS lists and hostname checks when the configuration leaves them on). The resolver is
+     * the configured one after two passes that warm its cache ({@code --auth-dns}; the queries it sends while
+     * measuring are counted, so "cached" is checked), else {@link CachedAnswers}. The two engines alternate in short
+     * rounds so that a busy machine weighs on both alike; the cost is given per round pair (mean and worst), in
+     * process CPU time and in the scanning threads' own CPU time per message.
      */
-    private static void authComparison(Io io, ConfigDirectory config, List<byte[]> messages, int threads, double seconds)
+    private static void authComparison(Io io, ConfigDirectory config, DnsSettings dnsSettings, boolean configuredDns,
+                                       List<byte[]> messages, int threads, double seconds, int rounds, Envelope envelope)
             throws Exception {
-        Envelope remote = Envelope.builder().clientIp("192.0.2.1").helo("relay.bench.example").mailFrom("")
-                .addRcpt("user@bench.example").build();
-        MessageScanner without = EngineFactory.create(config, List.of(), DnsResolver.none());
-        MessageScanner withAuth = EngineFactory.create(config, List.of(), new CachedAnswers());
-        measure(without, messages, 1, Math.max(2, seconds / 2), remote);
-        measure(withAuth, messages, 1, Math.max(2, seconds / 2), remote);
-        for (int t : threads == 1 ? List.of(1) : List.of(1, threads)) {
-            Alternation a = alternate(without, withAuth, messages, t, seconds / 2, 4, remote);
-            io.out().printf(Locale.ROOT, "remote client, %d thread%s: no DNS checks %.0f messages/s, cached DNS checks %.0f messages/s: "
-                    + "cost %.1f%% (worst round %.1f%%; in CPU time %.1f%%)%n", t, t == 1 ? "" : "s", a.off(), a.on(), a.meanCost(),
-                    a.worstCost(), a.cpuCost());
+        try (DnsResolver resolver = configuredDns ? new NettyDnsResolver(dnsSettings, null) : new CachedAnswers()) {
+            MessageScanner without = EngineFactory.create(config, List.of(), DnsResolver.none());
+            MessageScanner withAuth = EngineFactory.create(config, List.of(), resolver);
+            if (configuredDns) {
+                io.out().printf(Locale.ROOT, "resolver %s: warming the cache%n", resolver.describe());
+                scanAll(withAuth, messages, threads, envelope);
+                scanAll(withAuth, messages, threads, envelope);
+                io.out().printf(Locale.ROOT, "warm-up sent %d queries%n", queriesSent(resolver));
+            } else {
+                io.out().println("every lookup answered in-process (CachedAnswers)");
+            }
+            io.out().println("authentication results over the messages: " + authMix(withAuth, messages, envelope));
+            measure(without, messages, 1, Math.max(2, seconds / 2), envelope);
+            measure(withAuth, messages, 1, Math.max(2, seconds / 2), envelope);
+            long queriesBefore = queriesSent(resolver);
+            long missesBefore = cacheMisses(resolver);
+            for (int t : threads == 1 ? List.of(1) : List.of(1, threads)) {
+                Alternation a = alternate(without, withAuth, messages, t, seconds / 2, rounds, envelope);
+                io.out().printf(Locale.ROOT, "%d thread%s, %d rounds: no DNS checks %.0f messages/s, cached DNS checks %.0f "
+                        + "messages/s: cost %.1f%% (worst round %.1f%%); process CPU %.1f -> %.1f us/message, cost %.1f%% "
+                        + "(worst round %.1f%%); scanning threads' CPU %.1f -> %.1f us/message, cost %.1f%%%n",
+                        t, t == 1 ? "" : "s", rounds, a.off(), a.on(), a.meanCost(), a.worstCost(), a.cpuMicrosOff(),
+                        a.cpuMicrosOn(), a.cpuCost(), a.worstCpuCost(), a.threadMicrosOff(), a.threadMicrosOn(),
+                        a.threadCpuCost());
+            }
+            if (configuredDns) {
+                io.out().printf(Locale.ROOT, "queries sent while measuring: %d (lookups not answered from the cache: %d)%n",
+                        queriesSent(resolver) - queriesBefore, cacheMisses(resolver) - missesBefore);
+            }
         }
+    }
+
+    /** How often each SPF, DKIM, DMARC and ARC symbol fires over the messages: the mix that is measured. */
+    private static java.util.Map<String, Integer> authMix(MessageScanner engine, List<byte[]> messages, Envelope envelope) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (byte[] m : messages) {
+            for (var symbol : engine.scan(m, envelope).symbols()) {
+                if (symbol.name().matches("R_SPF_.*|R_DKIM_.*|DMARC_.*|ARC_.*")) {
+                    counts.merge(symbol.name(), 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
     }
 
     /**
@@ -219,7 +265,11 @@ public final class BenchCommand implements CliCommand {
      * resolver's event loop, GC and JIT count too; mean of the rounds and worst round as well.
      */
     record Alternation(double off, double on, double meanCost, double worstCost, double cpuCost, double worstCpuCost,
-                       double cpuMicrosOff, double cpuMicrosOn) {
+                       double cpuMicrosOff, double cpuMicrosOn, double threadMicrosOff, double threadMicrosOn) {
+        /** The cost in the scanning threads' own CPU time per message (no JIT, GC or resolver thread). */
+        double threadCpuCost() {
+            return 100 * (1 - threadMicrosOff / threadMicrosOn);
+        }
     }
 
     static Alternation alternate(MessageScanner off, MessageScanner on, List<byte[]> messages, int threads,
@@ -232,6 +282,8 @@ public final class BenchCommand implements CliCommand {
         double worstCpu = Double.NEGATIVE_INFINITY;
         double cpuOff = 0;
         double cpuOn = 0;
+        double threadOff = 0;
+        double threadOn = 0;
         for (int round = 0; round < rounds; round++) {
             // the order flips every round, so neither side always runs right after the other's garbage
             Rate a;
@@ -247,6 +299,8 @@ public final class BenchCommand implements CliCommand {
             sumOn += b.perSecond();
             cpuOff += a.perCpuSecond();
             cpuOn += b.perCpuSecond();
+            threadOff += a.threadMicrosPerMessage();
+            threadOn += b.threadMicrosPerMessage();
             double cpuCost = 100 * (1 - b.perCpuSecond() / a.perCpuSecond());
             sumCpuCost += cpuCost;
             worstCpu = Math.max(worstCpu, cpuCost);
@@ -255,7 +309,7 @@ public final class BenchCommand implements CliCommand {
             worst = Math.max(worst, cost);
         }
         return new Alternation(sumOff / rounds, sumOn / rounds, sumCost / rounds, worst, sumCpuCost / rounds, worstCpu,
-                1e6 * rounds / cpuOff, 1e6 * rounds / cpuOn);
+                1e6 * rounds / cpuOff, 1e6 * rounds / cpuOn, threadOff / rounds, threadOn / rounds);
     }
 
     /**
@@ -303,8 +357,11 @@ public final class BenchCommand implements CliCommand {
         return rate(engine, messages, threads, seconds, envelope).perSecond();
     }
 
-    /** Messages per second of wall time, and per second of the whole process's CPU time (every thread, GC, JIT). */
-    record Rate(double perSecond, double perCpuSecond) {
+    /**
+     * Messages per second of wall time, per second of the whole process's CPU time (every thread, GC, JIT), and the
+     * scanning threads' own CPU time per message (what the scans cost, without the JIT's and GC's threads).
+     */
+    record Rate(double perSecond, double perCpuSecond, double threadMicrosPerMessage) {
     }
 
     static Rate rate(MessageScanner engine, List<byte[]> messages, int threads, double seconds, Envelope envelope)
@@ -313,16 +370,20 @@ public final class BenchCommand implements CliCommand {
         AtomicInteger next = new AtomicInteger();
         long cpuStart = processCpuNanos();
         long start = System.nanoTime();
+        java.util.concurrent.atomic.LongAdder threadCpu = new java.util.concurrent.atomic.LongAdder();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<Long>> counts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 counts.add(pool.submit(() -> {
                     long n = 0;
+                    long own = mx.getCurrentThreadCpuTime();
                     while (System.nanoTime() < end) {
                         byte[] m = messages.get(Math.floorMod(next.getAndIncrement(), messages.size()));
                         engine.scan(m, envelope);
                         n++;
                     }
+                    threadCpu.add(mx.getCurrentThreadCpuTime() - own);
                     return n;
                 }));
             }
@@ -332,7 +393,8 @@ public final class BenchCommand implements CliCommand {
             }
             double wall = (System.nanoTime() - start) / 1e9;
             double cpu = (processCpuNanos() - cpuStart) / 1e9;
-            return new Rate(total / wall, cpu > 0 ? total / cpu : Double.NaN);
+            return new Rate(total / wall, cpu > 0 ? total / cpu : Double.NaN,
+                    total > 0 ? threadCpu.sum() / 1e3 / total : Double.NaN);
         }
     }
 

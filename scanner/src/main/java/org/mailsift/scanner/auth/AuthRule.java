@@ -82,7 +82,10 @@ public final class AuthRule implements AsyncRule {
 
     @Override
     public List<SymbolDefinition> symbols() {
-        return List.of(
+        return SYMBOLS; // the engine asks for every message (the rule's name): built once
+    }
+
+    private static final List<SymbolDefinition> SYMBOLS = List.of(
                 new SymbolDefinition("R_SPF_ALLOW", "spf", -0.2, "SPF verification allows sending"),
                 new SymbolDefinition("R_SPF_FAIL", "spf", 1.0, "SPF verification failed"),
                 new SymbolDefinition("R_SPF_SOFTFAIL", "spf", 0.0, "SPF verification soft-failed"),
@@ -108,7 +111,6 @@ public final class AuthRule implements AsyncRule {
                 new SymbolDefinition("ARC_INVALID", "arc", 0.5, "ARC structure invalid"),
                 new SymbolDefinition("ARC_DNSFAIL", "arc", 0.0, "ARC DNS error"),
                 new SymbolDefinition("ARC_NA", "arc", 0.0, "ARC signature absent"));
-    }
 
     @Override
     public CompletionStage<Consumer<ScanContext>> start(ScanContext ctx) {

@@ -202,7 +202,7 @@ public final class ArcVerifier {
             return ArcResult.Outcome.REJECT;
         }
         try {
-            return DkimKeyRecord.parse(a.records().get(0));
+            return DkimKeyRecord.parseCached(a.records().get(0));
         } catch (DkimKeyRecord.KeyException e) {
             return ArcResult.Outcome.REJECT;
         }

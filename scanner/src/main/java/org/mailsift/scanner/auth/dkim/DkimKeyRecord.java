@@ -29,6 +29,27 @@ public record DkimKeyRecord(PublicKey key, String type, List<String> hashes, boo
         }
     }
 
+    /** Parses by the record's text, kept: a busy server sees the same keys (from the DNS cache) for every message. */
+    private static final org.mailsift.scanner.auth.RecordMemo<Object> PARSED = new org.mailsift.scanner.auth.RecordMemo<>(10_000);
+
+    /**
+     * {@link #parse} once per record text (its key decoded once, not per message); an unusable record's
+     * exception is kept too and thrown again.
+     */
+    public static DkimKeyRecord parseCached(String txt) throws KeyException {
+        Object parsed = PARSED.get(txt, text -> {
+            try {
+                return parse(text);
+            } catch (KeyException e) {
+                return e;
+            }
+        });
+        if (parsed instanceof KeyException e) {
+            throw e;
+        }
+        return (DkimKeyRecord) parsed;
+    }
+
     public static DkimKeyRecord parse(String txt) throws KeyException {
         TagList t;
         try {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A parsed DKIM-Signature (RFC 6376 section 3.5; ARC-Message-Signature uses the same tags plus i=).
@@ -17,6 +18,10 @@ import java.util.Locale;
 public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash, String domain, String selector,
                             Canonicalization headerCanon, Canonicalization bodyCanon, List<String> signedHeaders,
                             String identity, long bodyLength, long timestamp, long expiration, int instance) {
+    private static final Pattern NUMBER = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern DOMAIN =
+            Pattern.compile("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+    private static final Pattern SELECTOR = Pattern.compile("[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?");
 
     public String hashAlgorithm() {
         return algorithm.endsWith("sha1") ? "SHA-1" : "SHA-256";
@@ -107,7 +112,7 @@ public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash,
             return -1;
         }
         String v = t.get(tag).orElseThrow();
-        if (!v.matches("[0-9]{1,18}")) {
+        if (!NUMBER.matcher(v).matches()) {
             throw new TagList.MalformedTagsException("bad number " + tag + "=");
         }
         return Long.parseLong(v);
@@ -122,20 +127,22 @@ public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash,
     }
 
     public static boolean isDomain(String d) {
-        return d.length() <= 253 && d.matches("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+        return d.length() <= 253 && DOMAIN.matcher(d).matches();
     }
 
     public static boolean isSelector(String s) {
-        return s.length() <= 253 && s.matches("[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?");
+        return s.length() <= 253 && SELECTOR.matcher(s).matches();
     }
 
     /** ARC's i= (1..50). */
     public static final class ArcInstance {
+        private static final Pattern INSTANCE = Pattern.compile("[0-9]{1,2}");
+
         private ArcInstance() {
         }
 
         public static int parse(String v) throws TagList.MalformedTagsException {
-            if (!v.matches("[0-9]{1,2}")) {
+            if (!INSTANCE.matcher(v).matches()) {
                 throw new TagList.MalformedTagsException("bad ARC instance i=" + v);
             }
             int i = Integer.parseInt(v);

@@ -62,7 +62,7 @@ public final class DkimVerifier {
             return DkimResult.of(DkimResult.Status.PERMFAIL, sig, "no key");
         }
         try {
-            key = DkimKeyRecord.parse(answer.records().get(0));
+            key = DkimKeyRecord.parseCached(answer.records().get(0));
         } catch (DkimKeyRecord.KeyException e) {
             return DkimResult.of(DkimResult.Status.PERMFAIL, sig, e.getMessage());
         }
