@@ -52,6 +52,24 @@ final class LiveMap {
         this.data = initial != null ? initial : MapData.empty(kind);
     }
 
+    /** A map asked at each lookup (redis://): nothing to load or watch. */
+    LiveMap(String rule, RedisHashMap remote) {
+        this.rule = rule;
+        this.kind = MapData.Kind.HASH;
+        this.multi = false;
+        this.sources = List.of();
+        this.clock = null;
+        this.settle = null;
+        this.data = remote;
+    }
+
+    /** Releases what the map holds (a redis:// map's share of the connection). */
+    void close() {
+        if (data instanceof RedisHashMap r) {
+            r.close();
+        }
+    }
+
     MapData data() {
         return data;
     }

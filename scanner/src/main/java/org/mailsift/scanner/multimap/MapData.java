@@ -17,7 +17,7 @@ import com.google.common.net.InetAddresses;
  * prefix length, so a million entries load and match in constant time), and an ordered list of regexps or globs (the
  * first match, or every match for {@code multi}). A key without a value maps to {@code ""}.
  */
-abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regexps {
+abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regexps, RedisHashMap {
     enum Kind { HASH, RADIX, REGEXP, GLOB }
 
     /** The values of the entries {@code key} matches, empty when none does. */

@@ -25,6 +25,7 @@ import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.expression.ExpressionException;
 import org.mailsift.scanner.maps.HttpMap;
 import org.mailsift.scanner.maps.MapOptions;
+import org.mailsift.scanner.policy.RedisTarget;
 import org.mailsift.scanner.rules.Prefilter;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.SymbolDefinition;
@@ -37,8 +38,9 @@ import org.mailsift.scanner.selectors.Selector;
  * watching (the engine closes it when a reload replaces it).
  *
  * <p>A malformed rule (unknown type or filter, bad regexp in the rule, no map) is a configuration error naming file
- * and line, as configtest reports it; a feature mailsift does not have (redis maps, types asn / country / mempool /
- * dnsbl / symbol_options) is a warning and the rule is left out.
+ * and line, as configtest reports it; a feature mailsift does not have (types asn / country / mempool /
+ * dnsbl / symbol_options, redis+selector maps) is a warning and the rule is left out. {@code redis://KEY} maps ask Redis
+ * at each lookup ({@link RedisHashMap}); {@code http(s)://} maps go through the shared {@code maps.HttpMap}.
  */
 public final class MultimapModule implements AutoCloseable {
     public static final String SECTION = "multimap";
@@ -49,6 +51,10 @@ public final class MultimapModule implements AutoCloseable {
             "skip_archives", "skip_detected", "selector", "delimiter", "combinator", "rules", "expression",
             "require_symbols", "one_shot", "enabled", "priority", "message_func");
 
+    /** Top-level keys of multimap.conf that say where redis:// maps live (Rspamd reads them the same way). */
+    private static final Set<String> REDIS_KEYS = Set.of("redis", "servers", "read_servers", "write_servers",
+            "password", "db", "dbname", "timeout");
+
     private final List<MultimapRule> rules;
 
     private MultimapModule(List<MultimapRule> rules) {
@@ -57,27 +63,35 @@ public final class MultimapModule implements AutoCloseable {
 
     /** The rules of the configuration's multimap.conf (none when it has none), their map files watched. */
     public static MultimapModule from(ConfigSource config) {
-        return from(config.section(SECTION), config.directory(), config::warn, MapOptions.from(config), Clock.systemUTC());
+        UclObject section = config.section(SECTION);
+        UclObject s = section.keys().size() == 1 && section.has(SECTION) ? section.getObject(SECTION).orElse(section) : section;
+        RedisTarget redis = RedisTarget.of(SECTION, s, config.section("redis"), Duration.ofSeconds(1)).orElse(null);
+        return from(section, config.directory(), config::warn, MapOptions.from(config), Clock.systemUTC(), redis);
     }
 
     static MultimapModule from(UclObject section, Path configDir, Consumer<String> warnings, Duration interval,
                                Clock clock) {
-        return from(section, configDir, warnings, MapOptions.of(interval), clock);
+        return from(section, configDir, warnings, MapOptions.of(interval), clock, null);
     }
 
+    /** @param redis where {@code redis://} maps are looked up (multimap.conf's servers or redis.conf), or null */
     static MultimapModule from(UclObject section, Path configDir, Consumer<String> warnings, MapOptions maps,
-                               Clock clock) {
+                               Clock clock, RedisTarget redis) {
+        RedisHashMap.Shared sharedRedis = redis == null ? null : new RedisHashMap.Shared(redis);
         UclObject s = section.keys().size() == 1 && section.has(SECTION) ? section.getObject(SECTION).orElse(section) : section;
         Duration interval = maps.watchInterval();
         List<MultimapRule> rules = new ArrayList<>();
         try {
             for (String name : s.keys()) {
                 UclValue v = s.get(name).orElseThrow();
+                if (REDIS_KEYS.contains(name) && !(v instanceof UclObject o && o.has("type"))) {
+                    continue; // where redis:// maps are looked up, not a rule
+                }
                 if (!(v instanceof UclObject rule)) {
                     warnings.accept(v.position() + ": multimap: '" + name + "' is not a rule section { ... } (ignored)");
                     continue;
                 }
-                MultimapRule r = rule(name, rule, configDir, warnings, clock, maps);
+                MultimapRule r = rule(name, rule, configDir, warnings, clock, maps, sharedRedis);
                 if (r != null) {
                     rules.add(r);
                     r.watch(interval);
@@ -105,7 +119,7 @@ public final class MultimapModule implements AutoCloseable {
     }
 
     private static MultimapRule rule(String name, UclObject r, Path configDir, Consumer<String> warnings, Clock clock,
-                                     MapOptions maps) {
+                                     MapOptions maps, RedisHashMap.Shared redis) {
         String where = "multimap rule " + name;
         r.warnUnknown(where, RULE_KEYS, warnings);
         if (!r.getBoolean("enabled", true)) {
@@ -196,12 +210,23 @@ public final class MultimapModule implements AutoCloseable {
                 multi |= m.startsWith("glob_multi;");
             }
         }
-        if (mapText != null && (mapText.startsWith("redis://") || mapText.startsWith("redis+selector://"))) {
-            warnings.accept(mapValue.position() + ": " + where + ": redis maps are not supported; rule left out");
+        if (mapText != null && mapText.startsWith("redis+selector://")) {
+            warnings.accept(mapValue.position() + ": " + where + ": redis+selector maps are not supported; rule left out");
+            return null;
+        }
+        if (mapText != null && mapText.startsWith("redis://") && redis == null) {
+            warnings.accept(mapValue.position() + ": " + where + ": no redis servers are specified (multimap.conf "
+                    + "servers or redis.conf), cannot add redis map " + mapText + "; rule left out");
             return null;
         }
         LiveMap map;
-        if (combined != null) {
+        if (mapText != null && mapText.startsWith("redis://")) {
+            String key = mapText.substring("redis://".length()).strip();
+            if (key.isEmpty()) {
+                throw new ConfigException(mapValue.position(), where + ": redis:// needs a hash key (redis://KEY)");
+            }
+            map = new LiveMap(symbol, new RedisHashMap(key, redis));
+        } else if (combined != null) {
             map = combined.elements().values().iterator().next().map();
         } else {
             List<MapSource> sources = sources(mapValue, kind, configDir, where, warnings, maps, clock);

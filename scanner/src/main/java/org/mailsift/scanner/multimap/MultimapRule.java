@@ -64,6 +64,7 @@ class MultimapRule implements Rule, AutoCloseable {
     private final LiveMap map;
     private final List<LiveMap> watched;
     private final List<MapWatcher.Registration> registrations = new ArrayList<>();
+    private boolean closed;
     private final Set<String> allowedSymbols;
 
     /** @param map the rule's map; for a combined rule, the first element's (each element has its own) */
@@ -96,6 +97,10 @@ class MultimapRule implements Rule, AutoCloseable {
     public synchronized void close() {
         registrations.forEach(MapWatcher.Registration::close);
         registrations.clear();
+        if (!closed) {
+            closed = true;
+            watched.forEach(LiveMap::close);
+        }
     }
 
     Spec spec() {
