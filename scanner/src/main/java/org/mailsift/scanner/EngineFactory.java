@@ -61,14 +61,16 @@ public final class EngineFactory {
                                     PostScanSteps postScan, DnsResolver resolver) {
         EngineSettings settings = EngineSettings.from(config);
         List<Rule> rules = new ArrayList<>(extraRules);
-        if (resolver.isEnabled()) {
-            rules.addAll(networkRules(config));
-            AuthRule.warmUpOnce();
-        }
         // email authentication (spf/dkim/dmarc/arc.conf, dkim_signing.conf): its checks stay silent without a
         // resolver, but signing works everywhere (filter, deliver); signing and sealing run last
         AuthModule auth = AuthModule.from(config, settings.options().localAddrs(), hostname(settings));
         rules.addAll(auth.rules());
+        if (resolver.isEnabled()) {
+            // after the authentication checks: the engine applies network results in rule order, and rbl's dkim
+            // check reads DKIM_TRACE (its lookups still run in parallel with the DKIM check's)
+            rules.addAll(networkRules(config));
+            AuthRule.warmUpOnce();
+        }
         rules.addAll(siteRules(config));
         List<HeaderContributor> contributors = new ArrayList<>(headerContributors);
         contributors.addAll(auth.headerContributors());
@@ -80,6 +82,7 @@ public final class EngineFactory {
                     DnsSettings.from(config).budget());
         } catch (RuntimeException e) {
             multimap.close();
+            rules.stream().filter(r -> r instanceof RblModule).forEach(r -> ((RblModule) r).close());
             throw e;
         }
     }

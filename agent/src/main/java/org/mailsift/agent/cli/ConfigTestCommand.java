@@ -65,6 +65,12 @@ public final class ConfigTestCommand implements CliCommand {
     static void checkEveryModule(ConfigDirectory config, Path dataDir) {
         // actions, groups, scores, milter_headers, options, spam_header, multimap (maps loaded: bad lines warn)
         EngineFactory.create(config, List.of()).close();
+        // rbl.conf and hfilter.conf: the engine above has no resolver, so its DNS checks were not read
+        for (var rule : EngineFactory.networkRules(config)) {
+            if (rule instanceof org.mailsift.scanner.rbl.RblModule rbl) {
+                rbl.close();
+            }
+        }
         BayesModule.settings(config);
         OutboundHam.from(config.section("classifier-bayes"));
         MilterSettings.from(config.section(MilterSettings.SECTION), config::warn);

@@ -21,21 +21,29 @@ import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
 
 /**
- * Rspamd's hfilter host checks and the reverse-DNS check: the HELO name (a bare or local IP, not a FQDN, resolving
- * to nothing), the client's reverse name (forward-confirmed: the PTR name must resolve back to the client's address),
- * the MAIL FROM domain, and bounces. A DNS failure never gives a "does not resolve" symbol, only RDNS_DNSFAIL for
- * the reverse lookup. Local and authenticated senders are skipped.
+ * Rspamd's hfilter host checks and the reverse-DNS check: the HELO name (bad or bare addresses, names that look like
+ * dial-up or dynamic pools, not a FQDN, resolving to nothing), the client's host name (its patterns; when the MTA
+ * gives none, a forward-confirmed reverse lookup), the MAIL FROM domain, bounces, the Message-ID host
+ * ({@code mid_enabled}) and messages that are little more than a link ({@code url_enabled}). A DNS failure never
+ * gives a "does not resolve" symbol (Rspamd's does), only RDNS_DNSFAIL for the reverse lookup. Local and
+ * authenticated senders get the link checks only.
  */
 public final class HostnameModule implements AsyncRule {
     /** Rspamd's check_fqdn: 4-253 characters, labels of letters, digits and inner hyphens, a TLD of 2+ characters. */
     private static final Pattern FQDN = Pattern.compile("((?!-)[a-zA-Z0-9-]{1,63}(?<!-)\\.)+[a-zA-Z0-9-]{2,63}\\.?");
+    /** The HELO rspamc sends: Rspamd skips the HELO checks for it. */
+    private static final String RSPAMC_HELO = "rspamc.local";
     private static final List<String> NAMES = List.of("HFILTER_HELO_BAREIP", "HFILTER_HELO_BADIP",
-            "HFILTER_HELO_NOT_FQDN", "HFILTER_HELO_NORES_A_OR_MX", "HFILTER_HELO_NORESOLVE_MX",
+            "HFILTER_HELO_1", "HFILTER_HELO_2", "HFILTER_HELO_3", "HFILTER_HELO_4", "HFILTER_HELO_5",
+            "HFILTER_HELO_NOT_FQDN", "HFILTER_HELO_NORES_A_OR_MX", "HFILTER_HELO_NORESOLVE_MX", "HFILTER_HELO_IP_A",
+            "HFILTER_HOSTNAME_1", "HFILTER_HOSTNAME_2", "HFILTER_HOSTNAME_3", "HFILTER_HOSTNAME_4", "HFILTER_HOSTNAME_5",
             "HFILTER_HOSTNAME_UNKNOWN", "HFILTER_FROMHOST_NOT_FQDN", "HFILTER_FROMHOST_NORES_A_OR_MX",
-            "HFILTER_FROMHOST_NORESOLVE_MX", "HFILTER_FROM_BOUNCE", "HFILTER_RCPT_BOUNCEMOREONE", "RDNS_NONE",
-            "RDNS_DNSFAIL");
+            "HFILTER_FROMHOST_NORESOLVE_MX", "HFILTER_FROM_BOUNCE", "HFILTER_RCPT_BOUNCEMOREONE",
+            "HFILTER_MID_NOT_FQDN", "HFILTER_MID_NORES_A_OR_MX", "HFILTER_MID_NORESOLVE_MX",
+            "HFILTER_URL_ONLY", "HFILTER_URL_ONELINE", "RDNS_NONE", "RDNS_DNSFAIL");
 
     private final HostnameSettings settings;
+    private final HostPatterns patterns = HostPatterns.STOCK;
     private final List<SymbolDefinition> symbols;
 
     public HostnameModule(HostnameSettings settings) {
@@ -53,70 +61,125 @@ public final class HostnameModule implements AsyncRule {
         return host.length() >= 4 && host.length() <= 253 && FQDN.matcher(host).matches();
     }
 
+    /** A symbol with its runtime score and option, known now or once its lookups are answered. */
+    record Hit(String name, double score, String option) {
+        Hit(String name, String option) {
+            this(name, 1.0, option);
+        }
+    }
+
     @Override
     public CompletionStage<Consumer<ScanContext>> start(ScanContext ctx) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(c -> { });
+        }
+        List<Hit> now = new ArrayList<>(); // symbols known without DNS
+        if (settings.url()) {
+            now.addAll(LinkOnlyText.check(ctx.message()));
+        }
         Envelope env = ctx.envelope();
         InetAddress ip = IpAddresses.parse(env.clientIp());
         DnsLookups dns = ctx.dns();
-        if (!settings.enabled() || !dns.isEnabled() || ip == null
+        if (!dns.isEnabled() || ip == null
                 || env.isAuthenticated() && !settings.checkAuthed()
                 || (ctx.isLocal() || IpAddresses.isLocal(ip)) && !settings.checkLocal()) {
-            return CompletableFuture.completedFuture(c -> { });
+            return CompletableFuture.completedFuture(c -> now.forEach(h -> c.insert(h.name, h.score, List.of(h.option))));
         }
-        List<String[]> now = new ArrayList<>(); // symbols known without DNS: {name, option}
-        List<CompletableFuture<List<String[]>>> later = new ArrayList<>();
+        List<CompletableFuture<List<Hit>>> later = new ArrayList<>();
         String helo = env.helo() == null ? null : env.helo().strip().replace("[", "").replace("]", "");
-        if (settings.helo() && helo != null && !helo.isEmpty()) {
-            InetAddress literal = IpAddresses.parse(helo);
-            if (literal != null) {
-                now.add(new String[] {IpAddresses.isLocal(literal) ? "HFILTER_HELO_BADIP" : "HFILTER_HELO_BAREIP", helo});
-            } else if (!isFqdn(helo)) {
-                now.add(new String[] {"HFILTER_HELO_NOT_FQDN", helo});
+        int heloWeight = 0;
+        if (settings.helo() && helo != null && !helo.isEmpty() && !helo.equals(RSPAMC_HELO)) {
+            if (patterns.isBadIp(helo)) {
+                now.add(new Hit("HFILTER_HELO_BADIP", helo));
+            } else if (patterns.isBareIp(helo)) {
+                now.add(new Hit("HFILTER_HELO_BAREIP", helo));
             } else {
-                later.add(resolves(dns, helo.toLowerCase(Locale.ROOT), "HELO"));
+                heloWeight = patterns.heloWeight(helo);
+                if (heloWeight == 0) {
+                    host(dns, helo, "HELO", true, now, later);
+                }
             }
         }
-        if (settings.hostname() && (env.clientHostname() == null || env.clientHostname().isBlank())) {
-            later.add(reverse(dns, ip));
+        String hostname = env.clientHostname() == null || env.clientHostname().isBlank()
+                || env.clientHostname().startsWith("[") ? null : env.clientHostname().strip();
+        int hostWeight = 0;
+        if (settings.hostname()) {
+            if (hostname != null) {
+                hostWeight = patterns.hostnameWeight(hostname);
+            } else {
+                later.add(reverse(dns, ip));
+            }
         }
+        // the heavier of the two, the HELO's on a tie, as Rspamd inserts them
+        if (heloWeight > 0 && heloWeight >= hostWeight) {
+            now.add(new Hit("HFILTER_HELO_" + heloWeight, helo));
+        } else if (hostWeight > 0) {
+            now.add(new Hit("HFILTER_HOSTNAME_" + hostWeight, hostname));
+        }
+        boolean bounce = false;
         if (settings.from() && env.mailFrom() != null) {
             String from = env.mailFrom();
             int at = from.lastIndexOf('@');
             if (from.isEmpty()) {
-                if (helo != null && !helo.isEmpty()) {
-                    now.add(new String[] {"HFILTER_FROM_BOUNCE", helo});
-                    if (settings.rcpt() && env.rcptTo().size() > 1) {
-                        now.add(new String[] {"HFILTER_RCPT_BOUNCEMOREONE", String.valueOf(env.rcptTo().size())});
-                    }
+                if (helo != null && !helo.isEmpty() && !helo.equals(RSPAMC_HELO)) {
+                    now.add(new Hit("HFILTER_FROM_BOUNCE", helo));
+                    bounce = true;
                 }
             } else if (at > 0 && at < from.length() - 1) {
-                String domain = from.substring(at + 1).toLowerCase(Locale.ROOT);
-                if (!isFqdn(domain)) {
-                    now.add(new String[] {"HFILTER_FROMHOST_NOT_FQDN", domain});
-                } else {
-                    later.add(resolves(dns, domain, "FROMHOST"));
-                }
+                host(dns, from.substring(at + 1), "FROMHOST", false, now, later);
+                bounce = from.substring(0, at).equalsIgnoreCase("postmaster");
             }
         }
+        if (settings.rcpt() && bounce && env.rcptTo().size() > 1) {
+            now.add(new Hit("HFILTER_RCPT_BOUNCEMOREONE", String.valueOf(env.rcptTo().size())));
+        }
+        if (settings.mid()) {
+            ctx.message().messageId().ifPresent(mid -> {
+                String[] parts = mid.split("@", -1);
+                if (parts.length == 2 && !parts[1].contains("local")) {
+                    host(dns, parts[1], "MID", false, now, later);
+                }
+            });
+        }
         return CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<String[]> all = new ArrayList<>(now);
+            List<Hit> all = new ArrayList<>(now);
             later.forEach(f -> all.addAll(f.join()));
-            return c -> all.forEach(s -> c.insert(s[0], s[1]));
+            return c -> all.forEach(h -> c.insert(h.name, h.score, List.of(h.option)));
         });
     }
 
+    /**
+     * Rspamd's check_host: not a FQDN gives {@code HFILTER_<what>_NOT_FQDN} at once; otherwise its A, AAAA and MX
+     * are looked up. For the HELO, a name with no address at all also gives HFILTER_HELO_IP_A, as Rspamd 3.4 does.
+     */
+    private static void host(DnsLookups dns, String name, String what, boolean heloIpA, List<Hit> now,
+                             List<CompletableFuture<List<Hit>>> later) {
+        String host = name.toLowerCase(Locale.ROOT);
+        if (!isFqdn(host)) {
+            now.add(new Hit("HFILTER_" + what + "_NOT_FQDN", host));
+        } else {
+            later.add(resolves(dns, host, what, heloIpA));
+        }
+    }
+
     /** A, AAAA and MX of {@code host}: nothing at all → NORES_A_OR_MX; only MX hosts that do not resolve → NORESOLVE_MX. */
-    private static CompletableFuture<List<String[]>> resolves(DnsLookups dns, String host, String what) {
+    private static CompletableFuture<List<Hit>> resolves(DnsLookups dns, String host, String what, boolean heloIpA) {
         CompletableFuture<DnsAnswer> a = dns.query(host, DnsRecordType.A);
         CompletableFuture<DnsAnswer> aaaa = dns.query(host, DnsRecordType.AAAA);
         CompletableFuture<DnsAnswer> mx = dns.query(host, DnsRecordType.MX);
         return CompletableFuture.allOf(a, aaaa, mx).thenCompose(v -> {
-            if (a.join().isOk() || aaaa.join().isOk() || anyTemporary(a.join(), aaaa.join(), mx.join())) {
+            if (a.join().isOk() || aaaa.join().isOk() || anyTemporary(a.join(), aaaa.join())) {
                 return CompletableFuture.completedFuture(List.of());
+            }
+            List<Hit> noAddress = heloIpA ? List.of(new Hit("HFILTER_HELO_IP_A", host)) : List.of();
+            if (mx.join().status().isTemporary()) {
+                return CompletableFuture.completedFuture(noAddress);
             }
             List<String> hosts = mx.join().mxHosts();
             if (hosts.isEmpty()) {
-                return CompletableFuture.completedFuture(List.<String[]>of(new String[] {"HFILTER_" + what + "_NORES_A_OR_MX", host}));
+                List<Hit> out = new ArrayList<>(noAddress);
+                out.add(new Hit("HFILTER_" + what + "_NORES_A_OR_MX", host));
+                return CompletableFuture.completedFuture(out);
             }
             List<CompletableFuture<DnsAnswer>> mxA = new ArrayList<>();
             for (String h : hosts.subList(0, Math.min(3, hosts.size()))) {
@@ -125,18 +188,22 @@ public final class HostnameModule implements AsyncRule {
             }
             return CompletableFuture.allOf(mxA.toArray(CompletableFuture[]::new)).thenApply(x -> {
                 boolean anyResolves = mxA.stream().map(CompletableFuture::join).anyMatch(r -> r.isOk() || r.status().isTemporary());
-                return anyResolves ? List.<String[]>of() : List.<String[]>of(new String[] {"HFILTER_" + what + "_NORESOLVE_MX", hosts.get(0)});
+                List<Hit> out = new ArrayList<>(noAddress);
+                if (!anyResolves) {
+                    out.add(new Hit("HFILTER_" + what + "_NORESOLVE_MX", hosts.get(0)));
+                }
+                return out;
             });
         });
     }
 
     /** Forward-confirmed reverse DNS: PTR names, then their addresses must include the client's. */
-    private static CompletableFuture<List<String[]>> reverse(DnsLookups dns, InetAddress ip) {
+    private static CompletableFuture<List<Hit>> reverse(DnsLookups dns, InetAddress ip) {
         String name = IpAddresses.reversed(ip) + (ip.getAddress().length == 4 ? ".in-addr.arpa" : ".ip6.arpa");
         DnsRecordType family = ip.getAddress().length == 4 ? DnsRecordType.A : DnsRecordType.AAAA;
         return dns.query(name, DnsRecordType.PTR).thenCompose(ptr -> {
             if (ptr.status().isTemporary()) {
-                return CompletableFuture.completedFuture(List.<String[]>of(new String[] {"RDNS_DNSFAIL", RblModule.failure(ptr)}));
+                return CompletableFuture.completedFuture(List.of(new Hit("RDNS_DNSFAIL", RblModule.failure(ptr))));
             }
             if (!ptr.isOk()) {
                 return CompletableFuture.completedFuture(unknown());
@@ -152,15 +219,15 @@ public final class HostnameModule implements AsyncRule {
                     confirmed |= a.records().stream().map(IpAddresses::parse).anyMatch(x -> x != null && x.getHostAddress().equals(text));
                 }
                 if (confirmed) {
-                    return List.<String[]>of();
+                    return List.<Hit>of();
                 }
-                return failed ? List.<String[]>of(new String[] {"RDNS_DNSFAIL", "forward lookup"}) : unknown();
+                return failed ? List.of(new Hit("RDNS_DNSFAIL", "forward lookup")) : unknown();
             });
         });
     }
 
-    private static List<String[]> unknown() {
-        return List.of(new String[] {"HFILTER_HOSTNAME_UNKNOWN", "no reverse DNS"}, new String[] {"RDNS_NONE", "no reverse DNS"});
+    private static List<Hit> unknown() {
+        return List.of(new Hit("HFILTER_HOSTNAME_UNKNOWN", "no reverse DNS"), new Hit("RDNS_NONE", "no reverse DNS"));
     }
 
     private static boolean anyTemporary(DnsAnswer... answers) {

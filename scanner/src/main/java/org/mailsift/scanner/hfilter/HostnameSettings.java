@@ -6,14 +6,14 @@ import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.config.UclObject;
 
 /**
- * {@code hfilter.conf}, Rspamd's option names. Without the file the stock values apply (HELO, host name, MAIL FROM
- * and recipient checks on). {@code check_local} / {@code check_authed} run the checks for local and authenticated
+ * {@code hfilter.conf}, Rspamd's option names. Without the file the stock values apply (HELO, host name, MAIL FROM,
+ * recipient and URL checks on; the Message-ID host check off). {@code check_local} / {@code check_authed} run the checks for local and authenticated
  * senders too (off, as in Rspamd).
  */
 public record HostnameSettings(boolean enabled, boolean helo, boolean hostname, boolean from, boolean rcpt,
-                               boolean checkLocal, boolean checkAuthed) {
+                               boolean checkLocal, boolean checkAuthed, boolean url, boolean mid) {
     public static final String SECTION = "hfilter";
-    public static final HostnameSettings STOCK = new HostnameSettings(true, true, true, true, true, false, false);
+    public static final HostnameSettings STOCK = new HostnameSettings(true, true, true, true, true, false, false, true, false);
     private static final Set<String> KNOWN = Set.of("enabled", "helo_enabled", "hostname_enabled", "from_enabled",
             "rcpt_enabled", "mid_enabled", "url_enabled", "check_local", "check_authed");
 
@@ -26,6 +26,7 @@ public record HostnameSettings(boolean enabled, boolean helo, boolean hostname, 
         return new HostnameSettings(s.getBoolean("enabled", true), s.getBoolean("helo_enabled", STOCK.helo),
                 s.getBoolean("hostname_enabled", STOCK.hostname), s.getBoolean("from_enabled", STOCK.from),
                 s.getBoolean("rcpt_enabled", STOCK.rcpt), s.getBoolean("check_local", false),
-                s.getBoolean("check_authed", false));
+                s.getBoolean("check_authed", false), s.getBoolean("url_enabled", STOCK.url),
+                s.getBoolean("mid_enabled", STOCK.mid));
     }
 }

@@ -349,8 +349,8 @@ public final class MultimapModule implements AutoCloseable {
      * {@code map}: one path or URL, a list of them, or a list of entries written inline (when the first item does
      * not start with {@code /}, {@code file:} or {@code http}, as Rspamd decides).
      */
-    private static List<MapSource> sources(UclValue map, MapData.Kind kind, Path configDir, String where,
-                                           Consumer<String> warnings, MapOptions maps, Clock clock) {
+    static List<MapSource> sources(UclValue map, MapData.Kind kind, Path configDir, String where,
+                                   Consumer<String> warnings, MapOptions maps, Clock clock) {
         List<UclValue> items = map instanceof UclArray a ? a.items() : List.of(map);
         List<String> texts = new ArrayList<>();
         for (UclValue item : items) {

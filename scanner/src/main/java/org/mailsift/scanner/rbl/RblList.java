@@ -20,7 +20,15 @@ import java.util.regex.Pattern;
  * @param requestsLimit    distinct names looked up per message ({@code requests_limit})
  * @param receivedMinPos   {@code received_min_pos}, or null
  * @param receivedMaxPos   {@code received_max_pos}, or null
- * @param hash             {@code hash} (sha1, sha256, sha512, md5; null for none)
+ * @param hash             {@code hash} (blake2, sha1, sha256, sha384, sha512, md5; null for none): every name is
+ *                         looked up as its digest, as Rspamd's hashed lists (MSBL EBL, Rspamd's own) expect
+ * @param hashFormat       {@code hash_format}: hex (default), base32 (Rspamd's z-base32) or base64
+ * @param hashLen          {@code hash_len}: the digest text cut to this many characters (0: whole)
+ * @param dkimMatchFrom    {@code dkim_match_from}: only a DKIM domain equal to the From: domain is looked up
+ * @param urlFullHostname  {@code url_full_hostname}: URL / DKIM / e-mail hosts looked up whole, not their
+ *                         registrable domain
+ * @param resolveIp        {@code resolve_ip}: URL / e-mail hosts are resolved (A and AAAA) and their addresses looked up
+ * @param selectors        {@code selector}: values of these selectors are looked up (label "selector")
  */
 public record RblList(String name, String symbol, String zone, Set<Check> checks, boolean ipv4, boolean ipv6,
                       boolean excludeUsers, boolean excludeLocal, boolean excludePrivateIps, boolean isWhitelist,
@@ -28,12 +36,20 @@ public record RblList(String name, String symbol, String zone, Set<Check> checks
                       Map<String, List<Pattern>> returnCodes, Map<String, List<Long>> returnBits, boolean unknown,
                       Map<Check, String> symbolsPrefixes, boolean emailsDomainonly, boolean dkimDomainonly, boolean noIp,
                       int requestsLimit, Integer receivedMinPos, Integer receivedMaxPos, String hash,
-                      String emailsDelimiter) {
+                      String emailsDelimiter, String hashFormat, int hashLen, boolean dkimMatchFrom,
+                      boolean urlFullHostname, boolean resolveIp, List<SelectorCheck> selectors) {
+
+    /**
+     * One {@code selector} of a list, its values flattened ({@code selector_flatten}, the default) or combined into
+     * one string. Every selector's values are labelled "selector" in options and {@code symbols_prefixes}.
+     */
+    public record SelectorCheck(org.mailsift.scanner.selectors.Selector selector, boolean flatten) {
+    }
 
     /** What a list can check, as Rspamd's {@code checks}. */
     public enum Check {
         FROM("from"), RECEIVED("received"), HELO("helo"), RDNS("rdns"), URLS("urls"), EMAILS("emails"), DKIM("dkim"),
-        REPLYTO("replyto"), IMAGES("images"), CONTENT_URLS("content_urls");
+        REPLYTO("replyto"), IMAGES("images"), CONTENT_URLS("content_urls"), SELECTOR("selector");
 
         final String key;
 

@@ -2,11 +2,7 @@ package org.mailsift.scanner.rbl;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +22,8 @@ import org.mailsift.core.dns.PublicSuffix;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.scanner.rules.AsyncRule;
 import org.mailsift.scanner.rules.ScanContext;
+import org.mailsift.scanner.rules.SymbolHits;
+import org.mailsift.scanner.selectors.SelectorInput;
 import org.mailsift.scanner.rules.SymbolDefinition;
 
 /**
@@ -35,11 +33,13 @@ import org.mailsift.scanner.rules.SymbolDefinition;
  * with its "you are blocked" code is paused ({@link BlockedLists}) and never yields a listing. Without a resolver
  * the module stays silent.
  */
-public final class RblModule implements AsyncRule {
+public final class RblModule implements AsyncRule, AutoCloseable {
     public static final String SYMBOLS_RESOURCE = "/org/mailsift/scanner/rbl/symbols.conf";
     static final String URL_DOMAINS_LIMIT = "URL_DOMAINS_LIMIT";
     static final String URL_MALFORMED = "URL_MALFORMED";
     static final String URL_OBFUSCATED = "URL_OBFUSCATED_TEXT";
+    private static final int MAX_RESOLVED_IPS = 4;
+    private static final int MAX_DKIM_SIGNATURES = 8;
 
     private final RblSettings settings;
     private final BlockedLists blocked;
@@ -83,8 +83,20 @@ public final class RblModule implements AsyncRule {
         return symbols;
     }
 
-    /** One name to look up in one list, and what it stands for. */
-    private record Request(RblList list, String element, String query, Set<RblList.Check> checks) {
+    /** Stops watching the lists' whitelist map files (the engine closes its rules when a reload replaces it). */
+    @Override
+    public void close() {
+        settings.lists().stream().map(RblList::whitelist).distinct().forEach(Whitelist::close);
+    }
+
+    /**
+     * One name to look up in one list, and what it stands for. {@code dkimSigners}: the d= domains a DKIM check's
+     * request was made for; it counts only for those whose signature the DKIM check found valid.
+     */
+    private record Request(RblList list, String element, String query, Set<RblList.Check> checks, Set<String> dkimSigners) {
+        Request(RblList list, String element, String query, Set<RblList.Check> checks) {
+            this(list, element, query, checks, new LinkedHashSet<>());
+        }
     }
 
     private record Outcome(Request request, DnsAnswer answer) {
@@ -103,15 +115,43 @@ public final class RblModule implements AsyncRule {
                 requests.addAll(requests(l, facts));
             }
         }
-        List<CompletableFuture<Outcome>> pending = new ArrayList<>(requests.size());
+        List<CompletableFuture<List<Outcome>>> pending = new ArrayList<>(requests.size());
         for (Request r : requests) {
-            pending.add(dns.query(r.query, DnsRecordType.A).thenApply(a -> new Outcome(r, a)));
+            pending.add(r.list.resolveIp() && IpAddresses.parse(r.element) == null ? viaAddresses(dns, r)
+                    : dns.query(r.query, DnsRecordType.A).thenApply(a -> List.of(new Outcome(r, a))));
         }
         MessageUrls urls = facts.urlsIfRead();
         String resolver = dns.describe();
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Outcome> outcomes = pending.stream().map(CompletableFuture::join).toList();
+            List<Outcome> outcomes = new ArrayList<>();
+            pending.forEach(p -> outcomes.addAll(p.join()));
             return c -> apply(c, outcomes, urls, resolver);
+        });
+    }
+
+    /**
+     * {@code resolve_ip}: the host's addresses (A and AAAA, a few of each) are looked up in the list instead of its
+     * name, as Rspamd's SPAMHAUS_ZEN_URIBL does; an option reads "address:host:check".
+     */
+    private static CompletableFuture<List<Outcome>> viaAddresses(DnsLookups dns, Request r) {
+        CompletableFuture<DnsAnswer> a = dns.query(r.element, DnsRecordType.A);
+        CompletableFuture<DnsAnswer> aaaa = dns.query(r.element, DnsRecordType.AAAA);
+        return a.thenCombine(aaaa, (x, y) -> {
+            Map<String, Request> byIp = new LinkedHashMap<>();
+            for (DnsAnswer answer : List.of(x, y)) {
+                answer.records().stream().limit(MAX_RESOLVED_IPS).map(IpAddresses::parse).forEach(ip -> {
+                    if (ip != null && (ip instanceof Inet4Address ? r.list.ipv4() : r.list.ipv6())) {
+                        String query = label(r.list, IpAddresses.reversed(ip)) + "." + r.list.zone();
+                        byIp.putIfAbsent(query, new Request(r.list, ip.getHostAddress() + ":" + r.element, query, r.checks, r.dkimSigners));
+                    }
+                });
+            }
+            return byIp.values();
+        }).thenCompose(ips -> {
+            List<CompletableFuture<Outcome>> asked = ips.stream()
+                    .map(q -> dns.query(q.query, DnsRecordType.A).thenApply(ans -> new Outcome(q, ans))).toList();
+            return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> asked.stream().map(CompletableFuture::join).toList());
         });
     }
 
@@ -137,8 +177,8 @@ public final class RblModule implements AsyncRule {
                         }
                     }
                 }
-                case HELO -> name(l, f.env.helo(), false, check, out);
-                case RDNS -> name(l, f.env.clientHostname(), false, check, out);
+                case HELO -> name(l, f.env.helo(), check, out);
+                case RDNS -> name(l, f.env.clientHostname(), check, out);
                 case URLS, CONTENT_URLS, IMAGES -> {
                     int n = 0;
                     for (MessageUrls.UrlHost h : f.urls().hosts()) {
@@ -150,10 +190,10 @@ public final class RblModule implements AsyncRule {
                             InetAddress a = IpAddresses.parse(h.host());
                             added = !l.noIp() && a != null && !IpAddresses.isLocal(a) && ip(l, a, check, out);
                         } else {
-                            added = checkedName(l, h.registrable(), check, out);
+                            added = checkedName(l, l.urlFullHostname() ? h.host() : h.registrable(), check, out);
                             // one label below the registrable domain too: lists such as SURBL and URIBL list
                             // subdomains of shared hosts (their test points test.surbl.org, test.uribl.com)
-                            String sub = oneLabelBelow(h.host(), h.registrable());
+                            String sub = l.urlFullHostname() ? null : oneLabelBelow(h.host(), h.registrable());
                             if (added && sub != null) {
                                 checkedName(l, sub, check, out);
                             }
@@ -171,8 +211,16 @@ public final class RblModule implements AsyncRule {
                     }
                 }
                 case REPLYTO -> f.replyTo().ifPresent(e -> email(l, e, check, out));
-                case DKIM -> {
-                    // needs the DKIM check's results (DKIM_TRACE); looked up once that check exists
+                case DKIM -> dkim(l, f, out);
+                case SELECTOR -> {
+                    for (RblList.SelectorCheck sc : l.selectors()) {
+                        for (String value : sc.flatten() ? sc.selector().flatten(f.selectorInput())
+                                : sc.selector().combine(f.selectorInput(), "")) {
+                            if (!value.isEmpty()) {
+                                add(out, l, value, value, check);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -202,15 +250,14 @@ public final class RblModule implements AsyncRule {
         if (a == null || (a instanceof Inet4Address ? !l.ipv4() : !l.ipv6())) {
             return false;
         }
-        String text = a.getHostAddress();
-        if (l.whitelist().containsIp(text)) {
+        if (l.whitelist().containsIp(a)) {
             return false;
         }
-        add(out, l, text, IpAddresses.reversed(a), check);
+        add(out, l, a.getHostAddress(), IpAddresses.reversed(a), check);
         return true;
     }
 
-    private static boolean name(RblList l, String name, boolean hashed, RblList.Check check, Map<String, Request> out) {
+    private static boolean name(RblList l, String name, RblList.Check check, Map<String, Request> out) {
         if (name == null || name.isBlank() || IpAddresses.parse(name) != null) {
             return false;
         }
@@ -219,15 +266,13 @@ public final class RblModule implements AsyncRule {
                 || l.whitelist().containsDomain(ascii.get())) {
             return false;
         }
-        String element = ascii.get();
-        String label = l.hash() != null && hashed ? hash(l.hash(), element) : element;
-        add(out, l, element, label, check);
+        add(out, l, ascii.get(), ascii.get(), check);
         return true;
     }
 
     /** A name already in ASCII with a public suffix (from the URL extractor or the Public Suffix List). */
     private static boolean checkedName(RblList l, String name, RblList.Check check, Map<String, Request> out) {
-        if (!l.whitelist().domains().isEmpty() && l.whitelist().containsDomain(name)) {
+        if (!l.whitelist().isEmpty() && l.whitelist().containsDomain(name)) {
             return false;
         }
         add(out, l, name, name, check);
@@ -236,28 +281,78 @@ public final class RblModule implements AsyncRule {
 
     private static void email(RblList l, String address, RblList.Check check, Map<String, Request> out) {
         int at = address.lastIndexOf('@');
-        if (at <= 0) {
+        if (at <= 0 || at == address.length() - 1) {
             return;
         }
-        String user = address.substring(0, at).toLowerCase(Locale.ROOT);
-        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
+        String[] unaliased = EmailAliases.remove(address.substring(0, at).toLowerCase(Locale.ROOT),
+                address.substring(at + 1).toLowerCase(Locale.ROOT));
+        String user = unaliased[0];
+        String domain = unaliased[1];
+        if (user.isEmpty()) {
+            return;
+        }
         if (l.emailsDomainonly()) {
-            PublicSuffix.registrableDomain(domain).ifPresent(d -> checkedName(l, d, check, out));
+            if (l.urlFullHostname()) {
+                checkedName(l, domain, check, out);
+            } else {
+                PublicSuffix.registrableDomain(domain).ifPresent(d -> checkedName(l, d, check, out));
+            }
             return;
         }
         if (l.whitelist().containsDomain(domain)) {
             return;
         }
+        if (l.resolveIp()) {
+            // the e-mail's host is resolved and its addresses looked up (Rspamd would resolve "user.domain")
+            checkedName(l, domain, check, out);
+            return;
+        }
         String delimiter = l.emailsDelimiter() != null ? l.emailsDelimiter() : l.hash() != null ? "@" : ".";
-        String element = user + delimiter + domain;
-        String label = l.hash() != null ? hash(l.hash(), element) : element;
-        add(out, l, user + "@" + domain, label, check);
+        add(out, l, user + "@" + domain, user + delimiter + domain, check);
+    }
+
+    /**
+     * {@code dkim}: the domains of the message's DKIM signatures, looked up now and counted only for signatures the
+     * DKIM check finds valid (DKIM_TRACE "domain:+"), as Rspamd's check after DKIM_CHECK. With
+     * {@code dkim_match_from} only the domain of the From: header, and (as in Rspamd, where the two options interact
+     * so) {@code dkim_domainonly} then compares the signing domain as it is.
+     */
+    private static void dkim(RblList l, Facts f, Map<String, Request> out) {
+        String fromDomain = null;
+        if (l.dkimMatchFrom()) {
+            String d = f.fromDomain();
+            if (d == null) {
+                return;
+            }
+            fromDomain = l.urlFullHostname() ? d : PublicSuffix.registrableDomain(d).orElse(d);
+        }
+        for (String signer : f.dkimSigners()) {
+            String name;
+            if (l.dkimMatchFrom()) {
+                name = l.dkimDomainonly() || l.urlFullHostname() ? signer
+                        : PublicSuffix.registrableDomain(signer).orElse(signer);
+                if (!name.equals(fromDomain)) {
+                    continue;
+                }
+            } else {
+                name = !l.dkimDomainonly() || l.urlFullHostname() ? signer
+                        : PublicSuffix.registrableDomain(signer).orElse(signer);
+            }
+            if (l.whitelist().containsDomain(name)) {
+                continue;
+            }
+            add(out, l, name, name, RblList.Check.DKIM);
+            Request r = out.get(label(l, name) + "." + l.zone());
+            if (r != null) {
+                r.dkimSigners.add(signer);
+            }
+        }
     }
 
     private static void add(Map<String, Request> out, RblList l, String element, String label, RblList.Check check) {
-        String query = label + "." + l.zone();
-        if (query.length() > 253) {
-            return;
+        String query = label(l, label) + "." + l.zone();
+        if (query.length() > 253 || !validName(query)) {
+            return; // Rspamd refuses to send such a request too
         }
         Request r = out.get(query);
         if (r == null) {
@@ -269,23 +364,33 @@ public final class RblModule implements AsyncRule {
         }
     }
 
-    private static String hash(String algorithm, String s) {
-        try {
-            String jca = switch (algorithm) {
-                case "sha1" -> "SHA-1";
-                case "sha256" -> "SHA-256";
-                case "sha512" -> "SHA-512";
-                default -> "MD5";
-            };
-            return HexFormat.of().formatHex(MessageDigest.getInstance(jca).digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** The label a list is asked: the name itself, or its digest for hashed lists. */
+    private static String label(RblList l, String name) {
+        return l.hash() == null ? name : ListHash.of(name, l.hash(), l.hashFormat(), l.hashLen());
+    }
+
+    /** Rspamd's validate_dns: no empty label, none longer than 63 characters or starting / ending with a hyphen. */
+    static boolean validName(String name) {
+        int start = 0;
+        while (start <= name.length()) {
+            int dot = name.indexOf('.', start);
+            int end = dot < 0 ? name.length() : dot;
+            int len = end - start;
+            if (len == 0 || len > 63 || name.charAt(start) == '-' || name.charAt(end - 1) == '-') {
+                return false;
+            }
+            if (dot < 0) {
+                return true;
+            }
+            start = dot + 1;
         }
+        return false;
     }
 
     // ---------------------------------------------------------------- what the answers mean
 
-    private void apply(ScanContext ctx, List<Outcome> outcomes, MessageUrls urls, String resolver) {
+    private void apply(ScanContext ctx, List<Outcome> all, MessageUrls urls, String resolver) {
+        List<Outcome> outcomes = validDkim(ctx, all);
         Set<String> vouched = new HashSet<>(); // "element|check" vouched for by an allow list
         for (Outcome o : outcomes) {
             if (o.request.list.isWhitelist()) {
@@ -321,6 +426,38 @@ public final class RblModule implements AsyncRule {
         }
     }
 
+    /**
+     * The outcomes that count: a DKIM check's request only for signers whose signature the DKIM check (applied
+     * before this module) found valid; a request made for DKIM and something else keeps the other checks.
+     */
+    private static List<Outcome> validDkim(ScanContext ctx, List<Outcome> outcomes) {
+        if (outcomes.stream().allMatch(o -> o.request.dkimSigners.isEmpty())) {
+            return outcomes;
+        }
+        Set<String> valid = new HashSet<>();
+        if (ctx instanceof SymbolHits hits) {
+            for (String t : hits.options("DKIM_TRACE")) {
+                if (t.endsWith(":+")) {
+                    valid.add(t.substring(0, t.length() - 2).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        List<Outcome> out = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            Request r = o.request;
+            if (r.dkimSigners.isEmpty() || r.dkimSigners.stream().anyMatch(valid::contains)) {
+                out.add(o);
+                continue;
+            }
+            Set<RblList.Check> others = new LinkedHashSet<>(r.checks);
+            others.remove(RblList.Check.DKIM);
+            if (!others.isEmpty()) {
+                out.add(new Outcome(new Request(r.list, r.element, r.query, others), o.answer));
+            }
+        }
+        return out;
+    }
+
     /** Inserts what one answer means; returns the base symbols it matched. */
     private List<String> interpret(ScanContext ctx, Outcome o, String resolver) {
         RblList l = o.request.list;
@@ -339,19 +476,19 @@ public final class RblModule implements AsyncRule {
                     || symbols.stream().anyMatch(s -> s.endsWith("_BLOCKED") || s.endsWith("_BLOCKED_OPENRESOLVER"));
             if (blockedAnswer) {
                 String sym = symbols.stream().filter(s -> s.contains("BLOCKED")).findFirst().orElse(l.symbol());
-                insert(ctx, l, o.request, sym, record);
+                insert(ctx, o.request, sym, null);
                 blocked.block(l.zone(), record, sym, resolver, settings.blockedBackoff());
                 return List.of(); // never a listing
             }
             if (symbols.isEmpty()) {
                 if (l.returnCodes().isEmpty() && l.returnBits().isEmpty() || l.unknown()) {
-                    insert(ctx, l, o.request, l.symbol(), record);
+                    insert(ctx, o.request, l.symbol(), record);
                     matched.add(l.symbol());
                 }
                 continue;
             }
             for (String s : symbols) {
-                insert(ctx, l, o.request, s, record);
+                insert(ctx, o.request, s, null);
                 matched.add(s);
             }
         }
@@ -395,10 +532,11 @@ public final class RblModule implements AsyncRule {
         return out;
     }
 
-    private static void insert(ScanContext ctx, RblList l, Request r, String base, String record) {
+    /** @param record the answer, in the option only for an unrecognised code (as Rspamd writes it), else null */
+    private static void insert(ScanContext ctx, Request r, String base, String record) {
         for (RblList.Check c : r.checks) {
-            String option = r.element + ":" + c.label() + (base.equals(l.symbol()) ? ":" + record : "");
-            ctx.insert(l.symbolFor(base, c), 1.0, List.of(option));
+            String option = r.element + ":" + c.label() + (record != null ? ":" + record : "");
+            ctx.insert(r.list.symbolFor(base, c), 1.0, List.of(option));
         }
     }
 
@@ -413,6 +551,7 @@ public final class RblModule implements AsyncRule {
         private final UrlExtractor extractor;
         private MessageUrls urls;
         private List<InetAddress> received;
+        private SelectorInput selectorInput;
 
         Facts(ScanContext ctx, UrlExtractor extractor) {
             this.ctx = ctx;
@@ -451,11 +590,44 @@ public final class RblModule implements AsyncRule {
         }
 
         Optional<String> replyTo() {
-            Optional<String> v = ctx.message().firstHeader("Reply-To");
-            if (v.isEmpty()) {
-                return Optional.empty();
+            return ctx.message().firstHeader("Reply-To").flatMap(Facts::address);
+        }
+
+        /** The domain of the From: header's address, lower case, or null. */
+        String fromDomain() {
+            return ctx.message().firstHeader("From").flatMap(Facts::address)
+                    .map(a -> a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT))
+                    .filter(d -> !d.isEmpty()).orElse(null);
+        }
+
+        /** The d= domains of the message's DKIM-Signature headers (lower case, distinct, the first few). */
+        Set<String> dkimSigners() {
+            Set<String> out = new LinkedHashSet<>();
+            for (String h : ctx.message().headerValues("DKIM-Signature")) {
+                for (String tag : h.split(";")) {
+                    int eq = tag.indexOf('=');
+                    if (eq > 0 && tag.substring(0, eq).strip().equals("d")) {
+                        String d = tag.substring(eq + 1).replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+                        if (!d.isEmpty()) {
+                            out.add(d.endsWith(".") ? d.substring(0, d.length() - 1) : d);
+                        }
+                    }
+                }
+                if (out.size() >= MAX_DKIM_SIGNATURES) {
+                    break;
+                }
             }
-            String s = v.get();
+            return out;
+        }
+
+        SelectorInput selectorInput() {
+            if (selectorInput == null) {
+                selectorInput = SelectorInput.of(ctx);
+            }
+            return selectorInput;
+        }
+
+        private static Optional<String> address(String s) {
             int lt = s.lastIndexOf('<');
             int gt = s.lastIndexOf('>');
             String addr = lt >= 0 && gt > lt ? s.substring(lt + 1, gt) : s.strip();

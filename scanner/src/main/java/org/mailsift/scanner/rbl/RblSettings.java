@@ -3,12 +3,10 @@ package org.mailsift.scanner.rbl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +22,10 @@ import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclParser;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
-import org.mailsift.scanner.settings.CidrSet;
+import org.mailsift.scanner.maps.MapOptions;
+import org.mailsift.scanner.multimap.WatchedMap;
+import org.mailsift.scanner.selectors.Selector;
+import org.mailsift.scanner.selectors.SelectorException;
 
 /**
  * {@code rbl.conf}, in Rspamd's syntax: module defaults ({@code default_*}), {@code rbls { NAME { ... } }} and
@@ -42,12 +43,15 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
     public static final String SECTION = "rbl";
     static final String STOCK_RESOURCE = "/org/mailsift/scanner/rbl/rbl.conf";
     public static final RblSettings DISABLED = new RblSettings(false, List.of(), 50, 2000, Duration.ofMinutes(10));
+    private static final Set<String> HASHES = Set.of("sha1", "sha256", "sha384", "sha512", "md5", "blake2");
+    private static final Set<String> HASH_FORMATS = Set.of("hex", "base32", "base64");
 
     private static final Set<String> MODULE_KEYS = Set.of("rbls", "rules", "enabled", "max_url_domains", "max_urls",
             "blocked_backoff", "url_whitelist", "local_exclude_ip_map", "default_enabled", "default_ipv4", "default_ipv6",
             "default_unknown", "default_dkim_domainonly", "default_emails_domainonly", "default_exclude_private_ips",
             "default_exclude_users", "default_exclude_local", "default_no_ip", "default_dkim_match_from",
             "default_selector_flatten");
+    private static final Set<String> URL_CHECKS = Set.of("urls", "emails", "dkim", "replyto");
     private static final Set<String> LIST_KEYS = Set.of("symbol", "rbl", "checks", "from", "received", "helo", "rdns",
             "urls", "emails", "dkim", "replyto", "images", "content_urls", "ipv4", "ipv6", "exclude_users",
             "exclude_local", "exclude_private_ips", "is_whitelist", "whitelist_exception", "ignore_whitelist",
@@ -56,14 +60,15 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
             "disabled", "enabled", "requests_limit", "received_min_pos", "received_max_pos", "hash", "hash_format",
             "hash_len", "emails_delimiter", "monitored_address", "disable_monitoring", "dkim_match_from",
             "url_full_hostname", "description", "selector", "resolve_ip", "received_flags", "received_nflags",
-            "process_script", "url_compose_map", "require_symbols", "is_empty", "random_monitored", "selector_flatten");
+            "process_script", "url_compose_map", "require_symbols", "is_empty", "random_monitored", "selector_flatten",
+            "exclude_checks", "local_exclude_ip_map");
 
     public static RblSettings from(ConfigSource config) {
         UclObject section = config.section(SECTION);
         if (section.keys().isEmpty()) {
             section = stock();
         }
-        return from(section, config::warn, config.directory());
+        return from(section, config::warn, config.directory(), MapOptions.from(config));
     }
 
     /** The packaged stock rbl.conf (etc/rbl.conf of the distribution). */
@@ -79,6 +84,11 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
     }
 
     public static RblSettings from(UclObject raw, Consumer<String> warnings, Path configDir) {
+        return from(raw, warnings, configDir, MapOptions.of(MapOptions.DEFAULT_WATCH_INTERVAL));
+    }
+
+    /** @param maps how whitelist maps are loaded and re-read (options.inc map_watch_interval, maps_cache_dir...) */
+    public static RblSettings from(UclObject raw, Consumer<String> warnings, Path configDir, MapOptions maps) {
         UclObject s = raw.keys().size() == 1 && raw.has(SECTION) ? raw.getObject(SECTION).orElse(raw) : raw;
         s.warnUnknown(SECTION, MODULE_KEYS, warnings);
         if (!s.getBoolean("enabled", true)) {
@@ -95,8 +105,11 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
         defaults.put("exclude_users", s.getBoolean("default_exclude_users", false));
         defaults.put("exclude_local", s.getBoolean("default_exclude_local", true));
         defaults.put("no_ip", s.getBoolean("default_no_ip", false));
+        defaults.put("dkim_match_from", s.getBoolean("default_dkim_match_from", false));
+        defaults.put("selector_flatten", s.getBoolean("default_selector_flatten", true));
         int maxDomains = (int) s.getLong("max_url_domains", 50);
         List<RblList> lists = new ArrayList<>();
+        Maps whitelists = new Maps(configDir, warnings, maps, s.get("url_whitelist").orElse(null));
         for (String key : List.of("rbls", "rules")) {
             UclObject rbls = s.getObject(key).orElse(null);
             if (rbls == null) {
@@ -108,7 +121,7 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
                     warnings.accept(v.position() + ": rbls " + name + " must be a section { ... } (ignored)");
                     continue;
                 }
-                RblList parsed = list(name, list, defaults, maxDomains, warnings, configDir);
+                RblList parsed = list(name, list, defaults, maxDomains, warnings, whitelists);
                 if (parsed != null) {
                     lists.add(parsed);
                 }
@@ -119,7 +132,7 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
     }
 
     private static RblList list(String name, UclObject l, Map<String, Boolean> moduleDefaults, int maxDomains,
-                                Consumer<String> warnings, Path configDir) {
+                                Consumer<String> warnings, Maps maps) {
         l.warnUnknown("rbls " + name, LIST_KEYS, warnings);
         boolean ignoreDefaults = l.getBoolean("ignore_defaults", l.getBoolean("ignore_default", false));
         Map<String, Boolean> d = ignoreDefaults ? Map.of() : moduleDefaults;
@@ -131,16 +144,24 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
             warnings.accept(l.position() + ": rbls " + name + " has no rbl (the DNS zone); list ignored");
             return null;
         }
-        if (l.has("selector") || l.has("process_script") || l.has("url_compose_map") || l.has("resolve_ip")
-                && l.getBoolean("resolve_ip", false)) {
-            warnings.accept(l.position() + ": rbls " + name + " uses selector / process_script / url_compose_map / "
-                    + "resolve_ip, which mailsift does not support; list ignored");
+        if (l.has("process_script")) {
+            warnings.accept(l.position() + ": rbls " + name + " uses process_script (Lua), which mailsift cannot run; list ignored");
             return null;
         }
+        if (l.has("url_compose_map")) {
+            warnings.accept(l.get("url_compose_map").orElseThrow().position() + ": rbls " + name
+                    + ": url_compose_map is not supported; registrable domains are looked up instead");
+        }
         String hash = l.getString("hash", null);
-        if (hash != null && !Set.of("sha1", "sha256", "sha512", "md5").contains(hash.toLowerCase(Locale.ROOT))
-                || l.has("hash_format") && !"hex".equals(l.getString("hash_format", "hex"))) {
-            // Rspamd's own lists hash with blake2 + its base32; not supported here
+        hash = hash == null ? null : hash.toLowerCase(Locale.ROOT);
+        String hashFormat = l.getString("hash_format", "hex").toLowerCase(Locale.ROOT);
+        if (hash != null && !HASHES.contains(hash) || !HASH_FORMATS.contains(hashFormat)) {
+            warnings.accept(l.position() + ": rbls " + name + ": hash must be one of " + new java.util.TreeSet<>(HASHES)
+                    + " and hash_format one of " + new java.util.TreeSet<>(HASH_FORMATS) + "; list ignored");
+            return null;
+        }
+        List<RblList.SelectorCheck> selectors = selectors(name, l, d, warnings);
+        if (selectors == null) {
             return null;
         }
         Set<RblList.Check> checks = EnumSet.noneOf(RblList.Check.class);
@@ -155,7 +176,7 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
             }
         }
         for (RblList.Check c : RblList.Check.values()) {
-            if (l.has(c.key())) {
+            if (l.has(c.key()) && c != RblList.Check.SELECTOR) { // selector = "..." is the selector itself
                 if (l.getBoolean(c.key(), false)) {
                     checks.add(c);
                 } else {
@@ -163,8 +184,21 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
                 }
             }
         }
+        if (!selectors.isEmpty()) {
+            checks.add(RblList.Check.SELECTOR); // selector = "..." is a check of its own, as in Rspamd
+        }
+        for (String c : l.getStringList("exclude_checks")) {
+            RblList.Check check = check(c);
+            if (check != null) {
+                checks.remove(check);
+            }
+        }
         if (!l.has("checks") && Set.of(RblList.Check.values()).stream().noneMatch(c -> l.has(c.key()))) {
             checks.add(RblList.Check.FROM); // Rspamd's default: the sending IP
+        }
+        if (checks.contains(RblList.Check.SELECTOR) && selectors.isEmpty()) {
+            warnings.accept(l.position() + ": rbls " + name + " has the check selector but no selector; list ignored");
+            return null;
         }
         Map<String, List<Pattern>> codes = new LinkedHashMap<>();
         UclObject rc = l.getObject("returncodes").or(() -> l.getObject("return_codes")).orElse(null);
@@ -214,13 +248,15 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
                 l.getBoolean("exclude_private_ips", d.getOrDefault("exclude_private_ips", true)),
                 l.getBoolean("is_whitelist", false), Set.copyOf(exceptions),
                 l.getBoolean("ignore_whitelist", l.getBoolean("ignore_whitelists", false)),
-                whitelist(l, name, warnings, configDir), codes, bits,
+                maps.whitelist(l, name, checks), codes, bits,
                 l.getBoolean("unknown", d.getOrDefault("unknown", false)), prefixes,
                 l.getBoolean("emails_domainonly", d.getOrDefault("emails_domainonly", false)),
                 l.getBoolean("dkim_domainonly", d.getOrDefault("dkim_domainonly", true)),
                 l.getBoolean("no_ip", d.getOrDefault("no_ip", false)),
                 (int) Math.max(1, l.getLong("requests_limit", maxDomains)), minPos, maxPos,
-                hash == null ? null : hash.toLowerCase(Locale.ROOT), l.getString("emails_delimiter", null));
+                hash, l.getString("emails_delimiter", null), hashFormat, (int) Math.max(0, l.getLong("hash_len", 0)),
+                l.getBoolean("dkim_match_from", d.getOrDefault("dkim_match_from", false)),
+                l.getBoolean("url_full_hostname", false), l.getBoolean("resolve_ip", false), selectors);
     }
 
     private static RblList.Check check(String key) {
@@ -232,46 +268,75 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
         return null;
     }
 
-    /** {@code whitelist}: entries inline, or file paths / file:// URLs of map files (one entry per line, # comments). */
-    private static Whitelist whitelist(UclObject l, String name, Consumer<String> warnings, Path configDir) {
-        if (!l.has("whitelist")) {
-            return Whitelist.EMPTY;
+    /** {@code selector}: one selector, or {@code selector { label = "..."; }}; null when one does not parse. */
+    private static List<RblList.SelectorCheck> selectors(String name, UclObject l, Map<String, Boolean> d,
+                                                         Consumer<String> warnings) {
+        if (!l.has("selector")) {
+            return List.of();
         }
-        List<String> entries = new ArrayList<>();
-        for (String item : l.getStringList("whitelist")) {
-            String v = item.strip();
-            String path = v.startsWith("file://") ? v.substring(7) : v.startsWith("/") || v.startsWith("$") ? v : null;
-            if (path != null) {
-                path = path.replace("$CONFDIR", configDir == null ? "." : configDir.toString())
-                        .replace("$LOCAL_CONFDIR", configDir == null ? "." : configDir.toString());
-                try {
-                    for (String line : Files.readAllLines(Path.of(path))) {
-                        String e = line.replaceFirst("#.*", "").strip();
-                        if (!e.isEmpty()) {
-                            entries.add(e.split("\\s+")[0]);
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    warnings.accept(l.get("whitelist").orElseThrow().position() + ": rbls " + name
-                            + ": cannot read whitelist " + path + " (" + e.getMessage() + ")");
-                }
-            } else if (v.startsWith("http://") || v.startsWith("https://")) {
-                warnings.accept(l.get("whitelist").orElseThrow().position() + ": rbls " + name
-                        + ": remote maps are not fetched; use a local file (" + v + " ignored)");
-            } else {
-                entries.add(v);
+        boolean flatten = l.getBoolean("selector_flatten", d.getOrDefault("selector_flatten", true));
+        UclValue v = l.get("selector").orElseThrow();
+        List<UclValue> items = new ArrayList<>();
+        if (v instanceof UclObject o) {
+            for (String k : o.keys()) {
+                items.add(o.get(k).orElseThrow());
+            }
+        } else {
+            items.addAll(l.getList("selector"));
+        }
+        List<RblList.SelectorCheck> out = new ArrayList<>();
+        for (UclValue item : items) {
+            if (!(item instanceof UclScalar sc) || sc.isNull()) {
+                warnings.accept(item.position() + ": rbls " + name + ": a selector must be a string; list ignored");
+                return null;
+            }
+            try {
+                out.add(new RblList.SelectorCheck(Selector.parse(sc.asString()), flatten));
+            } catch (SelectorException e) {
+                warnings.accept(item.position() + ": rbls " + name + ": invalid selector: " + e.getMessage() + "; list ignored");
+                return null;
             }
         }
-        List<String> nets = new ArrayList<>();
-        Set<String> domains = new HashSet<>();
-        for (String e : entries) {
-            if (e.indexOf(':') >= 0 || e.indexOf('/') >= 0 || e.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
-                nets.add(e);
-            } else {
-                domains.add(e.toLowerCase(Locale.ROOT));
-            }
+        return out;
+    }
+
+    /**
+     * The maps of one rbl.conf: each list's {@code whitelist}, and the module's {@code url_whitelist}, which Rspamd
+     * gives every list checking URLs, e-mails, DKIM or Reply-To domains (and not IPs) that has no whitelist of its own.
+     */
+    private static final class Maps {
+        private final Path configDir;
+        private final Consumer<String> warnings;
+        private final MapOptions options;
+        private final UclValue urlWhitelistValue;
+        private Whitelist urlWhitelist;
+
+        Maps(Path configDir, Consumer<String> warnings, MapOptions options, UclValue urlWhitelist) {
+            this.configDir = configDir;
+            this.warnings = warnings;
+            this.options = options;
+            this.urlWhitelistValue = urlWhitelist;
         }
-        return new Whitelist(CidrSet.parse(nets, w -> warnings.accept("rbls " + name + " whitelist: " + w)), Set.copyOf(domains));
+
+        Whitelist whitelist(UclObject l, String name, Set<RblList.Check> checks) {
+            boolean ips = checks.contains(RblList.Check.FROM) || checks.contains(RblList.Check.RECEIVED);
+            if (l.has("whitelist")) {
+                return open(l.get("whitelist").orElseThrow(), ips, "rbls " + name + " whitelist");
+            }
+            boolean names = checks.stream().anyMatch(c -> URL_CHECKS.contains(c.key()));
+            if (urlWhitelistValue == null || ips || !names) {
+                return Whitelist.EMPTY;
+            }
+            if (urlWhitelist == null) {
+                urlWhitelist = open(urlWhitelistValue, false, "rbl url_whitelist");
+            }
+            return urlWhitelist;
+        }
+
+        private Whitelist open(UclValue value, boolean networks, String where) {
+            WatchedMap m = WatchedMap.open(value, networks, configDir, where, warnings, options);
+            return m == null ? Whitelist.EMPTY : new Whitelist(m);
+        }
     }
 
     /** Rspamd's return codes are Lua patterns ("127.0.%d+.1"); this turns one into an anchored regex. */

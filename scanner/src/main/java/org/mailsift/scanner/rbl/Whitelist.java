@@ -1,22 +1,39 @@
 package org.mailsift.scanner.rbl;
 
+import java.net.InetAddress;
 import java.util.Locale;
-import java.util.Set;
 
-import org.mailsift.scanner.settings.CidrSet;
+import org.mailsift.scanner.multimap.WatchedMap;
 
-/** A list's {@code whitelist} map: networks for IP checks, domains (and their subdomains) for name checks. */
-public record Whitelist(CidrSet networks, Set<String> domains) {
-    public static final Whitelist EMPTY = new Whitelist(CidrSet.parse(java.util.List.of()), Set.of());
+/**
+ * A list's {@code whitelist} map (or the module's {@code url_whitelist}), loaded and re-read as multimap's maps are:
+ * networks for lists checking IPs (Rspamd's radix map), names for the others; a name matches itself and its
+ * subdomains.
+ */
+public final class Whitelist implements AutoCloseable {
+    public static final Whitelist EMPTY = new Whitelist(null);
 
-    public boolean containsIp(String ip) {
-        return networks.contains(ip);
+    private final WatchedMap map;
+
+    Whitelist(WatchedMap map) {
+        this.map = map;
+    }
+
+    public boolean isEmpty() {
+        return map == null;
+    }
+
+    public boolean containsIp(InetAddress ip) {
+        return map != null && map.contains(ip);
     }
 
     public boolean containsDomain(String domain) {
+        if (map == null) {
+            return false;
+        }
         String d = domain.toLowerCase(Locale.ROOT);
         while (true) {
-            if (domains.contains(d)) {
+            if (map.contains(d)) {
                 return true;
             }
             int dot = d.indexOf('.');
@@ -24,6 +41,18 @@ public record Whitelist(CidrSet networks, Set<String> domains) {
                 return false;
             }
             d = d.substring(dot + 1);
+        }
+    }
+
+    /** Re-reads of the map's files after the first load (tests). */
+    long reloads() {
+        return map == null ? 0 : map.reloads();
+    }
+
+    @Override
+    public void close() {
+        if (map != null) {
+            map.close();
         }
     }
 }

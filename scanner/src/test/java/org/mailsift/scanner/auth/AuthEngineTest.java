@@ -199,4 +199,24 @@ class AuthEngineTest {
         ScanResult unsigned = engine(missingKey).scan(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), submission);
         assertThat(header(unsigned, "DKIM-Signature")).isNull();
     }
+
+    @Test
+    void aValidSignatureOfADomainOnTheDnswlDomainListLowersTheScore() throws Exception {
+        publishExampleCom("v=DMARC1; p=none");
+        dns.a("example.com.dwl.dnswl.org", "127.0.10.3"); // DNSWL "high trust" for the signing domain
+        ScanResult r = engine(new TestConfig()).scan(signed(MESSAGE).getBytes(StandardCharsets.ISO_8859_1), FROM_OUTSIDE);
+        assertThat(symbols(r)).contains("R_DKIM_ALLOW", "DWL_DNSWL_HI");
+        assertThat(r.symbols()).filteredOn(s -> s.name().equals("DWL_DNSWL_HI"))
+                .extracting(SymbolResult::score, SymbolResult::options)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(-3.5, List.of("example.com:dkim")));
+    }
+
+    @Test
+    void aBrokenSignatureIsNotVouchedForByTheDomainList() throws Exception {
+        publishExampleCom("v=DMARC1; p=none");
+        dns.a("example.com.dwl.dnswl.org", "127.0.10.3");
+        String tampered = signed(MESSAGE).replace("The report is attached.", "The invoice is attached.");
+        ScanResult r = engine(new TestConfig()).scan(tampered.getBytes(StandardCharsets.ISO_8859_1), FROM_OUTSIDE);
+        assertThat(symbols(r)).contains("R_DKIM_REJECT").noneMatch(s -> s.startsWith("DWL_DNSWL"));
+    }
 }

@@ -72,12 +72,49 @@ class HostnameModuleTest {
     void bareAndLocalIpHelosAndShortNamesWithRspamdsWeights() {
         dns.ptr("10.2.0.192.in-addr.arpa", "mail.sender.example.com").a("mail.sender.example.com", "192.0.2.10")
                 .a("sender.example.com", "192.0.2.10");
-        assertThat(scan(env("192.0.2.10", "[203.0.113.5]", "mail.sender.example.com", "a@sender.example.com").build()))
+        assertThat(scan(env("192.0.2.10", "[93.184.216.34]", "mail.sender.example.com", "a@sender.example.com").build()))
                 .contains("HFILTER_HELO_BAREIP=3.0");
+        assertThat(scan(env("192.0.2.10", "93-184-216-34", "mail.sender.example.com", "a@sender.example.com").build()))
+                .as("Rspamd's bare-IP pattern takes dashes too").contains("HFILTER_HELO_BAREIP=3.0");
         assertThat(scan(env("192.0.2.10", "[192.168.1.1]", "mail.sender.example.com", "a@sender.example.com").build()))
                 .contains("HFILTER_HELO_BADIP=4.5");
+        assertThat(scan(env("192.0.2.10", "[203.0.113.5]", "mail.sender.example.com", "a@sender.example.com").build()))
+                .as("documentation addresses are bad HELOs").contains("HFILTER_HELO_BADIP=4.5");
+        // a name without a dot is Rspamd's HELO pattern of weight 5, not a FQDN check
         assertThat(scan(env("192.0.2.10", "localhost", "mail.sender.example.com", "a@nodots").build()))
-                .contains("HFILTER_HELO_NOT_FQDN=2.0", "HFILTER_FROMHOST_NOT_FQDN=3.0");
+                .contains("HFILTER_HELO_5=3.0", "HFILTER_FROMHOST_NOT_FQDN=3.0").doesNotContain("HFILTER_HELO_NOT_FQDN=2.0");
+        assertThat(scan(env("192.0.2.10", "mail_server.example", "mail.sender.example.com", "a@sender.example.com").build()))
+                .contains("HFILTER_HELO_NOT_FQDN=2.0");
+    }
+
+    @Test
+    void dynamicLookingHelosAndHostNamesGetRspamdsWeightsTheHeavierOne() {
+        dns.a("mail.sender.example.com", "192.0.2.10").a("sender.example.com", "192.0.2.10");
+        // "dynamic" in the HELO: weight 5; a client name with "host-": weight 2 -> the HELO's
+        assertThat(scan(env("192.0.2.10", "123-45.dynamic.isp.example.net", "host-7.isp.example.net", "a@sender.example.com").build()))
+                .contains("HFILTER_HELO_5=3.0").noneMatch(s -> s.startsWith("HFILTER_HOSTNAME_"));
+        // a clean HELO, a pool-looking client name: weight 4
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", "pool-96-1.isp.example.net", "a@sender.example.com").build()))
+                .contains("HFILTER_HOSTNAME_4=2.5").noneMatch(s -> s.startsWith("HFILTER_HELO_"));
+        // "customer" weighs 1 for both: the HELO's on a tie
+        assertThat(scan(env("192.0.2.10", "customer-9.isp.example.net", "customer-9.isp.example.net", "a@sender.example.com").build()))
+                .contains("HFILTER_HELO_1=0.5").noneMatch(s -> s.startsWith("HFILTER_HOSTNAME_"));
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", "mail.sender.example.com", "a@sender.example.com").build()))
+                .noneMatch(s -> s.matches("HFILTER_(HELO|HOSTNAME)_\\d.*"));
+    }
+
+    @Test
+    void aHeloWithoutAddressGetsIpAAsInRspamd() {
+        dns.a("mail.sender.example.com", "192.0.2.10").a("sender.example.com", "192.0.2.10");
+        assertThat(scan(env("192.0.2.10", "ghost.example.com", "mail.sender.example.com", "a@sender.example.com").build()))
+                .contains("HFILTER_HELO_IP_A=1.0", "HFILTER_HELO_NORES_A_OR_MX=0.3");
+    }
+
+    @Test
+    void postmasterBouncesCountAsBounces() {
+        dns.a("mail.sender.example.com", "192.0.2.10").a("sender.example.com", "192.0.2.10");
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", "mail.sender.example.com", "postmaster@sender.example.com")
+                .addRcpt("c@example.com").build())).contains("HFILTER_RCPT_BOUNCEMOREONE=1.5").noneMatch(s -> s.startsWith("HFILTER_FROM_BOUNCE"));
     }
 
     @Test
@@ -115,5 +152,30 @@ class HostnameModuleTest {
         assertThat(scan(env("192.0.2.10", "localhost", null, "a@nodots").authUser("alice").build()))
                 .noneMatch(s -> s.startsWith("HFILTER_") || s.startsWith("RDNS"));
         assertThat(dns.queries()).isZero();
+    }
+
+    @Test
+    void aMessageThatIsOneLinkIsUrlOnlyAndOneLine() {
+        dns.a("mail.sender.example.com", "192.0.2.10").a("sender.example.com", "192.0.2.10");
+        byte[] link = ("From: a@sender.example.com\r\nTo: b@example.com\r\nSubject: hi\r\nMessage-ID: <2@sender.example.com>\r\n\r\n"
+                + "https://click.example.net/track?id=8f3a9b2c\r\n").getBytes(StandardCharsets.UTF_8);
+        ScanResult r = engine.scan(link, env("192.0.2.10", "mail.sender.example.com", "mail.sender.example.com",
+                "a@sender.example.com").build());
+        // 43 of 45 characters (the line ends in CR LF) are the link: runtime score (43/45 - 0.8) x 5 of the weight 2.2
+        assertThat(r.symbols()).filteredOn(x -> x.name().equals("HFILTER_URL_ONLY")).extracting(x -> x.score())
+                .singleElement().satisfies(v -> assertThat(v).isCloseTo(2.2 * (43.0 / 45 - 0.8) * 5, org.assertj.core.api.Assertions.within(0.01)));
+        assertThat(r.symbols()).extracting(x -> x.name() + "=" + x.score()).contains("HFILTER_URL_ONELINE=2.5");
+        // the link checks run for local senders too, as in Rspamd (they come before its local/authenticated exit)
+        assertThat(engine.scan(link, env("127.0.0.1", "localhost", null, "a@nodots").build()).symbols())
+                .extracting(x -> x.name()).contains("HFILTER_URL_ONLY");
+        assertThat(scan(env("192.0.2.10", "mail.sender.example.com", "mail.sender.example.com", "a@sender.example.com").build()))
+                .noneMatch(x -> x.startsWith("HFILTER_URL"));
+    }
+
+    @Test
+    void textWithALinkIsNotUrlOnly() {
+        String body = "Hello Bob,\nthe minutes are at https://docs.example.net/minutes and the agenda follows.\nRegards\n";
+        assertThat(LinkOnlyText.linkChars(body)).isEqualTo("https://docs.example.net/minutes".length());
+        assertThat(LinkOnlyText.lineBreaks("a\r\nb\r\n")).isEqualTo(2);
     }
 }

@@ -1,6 +1,7 @@
 package org.mailsift.scanner.rbl;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.mailsift.dns.NettyDnsResolver;
 import org.mailsift.scanner.EngineSettings;
 import org.mailsift.scanner.Fixtures;
 import org.mailsift.scanner.ScanEngine;
+import org.mailsift.scanner.maps.MapOptions;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.StandardRules;
 import org.mailsift.testsupport.TestDnsServer;
@@ -25,6 +27,8 @@ final class DnsListFixture implements AutoCloseable {
     final TestDnsServer dns = TestDnsServer.start();
     final NettyDnsResolver resolver;
     final BlockedLists blocked = new BlockedLists();
+    final RblSettings settings;
+    private final RblModule module;
     private final ScanEngine engine;
 
     DnsListFixture(String moduleOptions) {
@@ -32,10 +36,15 @@ final class DnsListFixture implements AutoCloseable {
     }
 
     DnsListFixture(String moduleOptions, Duration budget) {
+        this(moduleOptions, budget, null, MapOptions.DEFAULT_WATCH_INTERVAL);
+    }
+
+    /** @param configDir where relative map files are; {@code watch}: how often map files are checked */
+    DnsListFixture(String moduleOptions, Duration budget, Path configDir, Duration watch) {
         resolver = new NettyDnsResolver(DnsSettings.DEFAULTS.withNameservers(DnsSettings.parseNameservers(dns.address())), null);
-        RblSettings settings = RblSettings.from(stockWith(moduleOptions), w -> { }, null);
+        settings = RblSettings.from(stockWith(moduleOptions), w -> { }, configDir, MapOptions.of(watch));
         List<Rule> rules = new ArrayList<>(StandardRules.create(EngineSettings.DEFAULTS.options(), Fixtures.CLOCK));
-        rules.add(new RblModule(settings, blocked));
+        rules.add(module = new RblModule(settings, blocked));
         engine = new ScanEngine(rules, EngineSettings.DEFAULTS, ParseLimits.DEFAULT, "scanner.test", resolver, budget);
     }
 
@@ -68,6 +77,7 @@ final class DnsListFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        module.close();
         resolver.close();
         dns.close();
     }

@@ -1,0 +1,120 @@
+package org.mailsift.scanner.hfilter;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Rspamd's hfilter host name patterns ({@code patterns.txt}): names that look like dial-up, DSL, cable or pool
+ * addresses get a weight 1-5 (HFILTER_HELO_n / HFILTER_HOSTNAME_n), HELO names without a dot or of a home router a
+ * 5, and HELO addresses are told bad (private, reserved) or bare. The patterns of one weight are searched as one
+ * alternation, heaviest first, and a name's weight is remembered (HELO names repeat from message to message).
+ */
+final class HostPatterns {
+    static final HostPatterns STOCK = load("/org/mailsift/scanner/hfilter/patterns.txt");
+    private static final int MEMO_LIMIT = 10_000;
+
+    private final List<Weighted> heloWeights;
+    private final List<Weighted> hostWeights;
+    private final Pattern badIp;
+    private final Pattern bareIp;
+    private final Map<String, Integer> heloMemo = new ConcurrentHashMap<>();
+    private final Map<String, Integer> hostMemo = new ConcurrentHashMap<>();
+
+    private record Weighted(int weight, Pattern pattern) {
+    }
+
+    private HostPatterns(List<Weighted> heloWeights, List<Weighted> hostWeights, Pattern badIp, Pattern bareIp) {
+        this.heloWeights = heloWeights;
+        this.hostWeights = hostWeights;
+        this.badIp = badIp;
+        this.bareIp = bareIp;
+    }
+
+    /** The weight (0 when none matches) of a HELO name: the host patterns and the HELO-only ones. */
+    int heloWeight(String helo) {
+        return weight(helo, heloWeights, heloMemo);
+    }
+
+    /** The weight (0 when none matches) of the client's host name. */
+    int hostnameWeight(String hostname) {
+        return weight(hostname, hostWeights, hostMemo);
+    }
+
+    boolean isBadIp(String helo) {
+        return badIp.matcher(helo).find();
+    }
+
+    boolean isBareIp(String helo) {
+        return bareIp.matcher(helo).find();
+    }
+
+    private static int weight(String name, List<Weighted> patterns, Map<String, Integer> memo) {
+        Integer known = memo.get(name);
+        if (known != null) {
+            return known;
+        }
+        int w = 0;
+        for (Weighted p : patterns) {
+            if (p.pattern.matcher(name).find()) {
+                w = p.weight;
+                break;
+            }
+        }
+        if (memo.size() >= MEMO_LIMIT) {
+            memo.clear();
+        }
+        memo.put(name, w);
+        return w;
+    }
+
+    static HostPatterns load(String resource) {
+        Map<Integer, List<String>> host = new TreeMap<>((a, b) -> b - a);
+        Map<Integer, List<String>> helo = new TreeMap<>((a, b) -> b - a);
+        List<String> bad = new ArrayList<>();
+        List<String> bare = new ArrayList<>();
+        try (InputStream in = HostPatterns.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split(" ", 4);
+                String re = f[2].contains("i") ? "(?i:" + f[3] + ")" : "(?:" + f[3] + ")";
+                switch (f[0]) {
+                    case "host" -> {
+                        host.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>()).add(re);
+                        helo.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>()).add(re);
+                    }
+                    case "helo" -> helo.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>()).add(re);
+                    case "badip" -> bad.add(re);
+                    case "bareip" -> bare.add(re);
+                    default -> throw new IllegalStateException(resource + ": unknown section " + f[0]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new HostPatterns(alternations(helo), alternations(host), Pattern.compile(String.join("|", bad)),
+                Pattern.compile(String.join("|", bare)));
+    }
+
+    private static List<Weighted> alternations(Map<Integer, List<String>> byWeight) {
+        List<Weighted> out = new ArrayList<>();
+        byWeight.forEach((w, res) -> out.add(new Weighted(w, Pattern.compile(String.join("|", res)))));
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,92 @@
+package org.mailsift.scanner.hfilter;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.mailsift.core.message.ParsedMessage;
+
+/**
+ * Rspamd's hfilter link checks ({@code url_enabled}): in the message's text (its HTML part when it has one, else its
+ * plain part; the last of each, as Rspamd picks them), the share of characters that are links. Over 80% gives
+ * HFILTER_URL_ONLY with a runtime score growing to 1 at 100% (so 2.2 at most), and, when the text is one line,
+ * HFILTER_URL_ONELINE. Links are the words starting with a scheme ({@code http://}, {@code https://},
+ * {@code ftp://}, {@code mailto:}) or {@code www.}: what a reader sees as a link in the text.
+ */
+final class LinkOnlyText {
+    private static final double THRESHOLD = 0.8;
+    private static final int MAX_TEXT = 100_000;
+
+    private LinkOnlyText() {
+    }
+
+    static List<HostnameModule.Hit> check(ParsedMessage message) {
+        ParsedMessage.TextPart html = null;
+        ParsedMessage.TextPart plain = null;
+        for (ParsedMessage.TextPart p : message.textParts()) {
+            if (p.isHtml()) {
+                html = p;
+            } else {
+                plain = p;
+            }
+        }
+        ParsedMessage.TextPart part = html != null ? html : plain;
+        if (part == null || part.text() == null || part.text().isEmpty() || part.text().length() > MAX_TEXT) {
+            return List.of();
+        }
+        String text = part.text();
+        int links = linkChars(text);
+        if (links == 0) {
+            return List.of();
+        }
+        double rel = (double) links / text.length();
+        if (rel <= THRESHOLD) {
+            return List.of();
+        }
+        double score = Math.min(1.0, (rel - THRESHOLD) * 5.0);
+        int lines = lineBreaks(text);
+        String type = html != null ? "html" : "plain";
+        if (lines == 1) {
+            return List.of(new HostnameModule.Hit("HFILTER_URL_ONLY", score, String.valueOf(score)),
+                    new HostnameModule.Hit("HFILTER_URL_ONELINE", 1.0, type + ":" + (int) Math.floor(rel) + ":" + lines));
+        }
+        return List.of(new HostnameModule.Hit("HFILTER_URL_ONLY", score, String.valueOf(score)));
+    }
+
+    /** Characters of the words that are links. */
+    static int linkChars(String text) {
+        int total = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i > start && isLink(text, start, i)) {
+                total += i - start;
+            }
+        }
+        return total;
+    }
+
+    private static boolean isLink(String text, int start, int end) {
+        String head = text.substring(start, Math.min(end, start + 8)).toLowerCase(Locale.ROOT);
+        return end - start > 4 && (head.startsWith("http://") || head.startsWith("https://") || head.startsWith("ftp://")
+                || head.startsWith("mailto:") || head.startsWith("www."));
+    }
+
+    /** Line breaks, a CR LF pair counting once, as Rspamd counts a text part's lines. */
+    static int lineBreaks(String text) {
+        int lines = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
+                lines++;
+            }
+        }
+        return lines;
+    }
+}
