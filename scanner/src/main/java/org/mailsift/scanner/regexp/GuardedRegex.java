@@ -24,30 +24,21 @@ final class GuardedRegex {
     }
 
     /**
-     * The number of matches in {@code text}, running the regexp only on the lines that contain one of
-     * {@code literals} (in {@code folded}, the case-folded text of the same length) when no match can span lines:
-     * every match contains a literal, so its line does. Otherwise the whole text, as {@link #count}.
+     * The number of matches in {@code text}, running the regexp only on the lines starting at {@code lineStarts}
+     * (ascending; LiteralPrefilter's lines holding one of its required literals) when no match can span lines: every
+     * match contains a literal, so its line does. Otherwise the whole text, as {@link #count}.
      */
-    int countInLines(String text, String folded, java.util.Set<String> literals, int max) {
+    int countInLines(String text, int[] lineStarts, int max) {
         if (!lineLocal) {
             return count(text, max);
-        }
-        java.util.TreeMap<Integer, Integer> lines = new java.util.TreeMap<>();
-        for (String l : literals) {
-            for (int at = folded.indexOf(l); at >= 0; at = folded.indexOf(l, at + 1)) {
-                int start = text.lastIndexOf('\n', at) + 1;
-                int end = text.indexOf('\n', at);
-                end = end < 0 ? text.length() : end;
-                lines.put(start, end);
-                at = end; // the rest of this line is covered
-            }
         }
         int n = 0;
         Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
         try {
             java.util.regex.Matcher m = fast.matcher(input).useTransparentBounds(true).useAnchoringBounds(false);
-            for (var line : lines.entrySet()) {
-                m.region(line.getKey(), line.getValue());
+            for (int start : lineStarts) {
+                int end = text.indexOf('\n', start);
+                m.region(start, end < 0 ? text.length() : end);
                 while (n < max && m.find()) {
                     n++;
                 }

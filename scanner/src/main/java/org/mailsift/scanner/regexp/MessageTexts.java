@@ -18,7 +18,6 @@ final class MessageTexts {
     private final int maxSize;
     private final Map<RegexpType, List<String>> byType = new EnumMap<>(RegexpType.class);
     private final Map<String, List<String>> headers = new java.util.HashMap<>();
-    private final Map<List<String>, List<String>> folded = new java.util.IdentityHashMap<>();
 
     MessageTexts(ParsedMessage message, int maxSize) {
         this.message = message;
@@ -44,11 +43,6 @@ final class MessageTexts {
         }
         headers.put(key, out);
         return out;
-    }
-
-    /** The case-folded copies of texts this class returned (RequiredLiterals.fold), made once per list. */
-    List<String> folded(List<String> texts) {
-        return folded.computeIfAbsent(texts, t -> t.stream().map(RequiredLiterals::fold).toList());
     }
 
     List<String> texts(RegexpType type) {

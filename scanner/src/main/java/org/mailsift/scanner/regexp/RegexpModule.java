@@ -15,7 +15,8 @@ import org.mailsift.scanner.rules.SymbolDefinition;
  * atom's value is 1 when it matches any of its texts (the number of matches with the {@code A} flag), a function's
  * 1 or 0, a name's the value of the atom or rule it names; a non-zero result inserts the symbol with that value as
  * runtime score. Within one scan each distinct regexp runs at most once, whatever the number of rules using it.
- * Matching is RE2/J: linear in the text, so no regexp can hold a scan.
+ * Matching is java.util.regex under a step budget with RE2/J behind it (GuardedRegex), so no regexp can hold a scan;
+ * a regexp with required literals runs only on the texts (and lines) where the one-pass LiteralPrefilter found one.
  */
 public final class RegexpModule implements Rule {
     /** A bound on counted matches ({@code A} flag), so a pattern matching everywhere costs what one pass costs. */
@@ -24,14 +25,36 @@ public final class RegexpModule implements Rule {
     private final RegexpSettings settings;
     private final Map<String, Expression<RegexpAtom>> named = new HashMap<>();
     private final List<SymbolDefinition> definitions = new ArrayList<>();
+    private final LiteralPrefilter prefilter;
 
     public RegexpModule(RegexpSettings settings) {
+        this(settings, true);
+    }
+
+    /** @param literalPrefilter false runs every regexp on every text (the reference the prefilter is tested against) */
+    RegexpModule(RegexpSettings settings, boolean literalPrefilter) {
         this.settings = settings;
         named.putAll(settings.atoms());
         for (RegexpRule r : settings.rules()) {
             definitions.add(new SymbolDefinition(r.symbol(), r.group(), r.score(), r.description()));
             named.putIfAbsent(r.symbol(), r.expression());
         }
+        List<RegexpAtom.Match> regexps = new ArrayList<>();
+        for (Expression<RegexpAtom> e : named.values()) {
+            for (var occurrence : e.atoms()) {
+                if (occurrence.atom() instanceof RegexpAtom.Match m) {
+                    regexps.add(m);
+                }
+            }
+        }
+        for (RegexpRule r : settings.rules()) {
+            for (var occurrence : r.expression().atoms()) {
+                if (occurrence.atom() instanceof RegexpAtom.Match m) {
+                    regexps.add(m);
+                }
+            }
+        }
+        this.prefilter = new LiteralPrefilter(literalPrefilter ? regexps : List.of());
     }
 
     public RegexpSettings settings() {
@@ -54,19 +77,12 @@ public final class RegexpModule implements Rule {
         }
     }
 
-    private static boolean containsAny(String text, java.util.Set<String> literals) {
-        for (String l : literals) {
-            if (text.contains(l)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** One message's evaluation: every regexp and name is computed once. */
     private final class Scan {
         private final MessageTexts texts;
         private final Map<String, Double> atomValues = new HashMap<>();
+        /** Per prefilter source, once scanned: per text, per regexp id, the lines holding one of its literals. */
+        private final int[][][][] literalLines = new int[prefilter.sources()][][][];
 
         Scan(MessageTexts texts) {
             this.texts = texts;
@@ -94,15 +110,23 @@ public final class RegexpModule implements Rule {
         private double matches(RegexpAtom.Match m) {
             List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
                     : texts.texts(m.type());
-            List<String> folded = m.required() == null ? null : texts.folded(inputs);
+            LiteralPrefilter.Slot slot = prefilter.slot(m);
+            int[][][] lines = null;
+            if (slot != null) {
+                lines = literalLines[slot.source()];
+                if (lines == null) {
+                    lines = literalLines[slot.source()] = prefilter.scan(slot.source(), inputs);
+                }
+            }
             int count = 0;
             for (int i = 0; i < inputs.size(); i++) {
-                if (folded != null && !containsAny(folded.get(i), m.required())) {
+                int[] hitLines = lines == null ? null : lines[i][slot.id()];
+                if (lines != null && hitLines == null) {
                     continue; // none of the literals every match needs: the regexp cannot match here
                 }
                 int max = m.multiple() ? MAX_COUNTED - count : 1;
-                count += folded == null ? m.regex().count(inputs.get(i), max)
-                        : m.regex().countInLines(inputs.get(i), folded.get(i), m.required(), max);
+                count += hitLines == null ? m.regex().count(inputs.get(i), max)
+                        : m.regex().countInLines(inputs.get(i), hitLines, max);
                 if (count > 0 && !m.multiple() || count >= MAX_COUNTED) {
                     return count;
                 }

@@ -1,0 +1,189 @@
+package org.mailsift.scanner.regexp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The required literals (RequiredLiterals) of every regexp over one kind of text in one Aho-Corasick automaton, so a
+ * single pass over a text tells which regexps can match it and on which lines, instead of a case-folded copy of the
+ * text and one indexOf per literal (Rspamd does the same with Hyperscan's literal matching).
+ *
+ * <p>Written by hand rather than with org.ahocorasick: that library walks a HashMap of boxed characters per input
+ * character and allocates an Emit per hit; here the automaton is a dense table over the literals' own characters
+ * (ASCII, case-folded), one array read per character of text. Characters are folded as {@link RequiredLiterals#fold}
+ * folds them (the Kelvin sign is 'k', the long s 's'), so the hits are exactly the literal occurrences in the folded
+ * text.
+ */
+final class LiteralAutomaton {
+    /** For each char, the ASCII character it folds to, or 0 when it folds to none (most non-ASCII characters). */
+    private static final byte[] FOLD = new byte[Character.MAX_VALUE + 1];
+
+    static {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            int f = c < 128 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : c == '\u017f' ? 's' : Character.toLowerCase((char) c);
+            FOLD[c] = (byte) (f < 128 ? f : 0);
+        }
+    }
+
+    private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[8192]);
+
+    private final int[] classOf = new int[128];
+    /** classOf after case folding, for the ASCII characters. */
+    private final int[] asciiClass = new int[128];
+    private final int classes;
+    /**
+     * The full transition function (failure links folded in), by state times the number of classes plus class, of
+     * that product for the next state: bitwise complemented (negative) when literals end in that state.
+     */
+    private final int[] next;
+    /** The literal sets (regexps) one of whose literals ends in each state, or null. */
+    private final int[][] outputs;
+    private final int sets;
+
+    /** @param literalSets per regexp (its index is its id in the hits), its case-folded ASCII literals */
+    LiteralAutomaton(List<Set<String>> literalSets) {
+        this.sets = literalSets.size();
+        int n = 1;
+        for (Set<String> set : literalSets) {
+            for (String l : set) {
+                for (int k = 0; k < l.length(); k++) {
+                    char c = l.charAt(k);
+                    if (c == 0 || c >= 128) {
+                        throw new IllegalArgumentException("literal not in printable ASCII: " + l);
+                    }
+                    if (classOf[c] == 0) {
+                        classOf[c] = n++;
+                    }
+                }
+            }
+        }
+        this.classes = n;
+        List<int[]> trie = new ArrayList<>();
+        List<int[]> out = new ArrayList<>();
+        trie.add(new int[classes]);
+        out.add(null);
+        for (int id = 0; id < literalSets.size(); id++) {
+            for (String l : literalSets.get(id)) {
+                int s = 0;
+                for (int k = 0; k < l.length(); k++) {
+                    int cls = classOf[l.charAt(k)];
+                    if (trie.get(s)[cls] == 0) {
+                        trie.get(s)[cls] = trie.size();
+                        trie.add(new int[classes]);
+                        out.add(null);
+                    }
+                    s = trie.get(s)[cls];
+                }
+                out.set(s, add(out.get(s), id));
+            }
+        }
+        // breadth first: each state's missing transitions are its failure state's, its outputs include the failure's
+        int[] fail = new int[trie.size()];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        queue.add(0);
+        while (!queue.isEmpty()) {
+            int s = queue.poll();
+            int[] row = trie.get(s);
+            int[] failRow = trie.get(fail[s]); // complete already: a shallower state
+            for (int cls = 1; cls < classes; cls++) {
+                int t = row[cls];
+                if (t == 0) {
+                    row[cls] = s == 0 ? 0 : failRow[cls];
+                } else {
+                    fail[t] = s == 0 ? 0 : failRow[cls];
+                    int[] inherited = out.get(fail[t]);
+                    if (inherited != null) {
+                        for (int id : inherited) {
+                            out.set(t, add(out.get(t), id));
+                        }
+                    }
+                    queue.add(t);
+                }
+            }
+        }
+        this.next = new int[trie.size() * classes];
+        for (int st = 0; st < trie.size(); st++) {
+            int[] row = trie.get(st);
+            for (int cls = 0; cls < classes; cls++) {
+                int t = row[cls];
+                next[st * classes + cls] = out.get(t) == null ? t * classes : ~(t * classes);
+            }
+        }
+        for (int c = 0; c < 128; c++) {
+            asciiClass[c] = classOf[FOLD[c]];
+        }
+        this.outputs = out.toArray(int[][]::new);
+    }
+
+    private static int[] add(int[] ids, int id) {
+        if (ids == null) {
+            return new int[] {id};
+        }
+        for (int x : ids) {
+            if (x == id) {
+                return ids;
+            }
+        }
+        int[] more = Arrays.copyOf(ids, ids.length + 1);
+        more[ids.length] = id;
+        return more;
+    }
+
+    /**
+     * One pass over {@code text}: for each literal set with an occurrence, the start of each line (after '\n')
+     * holding one, ascending and once per line; null for a set with none.
+     */
+    int[][] scan(String text) {
+        int len = text.length();
+        char[] chars = BUFFER.get();
+        if (chars.length < len) {
+            chars = new char[Math.max(len, chars.length * 2)];
+            BUFFER.set(chars);
+        }
+        text.getChars(0, len, chars, 0); // a bulk copy: then no per-character String access
+        int[][] lines = null;
+        int[] counts = null;
+        int[] lineEnd = null;
+        int state = 0;
+        for (int i = 0; i < len; i++) {
+            char c = chars[i];
+            int v = next[state + (c < 128 ? asciiClass[c] : classOf[FOLD[c]])];
+            if (v >= 0) {
+                state = v;
+                continue;
+            }
+            state = ~v;
+            if (lines == null) {
+                lines = new int[sets][];
+                counts = new int[sets];
+                lineEnd = new int[sets];
+            }
+            for (int id : outputs[state / classes]) {
+                if (i < lineEnd[id] && lines[id] != null) {
+                    continue; // this line is known already
+                }
+                int end = text.indexOf('\n', i);
+                lineEnd[id] = end < 0 ? len : end;
+                int[] l = lines[id];
+                if (l == null) {
+                    l = lines[id] = new int[4];
+                } else if (counts[id] == l.length) {
+                    l = lines[id] = Arrays.copyOf(l, l.length * 2);
+                }
+                l[counts[id]++] = text.lastIndexOf('\n', i) + 1;
+            }
+        }
+        if (lines == null) {
+            return new int[sets][];
+        }
+        for (int id = 0; id < sets; id++) {
+            if (lines[id] != null && lines[id].length != counts[id]) {
+                lines[id] = Arrays.copyOf(lines[id], counts[id]);
+            }
+        }
+        return lines;
+    }
+}

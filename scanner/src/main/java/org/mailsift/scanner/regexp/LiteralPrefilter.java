@@ -1,0 +1,71 @@
+package org.mailsift.scanner.regexp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The required literals of every regexp of a rule set, one {@link LiteralAutomaton} per text they run over (a header
+ * name and type, the body, the URLs...): a scan passes over each text once, on the first regexp that needs it, and
+ * every regexp over that text then knows whether it can match and on which lines. A regexp without literals is not
+ * in here and runs on every text.
+ */
+final class LiteralPrefilter {
+    /** Where one regexp's literals are: its text's automaton and its id in that automaton. */
+    record Slot(int source, int id) {
+    }
+
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final LiteralAutomaton[] automata;
+
+    LiteralPrefilter(Iterable<RegexpAtom.Match> regexps) {
+        Map<String, List<RegexpAtom.Match>> bySource = new LinkedHashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (RegexpAtom.Match m : regexps) {
+            if (m.required() != null && seen.add(m.text())) {
+                bySource.computeIfAbsent(sourceKey(m), k -> new ArrayList<>()).add(m);
+            }
+        }
+        List<LiteralAutomaton> built = new ArrayList<>();
+        for (List<RegexpAtom.Match> group : bySource.values()) {
+            List<RegexpAtom.Match> kept = group.stream()
+                    .filter(m -> m.required().stream().allMatch(l -> l.chars().allMatch(c -> c > 0 && c < 128))).toList();
+            if (kept.isEmpty()) {
+                continue; // (a literal NUL): those regexps run on every text
+            }
+            for (int id = 0; id < kept.size(); id++) {
+                slots.put(kept.get(id).text(), new Slot(built.size(), id));
+            }
+            built.add(new LiteralAutomaton(kept.stream().map(RegexpAtom.Match::required).toList()));
+        }
+        this.automata = built.toArray(LiteralAutomaton[]::new);
+    }
+
+    /** The texts a regexp runs over: its type, and for header types the header name (and its case with S). */
+    static String sourceKey(RegexpAtom.Match m) {
+        return !m.type().isHeader() ? m.type().name()
+                : m.type() + (m.strong() ? ":S:" + m.header() : ":" + m.header().toLowerCase(Locale.ROOT));
+    }
+
+    /** The regexp's automaton and id, or null when it has no literals (it runs on every text). */
+    Slot slot(RegexpAtom.Match m) {
+        return slots.get(m.text());
+    }
+
+    int sources() {
+        return automata.length;
+    }
+
+    /** For each of {@code texts}, per regexp id of the source, the starts of the lines holding one of its literals. */
+    int[][][] scan(int source, List<String> texts) {
+        int[][][] out = new int[texts.size()][][];
+        for (int i = 0; i < texts.size(); i++) {
+            out[i] = automata[source].scan(texts.get(i));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,75 @@
+package org.mailsift.scanner.regexp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.mailsift.core.config.ConfigDirectory;
+import org.mailsift.core.message.Envelope;
+import org.mailsift.core.message.ParseLimits;
+import org.mailsift.core.scan.SymbolResult;
+import org.mailsift.scanner.EngineSettings;
+import org.mailsift.scanner.ScanEngine;
+
+/**
+ * The literal prefilter only saves work: the bench's 50 regexp rules (bench/policy-config, the kinds admins write)
+ * give the same symbols and values with it as with every regexp run on every text, over a few hundred messages of the
+ * SpamAssassin corpus (skipped when the corpus is absent).
+ */
+class LiteralPrefilterVerdictTest {
+    private static final Path CORPUS = Path.of(System.getenv().getOrDefault("MAILSIFT_CORPUS", "/work/shared/corpus/sa"));
+    private static final Path RULES = Path.of("../bench/policy-config/local.d/regexp.conf");
+
+    @Test
+    void thePrefilterNeverChangesAVerdict() throws IOException {
+        assumeTrue(Files.isDirectory(CORPUS.resolve("spam")), "no corpus at " + CORPUS);
+        RegexpSettings settings = RegexpSettings.from(ConfigDirectory.open(RULES.getParent()));
+        assertThat(settings.rules()).hasSizeGreaterThanOrEqualTo(50);
+        ScanEngine with = engine(new RegexpModule(settings, true));
+        ScanEngine without = engine(new RegexpModule(settings, false));
+        int fired = 0;
+        for (Path message : sample()) {
+            byte[] raw = Files.readAllBytes(message);
+            Map<String, Double> expected = symbols(without, raw);
+            assertThat(symbols(with, raw)).as("%s", message).isEqualTo(expected);
+            fired += expected.size();
+        }
+        assertThat(fired).as("symbols fired over the sample").isGreaterThan(500);
+    }
+
+    private static List<Path> sample() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String folder : List.of("ham", "spam")) {
+            try (Stream<Path> files = Files.list(CORPUS.resolve(folder))) {
+                List<Path> all = files.filter(Files::isRegularFile).sorted().toList();
+                for (int i = 0; i < all.size(); i += Math.max(1, all.size() / 200)) {
+                    out.add(all.get(i)); // spread over the folder: 200 of each
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ScanEngine engine(RegexpModule module) {
+        return new ScanEngine(List.of(module), EngineSettings.DEFAULTS, ParseLimits.DEFAULT, "test");
+    }
+
+    private static Map<String, Double> symbols(ScanEngine engine, byte[] raw) {
+        Map<String, Double> out = new TreeMap<>();
+        for (SymbolResult s : engine.scan(raw, Envelope.EMPTY).symbols()) {
+            if (s.name().startsWith("BENCH_")) {
+                out.put(s.name(), s.score());
+            }
+        }
+        return out;
+    }
+}
