@@ -46,14 +46,16 @@ class PostfixLatencyTest {
     void oneSessionLatencyHasNoDelayedAckFloor() throws Exception {
         double none = measure(null);
         double ours = measure(settings(true));
-        System.out.printf("one-session latency: no milter %.2f ms/msg, mailsift milter %.2f ms/msg%n", none, ours);
+        System.out.printf("one-session latency, fastest of %d: no milter %.2f ms/msg, mailsift milter %.2f ms/msg%n",
+                MESSAGES, none, ours);
         if (Boolean.getBoolean("mailsift.milter.latencyVariants")) {
             System.out.printf("  no-reply flags, no TCP_QUICKACK: %.2f ms/msg%n", measure(settings(false)));
             System.out.printf("  CONTINUE to every step, no TCP_QUICKACK: %.2f ms/msg%n", measure(settings(false), 0));
             System.out.printf("  CONTINUE to every step, TCP_QUICKACK: %.2f ms/msg%n", measure(settings(true), 0));
         }
-        // the delayed-ACK floor adds ~40 ms per message; what the milter adds on top of Postfix alone, measured the same
-        // way at the same moment, stays far below it even on a loaded machine (an absolute bound failed at load 11+)
+        // the delayed-ACK floor adds ~40 ms to every message, so even the fastest of 60 pays it; a busy machine delays
+        // many messages but seldom all. At load 16: fastest 6.9 ms without milter, 11.9 ms ours, 37.3 ms without
+        // TCP_QUICKACK (the floor); the median difference had reached 23 ms at load 17 and failed a bound of 20.
         assertThat(ours - none).isLessThan(20.0);
     }
 
@@ -79,7 +81,7 @@ class PostfixLatencyTest {
             }
             postfix.reconfigure(Map.of("smtpd_milters", milters));  // returns once the master has reloaded
             send(10);
-            return median(send(MESSAGES));
+            return fastest(send(MESSAGES));
         } finally {
             if (milter != null) {
                 milter.close();
@@ -102,13 +104,11 @@ class PostfixLatencyTest {
     }
 
     /**
-     * The median, not the mean: the delayed-ACK floor delays every message, while a busy machine delays a few; the
-     * median sees the first and not the second.
+     * The fastest message, not the mean or the median: the delayed-ACK floor delays every message, while a busy machine
+     * delays many but seldom all; the fastest sees the first and not the second.
      */
-    private static double median(double[] millis) {
-        double[] sorted = millis.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+    private static double fastest(double[] millis) {
+        return java.util.Arrays.stream(millis).min().orElseThrow();
     }
 
     private static byte[] message(int i) {
