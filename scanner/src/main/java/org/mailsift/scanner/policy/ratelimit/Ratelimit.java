@@ -104,8 +104,8 @@ public final class Ratelimit {
     }
 
     private void checkLimits(ScanContext ctx) {
-        if (!settings.active() || whitelisted(ctx)) {
-            return;
+        if (!settings.active() || (!settings.allowLocal() && ctx.envelope().manualCheck()) || whitelisted(ctx)) {
+            return; // rspamc / the controller scanning a message is not mail being sent (Rspamd's allow_local)
         }
         List<RateKeys.MessageBucket> buckets = RateKeys.of(settings, SelectorInput.of(ctx), ctx.isLocal());
         if (buckets.isEmpty()) {

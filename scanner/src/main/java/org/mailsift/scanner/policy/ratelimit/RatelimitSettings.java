@@ -35,12 +35,14 @@ import org.mailsift.scanner.settings.CidrSet;
  * @param symbol           insert this symbol for a limited message instead of soft-rejecting it, or null
  * @param infoSymbol       insert this symbol next to the soft reject, or null
  * @param expire           how long an idle bucket lives ({@code expire = 2d})
+ * @param allowLocal       {@code allow_local}: also limit scans asked by rspamc or the web interface (User-Agent rspamc
+ *                         or a Password header), which Rspamd's ratelimit skips by default
  * @param redis            {@code servers} (here or in redis.conf), or empty for the embedded store
  */
 public record RatelimitSettings(boolean enabled, List<RateLimit> rates, LiveList<Set<String>> whitelistedRcpts,
                                 LiveList<CidrSet> whitelistedIp, LiveList<Set<String>> whitelistedUser, String symbol,
                                 String infoSymbol,
-                                Duration expire, List<String> bounceSenders, String prefix,
+                                Duration expire, List<String> bounceSenders, String prefix, boolean allowLocal,
                                 Optional<RedisTarget> redis) {
     public static final String SECTION = "ratelimit";
     /** Rspamd's names of rates without a selector: keywords joined by {@code _} ({@code to_ip_from}). */
@@ -108,7 +110,7 @@ public record RatelimitSettings(boolean enabled, List<RateLimit> rates, LiveList
         return new RatelimitSettings(s.getBoolean("enabled", true), List.copyOf(rates), rcpts, ips, users,
                 s.getString("symbol", null), s.getString("info_symbol", null), Duration.ofMillis(expireMillis),
                 bounce.stream().map(b -> b.toLowerCase(Locale.ROOT)).toList(), s.getString("prefix", "RL"),
-                RedisTarget.of(SECTION, s, config.section("redis"), Duration.ofSeconds(1)));
+                s.getBoolean("allow_local", false), RedisTarget.of(SECTION, s, config.section("redis"), Duration.ofSeconds(1)));
     }
 
     /** Follows the whitelists' map files and HTTP maps every {@code interval} until {@link #close()}. */

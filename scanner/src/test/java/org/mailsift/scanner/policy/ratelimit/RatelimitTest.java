@@ -107,6 +107,25 @@ class RatelimitTest {
     }
 
     @Test
+    void scansAskedByRspamcOrTheWebInterfaceAreNotLimitedUnlessAllowLocal() throws IOException {
+        Envelope viaRspamc = Envelope.builder().clientIp("192.0.2.25").authUser("alice").mailFrom("alice@example.com")
+                .addRcpt("bob@example.net").manualCheck(true).build();
+        ScanEngine engine = engine(SASL_RATE.replace("burst = 100", "burst = 1"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.scan(message, viaRspamc).action()).isNotEqualTo(Action.SOFT_REJECT);
+        }
+        engine.scan(message, from("alice", "bob@example.net"));
+        assertThat(engine.scan(message, from("alice", "bob@example.net")).action())
+                .as("rspamc's scans took nothing from the bucket; mail does").isEqualTo(Action.SOFT_REJECT);
+
+        Envelope daveViaRspamc = Envelope.builder().clientIp("192.0.2.25").authUser("dave").mailFrom("dave@example.com")
+                .addRcpt("bob@example.net").manualCheck(true).build();
+        ScanEngine allowLocal = engine(SASL_RATE.replace("burst = 100", "burst = 1") + "allow_local = true;\n");
+        allowLocal.scan(message, daveViaRspamc);
+        assertThat(allowLocal.scan(message, daveViaRspamc).action()).isEqualTo(Action.SOFT_REJECT);
+    }
+
+    @Test
     void mailToPostmasterIsNeverLimited() throws IOException {
         ScanEngine engine = engine(SASL_RATE.replace("burst = 100", "burst = 1"));
         engine.scan(message, from("alice", "bob@example.net"));
