@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,24 +25,34 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
 import io.netty.handler.codec.dns.DatagramDnsResponse;
 import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DefaultDnsRawRecord;
+import io.netty.handler.codec.dns.DefaultDnsResponse;
+import io.netty.handler.codec.dns.DnsQuery;
 import io.netty.handler.codec.dns.DnsQuestion;
+import io.netty.handler.codec.dns.DnsRecord;
+import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
+import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
+import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * A small authoritative DNS server for tests, on a free UDP port of 127.0.0.1: it serves exactly the records a test
  * sets ({@link #a}, {@link #txt}, ...), NXDOMAIN for every other name, and on request SERVFAIL, REFUSED or silence
  * for a name. Records are served with the given TTL (default 300 s); negative answers carry an SOA with a 60 s
- * minimum. Thread-safe: records may change while it runs.
+ * minimum. Thread-safe: records may change while it runs. As a real server, it answers over UDP with at most 512 bytes
+ * (or the size the query's EDNS OPT record offers) and sets TC on a larger answer, which it serves whole over TCP on
+ * the same port (a 64 KB TXT record reaches the resolver only that way).
  *
  * <pre>
  * try (TestDnsServer dns = TestDnsServer.start()) {
@@ -59,6 +70,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private volatile Channel tcp;
     private final Map<String, List<Rr>> records = new ConcurrentHashMap<>();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
@@ -74,22 +86,33 @@ public final class TestDnsServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-dns", true), NioIoHandler.newFactory());
         TestDnsServer[] self = new TestDnsServer[1];
         try {
-            Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .handler(new ChannelInitializer<DatagramChannel>() {
-                        @Override
-                        protected void initChannel(DatagramChannel c) {
-                            c.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
-                                    new SimpleChannelInboundHandler<DatagramDnsQuery>() {
-                                        @Override
-                                        protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery q) {
-                                            self[0].answer(ctx, q);
-                                        }
-                                    });
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            self[0] = new TestDnsServer(group, ch);
-            return self[0];
+            for (int attempt = 1; ; attempt++) {
+                Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                        .handler(new ChannelInitializer<DatagramChannel>() {
+                            @Override
+                            protected void initChannel(DatagramChannel c) {
+                                c.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                                        new SimpleChannelInboundHandler<DatagramDnsQuery>() {
+                                            @Override
+                                            protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery q) {
+                                                self[0].answer(ctx, q);
+                                            }
+                                        });
+                            }
+                        })
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                self[0] = new TestDnsServer(group, udp);
+                try {
+                    self[0].tcp = tcpListener(group, (InetSocketAddress) udp.localAddress(), self);
+                    return self[0];
+                } catch (Exception e) {
+                    // that TCP port is taken: another UDP port
+                    udp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+                    if (attempt == 5) {
+                        throw new IllegalStateException("no free UDP + TCP port pair for the test DNS server", e);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
@@ -98,6 +121,24 @@ public final class TestDnsServer implements AutoCloseable {
             group.shutdownGracefully();
             throw e;
         }
+    }
+
+    private static Channel tcpListener(EventLoopGroup group, InetSocketAddress address, TestDnsServer[] self)
+            throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                        c.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(),
+                                new SimpleChannelInboundHandler<DnsQuery>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, DnsQuery q) {
+                                        self[0].answerTcp(ctx, q);
+                                    }
+                                });
+                    }
+                })
+                .bind(address).sync().channel();
     }
 
     public int port() {
@@ -199,18 +240,47 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     private void answer(ChannelHandlerContext ctx, DatagramDnsQuery query) {
+        DnsQuestion q = question(query);
+        if (q != null) {
+            DatagramDnsResponse r = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
+            // an EDNS OPT record's class is the UDP payload size the client takes
+            DnsRecord opt = query.count(DnsSection.ADDITIONAL) > 0 ? query.recordAt(DnsSection.ADDITIONAL) : null;
+            int limit = opt != null && opt.type() == DnsRecordType.OPT ? Math.max(512, opt.dnsClass()) : 512;
+            if (fill(r, q) > limit) {
+                r.clear(DnsSection.ANSWER);
+                r.clear(DnsSection.AUTHORITY);
+                r.setTruncated(true);
+            }
+            ctx.writeAndFlush(r);
+        }
+    }
+
+    private void answerTcp(ChannelHandlerContext ctx, DnsQuery query) {
+        DnsQuestion q = question(query);
+        if (q != null) {
+            DnsResponse r = new DefaultDnsResponse(query.id());
+            fill(r, q);
+            ctx.writeAndFlush(r);
+        }
+    }
+
+    /** The question of a query to be answered: null for none or a name set to {@link Behaviour#SILENT}. */
+    private DnsQuestion question(DnsQuery query) {
         queries.incrementAndGet();
         DnsQuestion q = query.recordAt(DnsSection.QUESTION);
         if (q == null) {
-            return;
+            return null;
         }
         String name = key(q.name());
         received.add(name + " " + q.type().name());
+        return behaviours.getOrDefault(name, defaultBehaviour) == Behaviour.SILENT ? null : q;
+    }
+
+    /** Fills in the answer to {@code q}; returns about how many bytes it takes on the wire. */
+    private int fill(DnsResponse r, DnsQuestion q) {
+        String name = key(q.name());
         Behaviour b = behaviours.getOrDefault(name, defaultBehaviour);
-        if (b == Behaviour.SILENT) {
-            return;
-        }
-        DatagramDnsResponse r = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
+        int size = 12 + name.length() + 6;
         r.setAuthoritativeAnswer(true).setRecursionAvailable(true);
         r.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(q.name(), q.type()));
         List<Rr> rrs = records.get(name);
@@ -228,6 +298,7 @@ public final class TestDnsServer implements AutoCloseable {
                 if (rr.type == q.type().intValue() || rr.type == DnsRecordType.CNAME.intValue() || isOdd(rr.type)) {
                     r.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(q.name(), DnsRecordType.valueOf(rr.type),
                             rr.ttl, Unpooled.wrappedBuffer(rr.data)));
+                    size += name.length() + 12 + rr.data.length;
                     any = true;
                 }
             }
@@ -235,7 +306,7 @@ public final class TestDnsServer implements AutoCloseable {
                 r.addRecord(DnsSection.AUTHORITY, soa(q.name()));
             }
         }
-        ctx.writeAndFlush(r);
+        return size;
     }
 
     private static boolean isOdd(int type) {
@@ -292,6 +363,9 @@ public final class TestDnsServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (tcp != null) {
+            tcp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -145,9 +145,7 @@ class AuthEngineTest {
     void unansweredLookupsGiveDnsFailSymbolsWithinTheBudget() throws Exception {
         dns.defaultBehaviour(TestDnsServer.Behaviour.SILENT);
         resolver.close();
-        DnsSettings d = DnsSettings.DEFAULTS;
-        resolver = new NettyDnsResolver(new DnsSettings(true, DnsSettings.parseNameservers(dns.address()), Duration.ofMillis(300),
-                d.retransmits(), d.budget(), d.cacheSize(), d.maxErrors(), d.reviveTime()), null);
+        resolver = resolverWithTimeout(Duration.ofMillis(300));
         long t0 = System.nanoTime();
         ScanResult r = engine(new TestConfig()).scan(signed(MESSAGE).getBytes(StandardCharsets.ISO_8859_1), FROM_OUTSIDE);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
@@ -218,5 +216,89 @@ class AuthEngineTest {
         String tampered = signed(MESSAGE).replace("The report is attached.", "The invoice is attached.");
         ScanResult r = engine(new TestConfig()).scan(tampered.getBytes(StandardCharsets.ISO_8859_1), FROM_OUTSIDE);
         assertThat(symbols(r)).contains("R_DKIM_REJECT").noneMatch(s -> s.startsWith("DWL_DNSWL"));
+    }
+
+    // --- python3-dkim-signed messages, tampered with: the symbol and DKIM_TRACE option (as Rspamd) of each --------
+
+    ScanResult scan(String message, double budgetSeconds) {
+        ScanEngine engine = EngineFactory.create(new TestConfig().with("options",
+                TestConfig.obj("dns", TestConfig.obj("budget", budgetSeconds))), List.of(), resolver);
+        return engine.scan(message.getBytes(StandardCharsets.ISO_8859_1), FROM_OUTSIDE);
+    }
+
+    NettyDnsResolver resolverWithTimeout(Duration timeout) {
+        DnsSettings d = DnsSettings.DEFAULTS;
+        return new NettyDnsResolver(new DnsSettings(true, DnsSettings.parseNameservers(dns.address()), timeout,
+                d.retransmits(), d.budget(), d.cacheSize(), d.maxErrors(), d.reviveTime()), null);
+    }
+
+    String dkimpySigned(String selector, boolean length) throws Exception {
+        Path keyFile = dir.resolve("rsa.key");
+        if (!java.nio.file.Files.exists(keyFile)) {
+            DkimKeyFiles.write(keyFile, key.getPrivate());
+        }
+        return new String(new DkimPy(dir).run(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), "sign", keyFile.toString(),
+                "example.com", selector, "relaxed/relaxed", "from:to:subject:date:message-id", "rsa-sha256",
+                length ? "yes" : "no"), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The R_DKIM_* symbols and DKIM_TRACE with its options, sorted. */
+    static List<String> dkim(ScanResult r) {
+        return r.symbols().stream().filter(s -> s.name().startsWith("R_DKIM") || s.name().equals("DKIM_TRACE"))
+                .map(s -> s.name() + (s.name().equals("DKIM_TRACE") ? String.valueOf(s.options()) : "")).sorted().toList();
+    }
+
+    @Test
+    void eachTamperedCopyOfAPython3DkimSignedMessageGetsTheSymbolRspamdGives() throws Exception {
+        DkimPy.assumeInstalled();
+        dns.txt("good._domainkey.example.com", DkimKeyFiles.txtValue(key.getPublic()));
+        dns.txt("revoked._domainkey.example.com", "v=DKIM1; k=rsa; p=");
+        dns.txt("huge._domainkey.example.com", "v=DKIM1; k=rsa; p=" + "A".repeat(62 * 1024));
+        dns.behaviour("broken._domainkey.example.com", TestDnsServer.Behaviour.SERVFAIL);
+        String good = dkimpySigned("good", false);
+        assertThat(dkim(scan(good, 10))).containsExactly("DKIM_TRACE[example.com:+]", "R_DKIM_ALLOW");
+        assertThat(dkim(scan(good.replace("The report is", "The reports are"), 10))).as("body changed")
+                .containsExactly("DKIM_TRACE[example.com:-]", "R_DKIM_REJECT");
+        assertThat(dkim(scan(good.replace("Subject: Quarterly", "Subject: Annual"), 10))).as("signed header changed")
+                .containsExactly("DKIM_TRACE[example.com:-]", "R_DKIM_REJECT");
+        assertThat(dkim(scan(dkimpySigned("revoked", false), 10))).as("revoked key p=")
+                .containsExactly("DKIM_TRACE[example.com:~]", "R_DKIM_PERMFAIL");
+        assertThat(dkim(scan(dkimpySigned("nokey", false), 10))).as("a selector without a key")
+                .containsExactly("DKIM_TRACE[example.com:~]", "R_DKIM_PERMFAIL");
+        ScanResult huge = scan(dkimpySigned("huge", false), 10);
+        assertThat(dkim(huge)).as("a 64 KB TXT record").containsExactly("DKIM_TRACE[example.com:~]", "R_DKIM_PERMFAIL");
+        assertThat(header(huge, "Authentication-Results")).as("the record arrived (truncated over UDP, whole over TCP)")
+                .contains("dkim=permerror").doesNotContain("no key");
+        assertThat(dkim(scan(dkimpySigned("broken", false), 10))).as("SERVFAIL for the key")
+                .containsExactly("DKIM_TRACE[example.com:?]", "R_DKIM_TEMPFAIL");
+        String withLength = dkimpySigned("good", true);
+        assertThat(dkim(scan(withLength, 10))).containsExactly("DKIM_TRACE[example.com:+]", "R_DKIM_ALLOW");
+        assertThat(dkim(scan(withLength + "Click https://evil.example/ now\r\n", 10))).as("content after l=")
+                .containsExactly("DKIM_TRACE[example.com:~]", "R_DKIM_PERMFAIL");
+    }
+
+    @Test
+    void anExpiredSignatureIsAPermanentFailure() throws Exception {
+        // python3-dkim cannot write x=: mailsift's signer, whose output python3-dkim verifies (DkimInteropTest)
+        dns.txt("good._domainkey.example.com", DkimKeyFiles.txtValue(key.getPublic()));
+        long now = System.currentTimeMillis() / 1000;
+        String expired = DkimSigner.sign(new HeaderHashInput(RawMessage.parse(MESSAGE.getBytes(StandardCharsets.ISO_8859_1))),
+                "example.com", "good", key.getPrivate(), SignedHeaders.parse(SignedHeaders.RSPAMD_DEFAULT),
+                Canonicalization.RELAXED, Canonicalization.RELAXED, now - 7200, 3600);
+        assertThat(dkim(scan("DKIM-Signature: " + expired + "\r\n" + MESSAGE, 10)))
+                .containsExactly("DKIM_TRACE[example.com:~]", "R_DKIM_PERMFAIL");
+    }
+
+    @Test
+    void theMessagesDnsBudgetEndsLookupsTheNameserverWouldStillWaitFor() {
+        // each lookup could wait 60 s for the silent server; the message's budget of half a second ends them all, so
+        // the scan ends (long before any lookup's timeout) with the DNSFAIL / TEMPFAIL symbols
+        dns.defaultBehaviour(TestDnsServer.Behaviour.SILENT);
+        resolver.close();
+        resolver = resolverWithTimeout(Duration.ofSeconds(60));
+        ScanResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> scan("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=good; h=from; bh=AAAA; b=AAAA\r\n" + MESSAGE, 0.5));
+        assertThat(symbols(r)).contains("R_DKIM_TEMPFAIL", "R_SPF_DNSFAIL", "DMARC_DNSFAIL");
+        assertThat(dkim(r)).contains("DKIM_TRACE[example.com:?]");
     }
 }
