@@ -14,7 +14,8 @@
 #   6. authentication, with a local authoritative DNS (dnsmasq) for an outside domain and ours: mail signed by
 #      python3-dkim (dkim.sign; dkim.arc_sign by a mailing list that changed the body) arrives with mailsift's
 #      Authentication-Results (dkim/spf/dmarc/arc) and symbols, a forged Authentication-Results in our name is
-#      removed, a tampered copy gets dkim=fail; mail an authenticated user (SASL through Dovecot) submits leaves,
+#      removed, a tampered copy gets dkim=fail; dmarc.conf actions enforced (p=reject: 554 at SMTP, p=quarantine:
+#      add header, Junk); mail an authenticated user (SASL through Dovecot) submits leaves,
 #      captured at the next hop (Postfix's smtp-sink), with a DKIM-Signature that dkimverify accepts
 #   7. no ERROR lines in the daemon logs, and no message body or password in them
 # plus, first, the Debian package build and its checks (packaging/src/deb/check-deb.sh).
@@ -627,13 +628,17 @@ else
     else
         fail "6 auth-dkim-keygen" "key mode ${key_mode:-none}, record: $(head -c 120 "$K/example.test.dkim.zone")"
     fi
-    # what the outside domains (sender.test, the mailing list fwd.test) and we (example.test) publish
-    dns_conf sender.test fwd.test example.test -- \
+    # what the outside domains (sender.test; partner.test, whose post a mailing list fwd.test passes on; bank.test,
+    # whose name a forger uses) and we (example.test) publish
+    dns_conf sender.test partner.test fwd.test bank.test example.test -- \
         --host-record=mail.sender.test,203.0.113.7 --mx-host=sender.test,mail.sender.test,10 \
         --host-record=mx.fwd.test,198.51.100.7 --mx-host=fwd.test,mx.fwd.test,10 \
         --host-record=mx.example.test,127.0.0.1 --mx-host=example.test,mx.example.test,10 \
         "sender.test=v=spf1 ip4:203.0.113.0/24 -all" "s1._domainkey.sender.test=$(cat "$K/sender.dns")" \
         "_dmarc.sender.test=v=DMARC1; p=reject" \
+        "partner.test=v=spf1 ip4:203.0.113.0/24 -all" "s1._domainkey.partner.test=$(cat "$K/sender.dns")" \
+        "_dmarc.partner.test=v=DMARC1; p=quarantine" \
+        "bank.test=v=spf1 ip4:192.0.2.0/24 -all" "_dmarc.bank.test=v=DMARC1; p=reject" \
         "fwd.test=v=spf1 ip4:198.51.100.0/24 -all" "arc._domainkey.fwd.test=$(cat "$K/fwd.dns")" \
         "_dmarc.fwd.test=v=DMARC1; p=none" \
         "example.test=v=spf1 ip4:127.0.0.0/8 -all" "dkim._domainkey.example.test=$our_txt" \
@@ -641,6 +646,8 @@ else
     make_conf auth
     printf 'dns { nameserver = ["127.0.0.1:%s"]; timeout = 2s; budget = 5s; }\n' "$P_DNS" >> "${CONF[auth]}/local.d/options.inc"
     printf 'path = "%s/$domain.$selector.key";\n' "$K" > "${CONF[auth]}/local.d/dkim_signing.conf"
+    # this site enforces DMARC policies, as Rspamd's option does
+    printf 'actions { reject = "reject"; quarantine = "add header"; }\n' > "${CONF[auth]}/local.d/dmarc.conf"
     smtp-sink -u mail -h mx.remote.test -d "$W/sink/msg." "127.0.0.1:$P_SINK" 10 >"$W/sink.log" 2>&1 &
     SINK_PID=$!
     printf 'remote.test smtp:[127.0.0.1]:%s\n' "$P_SINK" > "$P/etc/transport"
@@ -658,11 +665,19 @@ else
                 --xclient "ADDR=203.0.113.7 NAME=mail.sender.test HELO=mail.sender.test" "$M/signed.eml" "$M/tampered.eml"
             $FLOW send --port "$P_SMTP" --rcpt alice@example.test --sender team-bounces@fwd.test --helo mx.fwd.test \
                 --xclient "ADDR=198.51.100.7 NAME=mx.fwd.test HELO=mx.fwd.test" "$M/arc.eml"
+            $FLOW send --port "$P_SMTP" --rcpt alice@example.test --sender ceo@bank.test --helo mail.forger.test \
+                --xclient "ADDR=203.0.113.99 NAME=mail.forger.test HELO=mail.forger.test" "$M/forged.eml"
             $FLOW send --port "$P_SMTP" --rcpt dan@remote.test --sender alice@example.test --helo laptop.example.test \
                 --xclient "ADDR=198.51.100.20 NAME=[UNAVAILABLE] HELO=laptop.example.test" --auth alice@example.test:alice-pw "$M/submit.eml"
         } >"$W/send-6.json"
         sent=$(grep -c '"code": 250' "$W/send-6.json")
         [ "$sent" = 4 ] || fail "6 auth-send" "$((4 - sent)) of 4 not accepted: $(grep -v '"code": 250' "$W/send-6.json" | head -n 2 | tr '\n' ';')"
+        forged=$(grep -F "$M/forged.eml" "$W/send-6.json")
+        if [ "$(json "$forged" 'str(d["code"])[0]')" = 5 ] && [[ "$(json "$forged" 'd["text"]')" == *"DMARC Policy"* ]]; then
+            pass "6 auth-dmarc-reject" "unsigned mail From bank.test (p=reject) from an address its SPF does not list: $(json "$forged" 'd["code"]') $(json "$forged" 'd["text"]')"
+        else
+            fail "6 auth-dmarc-reject" "SMTP answered $(json "$forged" 'd["code"]') $(json "$forged" 'd["text"]') (want 5xx Rejected due to DMARC Policy)"
+        fi
         d=$($FLOW delivered --maildir "$ALICE" --timeout 60 --header Authentication-Results --header DKIM-Signature \
             "$(json "$ids" 'd["signed"]')" "$(json "$ids" 'd["tampered"]')" "$(json "$ids" 'd["arc"]')")
         echo "$d" >"$W/delivered-6.json"
@@ -695,9 +710,10 @@ and "R_DKIM_ALLOW" not in sym' \
             "body changed after signing: dkim=fail header.d=sender.test; R_DKIM_REJECT, DKIM_TRACE[sender.test:-]"
         auth_check "6 auth-arc-forwarded" "$(sed -n 3p <<<"$d")" '
 "arc=pass (\"fwd.test:s=arc:i=1\")" in ours[0] and "dkim=fail" in ours[0] and "spf=pass" in ours[0]
-and "smtp.mailfrom=team-bounces@fwd.test" in ours[0] and "dmarc=fail" in ours[0]
-and "ARC_ALLOW" in sym and "R_DKIM_REJECT" in sym and any(v.startswith("mx.fwd.test;") for v in ar)' \
-            "a list footer broke carol's signature, fwd.test's dkim.arc_sign seal verifies: arc=pass, dkim=fail, dmarc=fail; ARC_ALLOW"
+and "smtp.mailfrom=team-bounces@fwd.test" in ours[0] and "dmarc=fail" in ours[0] and "(policy=quarantine)" in ours[0]
+and "ARC_ALLOW" in sym and "R_DKIM_REJECT" in sym and "DMARC_POLICY_QUARANTINE" in sym
+and any(v.startswith("mx.fwd.test;") for v in ar) and d["x_spam"] == "Yes" and d["folder"] == "Junk"' \
+            "a list footer broke dave's signature, fwd.test's dkim.arc_sign seal verifies: arc=pass, dkim=fail, ARC_ALLOW; dmarc=fail (policy=quarantine) enforced: add header, X-Spam: Yes, filed in Junk"
         # the submission: Postfix logs status=sent once the sink has taken the message
         sub_id=$(json "$sub" 'd["submit"]') out=""
         for ((i = 0; i < 300; i++)); do

@@ -3,10 +3,11 @@
 python3-dkim), and a check of what mailsift signed.
 
 Subcommands:
-  inbound   writes the mail an outside domain sends us: signed.eml (dkim.sign by sender.test, with a forged
+  inbound   writes the mail outside domains send us: signed.eml (dkim.sign by sender.test, with a forged
             Authentication-Results in our name and a foreign one), tampered.eml (the same, body changed after
-            signing), arc.eml (signed by sender.test, a footer added by the mailing list fwd.test, which records
-            its own Authentication-Results and seals the message with dkim.arc_sign); prints their Message-IDs
+            signing), arc.eml (signed by partner.test, a footer added by the mailing list fwd.test, which records
+            its own Authentication-Results and seals the message with dkim.arc_sign), forged.eml (unsigned, From
+            bank.test, which publishes DMARC p=reject); prints their Message-IDs
   outbound  writes submit.eml: what an authenticated user of our domain sends to another provider
   verify    dkim.verify of a message with the keys asked of a nameserver on 127.0.0.1:PORT (for a machine where
             dkimverify cannot be run with a private /etc/resolv.conf); exit 0 when it verifies
@@ -42,7 +43,7 @@ def signed(raw, domain, selector, key):
 def cmd_inbound(args):
     key, fwd_key = read(args.sender_key), read(args.fwd_key)
     os.makedirs(args.out, exist_ok=True)
-    ids = {n: "%s.%s@sender.test" % (n, args.tag) for n in ("signed", "tampered", "arc")}
+    ids = {n: "%s.%s@sender.test" % (n, args.tag) for n in ("signed", "tampered", "arc", "forged")}
     # a forged result in our name (the sender claims we checked it) and a relay's own one, which is kept
     forged = ("Authentication-Results: %s; dkim=pass header.d=bank.test; spf=pass smtp.mailfrom=ceo@bank.test\r\n"
               "Authentication-Results: mx.relay.test; spf=pass smtp.mailfrom=carol@sender.test\r\n" % args.authserv_id)
@@ -53,17 +54,19 @@ def cmd_inbound(args):
     copy = signed(message("Carol <carol@sender.test>", "Alice <alice@example.test>", "Minutes", ids["tampered"],
                           minutes), "sender.test", "s1", key)
     write(args.out, "tampered.eml", copy.replace(b"Tuesday's meeting", b"Tuesday's  meeting (edited)"))
-    # a mailing list: receives carol's signed post, adds its footer (the signature's body hash breaks), records what
+    # a mailing list: receives dave's signed post, adds its footer (the signature's body hash breaks), records what
     # it saw and seals the result (ARC), as a forwarder does
-    post = signed(message("Carol <carol@sender.test>", "team@fwd.test", "Agenda", ids["arc"],
-                          "Agenda for Thursday: budget, hiring.\r\n"), "sender.test", "s1", key)
+    post = signed(message("Dave <dave@partner.test>", "team@fwd.test", "Agenda", ids["arc"],
+                          "Agenda for Thursday: budget, hiring.\r\n"), "partner.test", "s1", key)
     post = post + b"--\r\nteam mailing list -- https://fwd.test/team\r\n"
-    post = (b"Authentication-Results: mx.fwd.test; dkim=pass header.d=sender.test header.s=s1;"
-            b" spf=pass smtp.mailfrom=carol@sender.test; dmarc=pass header.from=sender.test\r\n") + post
+    post = (b"Authentication-Results: mx.fwd.test; dkim=pass header.d=partner.test header.s=s1;"
+            b" spf=pass smtp.mailfrom=dave@partner.test; dmarc=pass header.from=partner.test\r\n") + post
     seal = dkim.arc_sign(post, b"arc", b"fwd.test", fwd_key, b"mx.fwd.test")
     if not seal:
         raise SystemExit("dkim.arc_sign made no ARC set (no Authentication-Results of mx.fwd.test?)")
     write(args.out, "arc.eml", b"".join(seal) + post)
+    write(args.out, "forged.eml", message("Bank <ceo@bank.test>", "Alice <alice@example.test>", "Urgent transfer",
+                                          ids["forged"], "Please wire the money today.\r\n"))
     print(json.dumps(ids))
 
 
