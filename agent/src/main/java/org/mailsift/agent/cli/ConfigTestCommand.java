@@ -2,6 +2,7 @@ package org.mailsift.agent.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -46,16 +47,32 @@ public final class ConfigTestCommand implements CliCommand {
         for (Path file : config.configFiles()) {
             config.parse(file);
         }
+        Path dataDir = ContextLoader.dataDirectory(line, config);
+        checkEveryModule(config, dataDir);
+        warnUnread(config);
         for (String section : config.sectionNames()) {
             config.section(section);
         }
-        Path dataDir = ContextLoader.dataDirectory(line, config);
-        checkEveryModule(config, dataDir);
         for (String warning : config.warnings()) {
             io.err().println("warning: " + warning);
         }
         io.out().println("syntax OK");
         return 0;
+    }
+
+    /**
+     * A file no module reads ({@code local.d/phishing.conf} for a module mailsift does not have, or a misspelt
+     * {@code local.d/multimaps.conf}) is a warning, as Rspamd warns of an unknown module.
+     */
+    static void warnUnread(ConfigDirectory config) {
+        Set<String> read = config.readSections();
+        for (String section : config.sectionNames()) {
+            if (!read.contains(section)) {
+                for (Path f : config.filesOf(section)) {
+                    config.warn(f + ":1:1: no mailsift module reads '" + section + "' (file ignored)");
+                }
+            }
+        }
     }
 
     /**

@@ -111,6 +111,11 @@ public final class ConfigDirectory implements ConfigSource {
         return raced == null ? parsed : raced;
     }
 
+    /** The sections some module asked for so far ({@link #section}): configtest names the files nobody reads. */
+    public Set<String> readSections() {
+        return Set.copyOf(sections.keySet());
+    }
+
     private UclObject load(String name) {
         UclObject result = UclObject.empty(new Position(directory.resolve(name + ".conf").toString(), 1, 1));
         for (Path f : filesOf(name)) {

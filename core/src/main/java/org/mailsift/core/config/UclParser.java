@@ -484,9 +484,12 @@ public final class UclParser {
             if (in.peek() == '}') {
                 throw in.error("unexpected '}' in the array opened at " + open.line() + ":" + open.column());
             }
-            items.add(parseValue());
+            UclValue item = parseValue();
+            items.add(item);
             in.skipSpace();
-            if (!in.atEnd() && in.peek() != ',' && in.peek() != ';' && in.peek() != ']') {
+            // libucl takes the '}' or ']' that closes an item as its separator: [ { a = 1 } { b = 2 } ]
+            boolean closedByBrace = item instanceof UclObject || item instanceof UclArray;
+            if (!in.atEnd() && !closedByBrace && in.peek() != ',' && in.peek() != ';' && in.peek() != ']') {
                 throw in.error("expected ',' or ']' in the array opened at " + open.line() + ":" + open.column());
             }
         }

@@ -39,6 +39,20 @@ class LibuclSyntaxTest {
         return parser().parseFile(p);
     }
 
+    // ------------------------------------------------------------------------------------------ separators
+
+    @Test
+    void sectionsAndArrayItemsClosedByABraceNeedNoSeparatorOnOneLine() {
+        // libucl's ucl_parse_after_value counts a closing } or ] as the separator
+        UclObject o = parse("A { x = 1 } B { } rules { C { re = \"c\"; } D { re = \"d\"; } }\n"
+                + "list = [ { a = 1 } { b = 2 } [ 3 ] [ 4 ] ];\n");
+        assertThat(o.keys()).containsExactly("A", "B", "rules", "list");
+        assertThat(o.getObject("rules").orElseThrow().keys()).containsExactly("C", "D");
+        assertThat(o.getList("list")).hasSize(4);
+        assertThatThrownBy(() -> parse("list = [ \"a\" \"b\" ];\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("expected ','"); // two strings still need one, as libucl's 'delimiter is missing'
+    }
+
     // ------------------------------------------------------------------------------------------ strings
 
     @Test
