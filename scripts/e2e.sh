@@ -15,7 +15,7 @@
 #      python3-dkim (dkim.sign; dkim.arc_sign by a mailing list that changed the body) arrives with mailsift's
 #      Authentication-Results (dkim/spf/dmarc/arc) and symbols, a forged Authentication-Results in our name is
 #      removed, a tampered copy gets dkim=fail; dmarc.conf actions enforced (p=reject: 554 at SMTP, p=quarantine:
-#      add header, Junk); mail an authenticated user (SASL through Dovecot) submits leaves,
+#      add header, Junk); our arc.conf seal on delivered mail passes arcverify; mail an authenticated user (SASL through Dovecot) submits leaves,
 #      captured at the next hop (Postfix's smtp-sink), with a DKIM-Signature that dkimverify accepts
 #   7. no ERROR lines in the daemon logs, and no message body or password in them
 # plus, first, the Debian package build and its checks (packaging/src/deb/check-deb.sh).
@@ -646,6 +646,9 @@ else
     make_conf auth
     printf 'dns { nameserver = ["127.0.0.1:%s"]; timeout = 2s; budget = 5s; }\n' "$P_DNS" >> "${CONF[auth]}/local.d/options.inc"
     printf 'path = "%s/$domain.$selector.key";\n' "$K" > "${CONF[auth]}/local.d/dkim_signing.conf"
+    # ... and seals what it receives (arc.conf; sign_inbound and use_domain = "recipient" are arc's defaults) with the
+    # same key, as a forwarder would before passing mail on
+    printf 'path = "%s/$domain.$selector.key";\nselector = "dkim";\n' "$K" > "${CONF[auth]}/local.d/arc.conf"
     # this site enforces DMARC policies, as Rspamd's option does
     printf 'actions { reject = "reject"; quarantine = "add header"; }\n' > "${CONF[auth]}/local.d/dmarc.conf"
     smtp-sink -u mail -h mx.remote.test -d "$W/sink/msg." "127.0.0.1:$P_SINK" 10 >"$W/sink.log" 2>&1 &
@@ -714,6 +717,22 @@ and "smtp.mailfrom=team-bounces@fwd.test" in ours[0] and "dmarc=fail" in ours[0]
 and "ARC_ALLOW" in sym and "R_DKIM_REJECT" in sym and "DMARC_POLICY_QUARANTINE" in sym
 and any(v.startswith("mx.fwd.test;") for v in ar) and d["x_spam"] == "Yes" and d["folder"] == "Junk"' \
             "a list footer broke dave's signature, fwd.test's dkim.arc_sign seal verifies: arc=pass, dkim=fail, ARC_ALLOW; dmarc=fail (policy=quarantine) enforced: add header, X-Spam: Yes, filed in Junk"
+        # our ARC seals on what arrived, checked by python3-dkim's arcverify: the first set on carol's message, the
+        # second on the list post (after fwd.test's)
+        arc_result=""
+        for n in 1 3; do
+            f=$(json "$(sed -n ${n}p <<<"$d")" 'd["file"]')
+            if [ -f "$f" ] && private_dns_available; then
+                arc_result+=" i=$(grep -o '^ARC-Seal: i=[0-9]*' "$f" | head -n 1 | grep -o '[0-9]*$'): $(with_private_dns arcverify <"$f" 2>&1 | tr '\n' ' ')"
+            elif [ -f "$f" ]; then
+                arc_result+=" i=$(grep -o '^ARC-Seal: i=[0-9]*' "$f" | head -n 1 | grep -o '[0-9]*$'): $($AUTHMAIL verify --arc --port "$P_DNS" "$f" 2>&1 | tr '\n' ' ')"
+            fi
+        done
+        if [ "$(grep -o "cv=b\?'\?pass" <<<"$arc_result" | wc -l)" = 2 ] && [[ $arc_result == " i=1:"*" i=2:"* ]]; then
+            pass "6 auth-arc-sealed" "arc.conf seals inbound mail as example.test; arcverify:$arc_result"
+        else
+            fail "6 auth-arc-sealed" "arcverify:${arc_result:- no delivered files}"
+        fi
         # the submission: Postfix logs status=sent once the sink has taken the message
         sub_id=$(json "$sub" 'd["submit"]') out=""
         for ((i = 0; i < 300; i++)); do

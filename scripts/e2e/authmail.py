@@ -9,8 +9,9 @@ Subcommands:
             its own Authentication-Results and seals the message with dkim.arc_sign), forged.eml (unsigned, From
             bank.test, which publishes DMARC p=reject); prints their Message-IDs
   outbound  writes submit.eml: what an authenticated user of our domain sends to another provider
-  verify    dkim.verify of a message with the keys asked of a nameserver on 127.0.0.1:PORT (for a machine where
-            dkimverify cannot be run with a private /etc/resolv.conf); exit 0 when it verifies
+  verify    dkim.verify (--arc: dkim.arc_verify) of a message with the keys asked of a nameserver on
+            127.0.0.1:PORT (for a machine where dkimverify / arcverify cannot run with a private /etc/resolv.conf);
+            prints what they print, exit 0 when it verifies
 """
 import argparse
 import json
@@ -89,7 +90,13 @@ def cmd_verify(args):
         answer = resolver.resolve(name.decode().rstrip("."), "TXT", lifetime=timeout)
         return b"".join(b"".join(r.strings) for r in answer[:1])
 
-    return 0 if dkim.verify(read(args.file), dnsfunc=txt) else 1
+    if args.arc:
+        cv, _, comment = dkim.arc_verify(read(args.file), dnsfunc=txt)
+        print("arc verification: cv=%s %s" % (cv, comment))
+        return 0 if cv == dkim.CV_Pass else 1
+    ok = dkim.verify(read(args.file), dnsfunc=txt)
+    print("signature ok" if ok else "signature verification failed")
+    return 0 if ok else 1
 
 
 def main():
@@ -108,6 +115,7 @@ def main():
     s.set_defaults(fn=cmd_outbound)
     s = sub.add_parser("verify")
     s.add_argument("--port", type=int, required=True)
+    s.add_argument("--arc", action="store_true", help="the ARC chain instead of the DKIM signature")
     s.add_argument("file")
     s.set_defaults(fn=cmd_verify)
     args = p.parse_args()

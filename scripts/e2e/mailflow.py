@@ -124,7 +124,7 @@ def maildir_folders(maildir):
 
 
 def index_maildir(maildir):
-    """Message-ID -> (folder, header object) for every message in the Maildir++ tree."""
+    """Message-ID -> (folder, header object, file) for every message in the Maildir++ tree."""
     found = {}
     for folder, path in maildir_folders(maildir):
         for sub in ("new", "cur"):
@@ -136,7 +136,7 @@ def index_maildir(maildir):
                     continue  # moved while we looked
                 mid = message_id_of(headers)
                 if mid:
-                    found[mid] = (folder, headers)
+                    found[mid] = (folder, headers, f)
     return found
 
 
@@ -153,9 +153,9 @@ def cmd_delivered(args):
             break
         time.sleep(0.3)
     for m in wanted:
-        folder, h = index.get(m, (None, None))
+        folder, h, path = index.get(m, (None, None, None))
         found = {
-            "msgid": m, "folder": folder,
+            "msgid": m, "folder": folder, "file": path,
             "x_spam": unfold(h.get("X-Spam")) if h else None,
             "x_spamd_result": unfold(h.get("X-Spamd-Result")) if h else None,
             "x_rspamd_action": unfold(h.get("X-Rspamd-Action")) if h else None,

@@ -17,9 +17,11 @@ import org.mailsift.core.config.ConfigDirectory;
 import org.mailsift.core.config.ConfigSource;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.MessageScanner;
 import org.mailsift.core.scan.ScanListener.ScanSource;
 import org.mailsift.core.scan.ScanResult;
+import org.mailsift.scanner.auth.dkim.DkimKeyFiles;
 
 /** What `systemctl reload mailsift` (SIGHUP) does to a running daemon. */
 class ConfigReloadTest {
@@ -125,6 +127,36 @@ class ConfigReloadTest {
         ScanResult off = milterScanner.scan(MESSAGE, stranger);
         assertThat(off.action()).isNotEqualTo(Action.SOFT_REJECT);
         assertThat(off.hasSymbol("GREYLIST")).isFalse();
+    }
+
+    @Test
+    void aSigningKeyConfiguredWhileRunningSignsAfterTheReloadAndAnotherSelectorAfterTheNext() throws Exception {
+        MessageScanner milterScanner = context.scanner(ScanSource.MILTER);
+        byte[] fromAlice = ("From: Alice <alice@example.test>\r\nTo: sam@example.org\r\nSubject: lunch\r\n"
+                + "Message-ID: <re-lunch@example.test>\r\nDate: Thu, 21 Nov 2026 10:05:00 +0000\r\n\r\nYes!\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        Envelope submitted = Envelope.builder().clientIp("203.0.113.50").mailFrom("alice@example.test")
+                .addRcpt("sam@example.org").authUser("alice@example.test").build();
+        assertThat(dkimSignature(milterScanner.scan(fromAlice, submitted))).as("no key at the default path").isNull();
+
+        Path keys = Files.createDirectories(data.resolve("dkim"));
+        java.security.KeyPair key = DkimKeyFiles.generate("rsa", 1024);
+        DkimKeyFiles.write(keys.resolve("example.test.s1.key"), key.getPrivate());
+        DkimKeyFiles.write(keys.resolve("example.test.s2.key"), key.getPrivate());
+        Files.writeString(conf.resolve("local.d/dkim_signing.conf"),
+                "path = \"" + keys + "/$domain.$selector.key\";\nselector = \"s1\";\n");
+        assertThat(reload().reload()).isTrue();
+        assertThat(dkimSignature(milterScanner.scan(fromAlice, submitted))).contains("d=example.test", "s=s1");
+
+        Files.writeString(conf.resolve("local.d/dkim_signing.conf"),
+                "path = \"" + keys + "/$domain.$selector.key\";\nselector = \"s2\";\n");
+        assertThat(reload().reload()).isTrue();
+        assertThat(dkimSignature(milterScanner.scan(fromAlice, submitted))).contains("d=example.test", "s=s2");
+    }
+
+    private static String dkimSignature(ScanResult r) {
+        return r.headerChanges().stream().filter(c -> c.name().equals("DKIM-Signature")).map(HeaderChange::value)
+                .findFirst().orElse(null);
     }
 
     @Test
