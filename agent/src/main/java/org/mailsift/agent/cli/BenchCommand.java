@@ -289,11 +289,11 @@ public final class BenchCommand implements CliCommand {
             Rate a;
             Rate b;
             if (round % 2 == 0) {
-                a = rate(off, messages, threads, secondsPerRun, envelope);
-                b = rate(on, messages, threads, secondsPerRun, envelope);
+                a = rate(off, messages, threads, secondsPerRun, envelope, "bench-base");
+                b = rate(on, messages, threads, secondsPerRun, envelope, "bench-compared");
             } else {
-                b = rate(on, messages, threads, secondsPerRun, envelope);
-                a = rate(off, messages, threads, secondsPerRun, envelope);
+                b = rate(on, messages, threads, secondsPerRun, envelope, "bench-compared");
+                a = rate(off, messages, threads, secondsPerRun, envelope, "bench-base");
             }
             sumOff += a.perSecond();
             sumOn += b.perSecond();
@@ -354,7 +354,7 @@ public final class BenchCommand implements CliCommand {
 
     static double measure(MessageScanner engine, List<byte[]> messages, int threads, double seconds, Envelope envelope)
             throws Exception {
-        return rate(engine, messages, threads, seconds, envelope).perSecond();
+        return rate(engine, messages, threads, seconds, envelope, "bench").perSecond();
     }
 
     /**
@@ -364,15 +364,16 @@ public final class BenchCommand implements CliCommand {
     record Rate(double perSecond, double perCpuSecond, double threadMicrosPerMessage) {
     }
 
-    static Rate rate(MessageScanner engine, List<byte[]> messages, int threads, double seconds, Envelope envelope)
-            throws Exception {
+    /** @param threadName the scanning threads' name (a profile tells the two sides of a comparison apart by it) */
+    static Rate rate(MessageScanner engine, List<byte[]> messages, int threads, double seconds, Envelope envelope,
+                     String threadName) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         AtomicInteger next = new AtomicInteger();
         long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         java.util.concurrent.atomic.LongAdder threadCpu = new java.util.concurrent.atomic.LongAdder();
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name(threadName + "-", 0).factory())) {
             List<Future<Long>> counts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 counts.add(pool.submit(() -> {

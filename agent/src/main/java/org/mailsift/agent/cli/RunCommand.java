@@ -52,6 +52,7 @@ public final class RunCommand implements CliCommand {
             context.reloader(reload::reload); // `mailsift reload` (the controller's /reload)
             ReloadSignal.install(reload::reload);
             context.configApplier(reload::apply); // the web interface's saved settings apply as a SIGHUP does
+            readyEngine(context);
             services.start(STOP_BOUND);
             context.config().warnings().forEach(w -> log.warn("{}", w));
             log.info("mailsift running with {} service(s); stop with SIGTERM", services.startedCount());
@@ -61,6 +62,21 @@ public final class RunCommand implements CliCommand {
         }
         log.info("stopped");
         return 0;
+    }
+
+    /**
+     * Builds the scan engine (rules, maps, Bayes store, resolver, the Public Suffix List and crypto warm-up) before
+     * any listener opens, so the first message meets a ready engine: its DNS budget and Postfix's milter timeouts
+     * are not spent loading. Should it fail here, the first scan tries again and reports it.
+     */
+    private static void readyEngine(AgentContext context) {
+        long t0 = System.nanoTime();
+        try {
+            context.scanner();
+            log.info("scan engine ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            log.warn("the scan engine could not be built at start ({}); the first scan tries again", e.toString());
+        }
     }
 
     private static void removeHook(Thread hook) {

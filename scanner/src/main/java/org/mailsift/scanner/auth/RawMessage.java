@@ -229,6 +229,15 @@ public final class RawMessage {
         return s;
     }
 
+    /** The message as received (line endings LF or CRLF); the body starts at {@link #bodyStart()}. Not a copy. */
+    public byte[] source() {
+        return raw;
+    }
+
+    public int bodyStart() {
+        return bodyStart;
+    }
+
     /** The body with CRLF line endings (converted on first use). */
     public byte[] body() {
         byte[] b = body;

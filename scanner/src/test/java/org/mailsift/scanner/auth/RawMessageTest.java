@@ -46,4 +46,22 @@ class RawMessageTest {
         assertThat(m.fields("x-arc-seal")).hasSize(1);
         assertThat(parse("dKiM-SiGnAtUrE : v=1\n\n").fields("DKIM-Signature")).hasSize(1);
     }
+
+    /** Canonicalizing the body as received (bare LF or CRLF) gives the bytes its CRLF copy gives, for any mix. */
+    @Test
+    void theBodyCanonicalizedAsReceivedEqualsItsCrlfCopyCanonicalized() {
+        java.util.Random random = new java.util.Random(12);
+        byte[] alphabet = {'a', 'b', ' ', '\t', '\r', '\n', '\n'};
+        for (int n = 0; n < 20_000; n++) {
+            byte[] raw = new byte[random.nextInt(40)];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            int from = raw.length == 0 ? 0 : random.nextInt(raw.length);
+            for (org.mailsift.scanner.auth.dkim.Canonicalization c : org.mailsift.scanner.auth.dkim.Canonicalization.values()) {
+                assertThat(c.body(raw, from)).as("%s of %s from %d", c, java.util.Arrays.toString(raw), from)
+                        .isEqualTo(c.body(RawMessage.crlf(raw, from)));
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 package org.mailsift.scanner.auth.dkim;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** DKIM's two canonicalization algorithms (RFC 6376 section 3.4), for header fields and for the body. */
@@ -53,47 +53,60 @@ public enum Canonicalization {
 
     /** The canonical body (input has CRLF line endings). */
     public byte[] body(byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 2);
+        return body(body, 0);
+    }
+
+    /**
+     * The canonical body of {@code in[from..]}, whose lines may end in CRLF or a bare LF (read as CRLF, as Rspamd and
+     * dkimpy do): one pass over the message as received, no CRLF copy first.
+     */
+    public byte[] body(byte[] in, int from) {
+        byte[] out = new byte[in.length - from + 64];
+        int o = 0;
         int pendingEmptyLines = 0;
-        int start = 0;
+        int start = from;
         boolean any = false;
-        while (start < body.length) {
-            int end = indexOfCrlf(body, start);
-            int lineEnd = end < 0 ? body.length : end;
-            int next = end < 0 ? body.length : end + 2;
-            int from = start;
+        while (start < in.length) {
+            int lf = indexOfLf(in, start);
+            int lineEnd = lf < 0 ? in.length : lf > start && in[lf - 1] == '\r' ? lf - 1 : lf;
+            int next = lf < 0 ? in.length : lf + 1;
             int to = lineEnd;
             if (this == RELAXED) {
-                while (to > from && (body[to - 1] == ' ' || body[to - 1] == '\t')) {
+                while (to > start && (in[to - 1] == ' ' || in[to - 1] == '\t')) {
                     to--;
                 }
             }
-            if (to == from) {
+            if (to == start) {
                 pendingEmptyLines++; // empty lines count only when something follows them
             } else {
+                int need = o + 2 * pendingEmptyLines + (to - start) + 2;
+                if (need > out.length) {
+                    out = Arrays.copyOf(out, Math.max(need, out.length + (out.length >> 1)));
+                }
                 for (; pendingEmptyLines > 0; pendingEmptyLines--) {
-                    out.write('\r');
-                    out.write('\n');
+                    out[o++] = '\r';
+                    out[o++] = '\n';
                 }
                 if (this == RELAXED) {
                     boolean space = false;
-                    for (int i = from; i < to; i++) {
-                        byte b = body[i];
+                    for (int i = start; i < to; i++) {
+                        byte b = in[i];
                         if (b == ' ' || b == '\t') {
                             space = true;
                             continue;
                         }
                         if (space) {
-                            out.write(' ');
+                            out[o++] = ' ';
                             space = false;
                         }
-                        out.write(b);
+                        out[o++] = b;
                     }
                 } else {
-                    out.write(body, from, to - from);
+                    System.arraycopy(in, start, out, o, to - start);
+                    o += to - start;
                 }
-                out.write('\r');
-                out.write('\n');
+                out[o++] = '\r';
+                out[o++] = '\n';
                 any = true;
             }
             start = next;
@@ -101,12 +114,12 @@ public enum Canonicalization {
         if (!any && this == SIMPLE) {
             return new byte[] {'\r', '\n'};
         }
-        return out.toByteArray();
+        return Arrays.copyOf(out, o);
     }
 
-    private static int indexOfCrlf(byte[] b, int from) {
-        for (int i = from; i + 1 < b.length; i++) {
-            if (b[i] == '\r' && b[i + 1] == '\n') {
+    private static int indexOfLf(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == '\n') {
                 return i;
             }
         }

@@ -29,7 +29,7 @@ public final class HeaderHashInput {
     }
 
     public synchronized byte[] canonicalBody(Canonicalization c) {
-        return canonicalBodies.computeIfAbsent(c, k -> k.body(message.body()));
+        return canonicalBodies.computeIfAbsent(c, k -> k.body(message.source(), message.bodyStart()));
     }
 
     /** The bytes the signature covers; {@code signatureField} is the signature header as written (b= kept). */

@@ -334,10 +334,21 @@ public final class SpfChecker {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
+    private static final RecordMemo<Object> ADDRESSES = new RecordMemo<>(20_000);
+    private static final Object NOT_AN_ADDRESS = new Object();
+
+    /** An address literal (A/AAAA answers, the client's address), parsed once per text. */
     static InetAddress parseIp(String s) {
         if (s == null || s.isEmpty()) {
             return null;
         }
+        return ADDRESSES.get(s, k -> {
+            InetAddress a = parseIpNow(k);
+            return a == null ? NOT_AN_ADDRESS : a;
+        }) instanceof InetAddress a ? a : null;
+    }
+
+    private static InetAddress parseIpNow(String s) {
         String v = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
         if (v.regionMatches(true, 0, "IPv6:", 0, 5)) {
             v = v.substring(5);
