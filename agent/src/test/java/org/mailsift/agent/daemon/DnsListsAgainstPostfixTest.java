@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailsift.agent.AgentContext;
 import org.mailsift.agent.StockConfiguration;
-import org.mailsift.core.config.ConfigDirectory;
-import org.mailsift.core.scan.ScanListener;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.core.scan.SymbolResult;
 import org.mailsift.testsupport.DnsmasqServer;
@@ -64,34 +59,25 @@ class DnsListsAgainstPostfixTest {
         Files.writeString(etc.resolve("override.d/worker-proxy.inc"), "bind_socket = \"127.0.0.1:0\";\nmilter = yes;\n");
         // the lists' verdicts on first delivery, not greylisting (GreylistThroughPostfixTest)
         Files.writeString(etc.resolve("local.d/greylist.conf"), "enabled = false;\n");
-        Map<String, ScanResult> byId = new ConcurrentHashMap<>();
+        Map<String, ScanResult> byId;
         try (DnsmasqServer dns = DnsmasqServer.start(zones)) {
             Files.writeString(etc.resolve("local.d/options.inc"), "dns { nameserver = [\"" + dns.address() + "\"]; }\n");
-            try (AgentContext context = new AgentContext(ConfigDirectory.open(etc), dir.resolve("db"));
-                 MilterService milter = new MilterService()) {
-                context.addScanListener((source, envelope, raw, result) -> {
-                    if (source == ScanListener.ScanSource.MILTER) {
-                        byId.put(result.messageId(), result);
-                    }
-                });
-                milter.start(context);
-                int port = ((InetSocketAddress) milter.server().boundAddresses().get(0)).getPort();
-                try (PostfixServer postfix = PostfixServer.start(PostfixServer.options().milters("inet:127.0.0.1:" + port)
-                        .set("smtpd_authorized_xclient_hosts", "127.0.0.0/8"))) {
-                    String plain = "Hello Alice, the minutes of Friday's meeting are attached below.";
-                    assertThat(send(postfix, "203.0.113.7", message("listed-ip", "text/plain", plain)).code()).isEqualTo(250);
-                    // links on DBL and URIBL, in HTML only: over the reject threshold
-                    SmtpClient.Reply rejected = send(postfix, "203.0.113.8", message("html-link", "text/html",
-                            "<html><body><p>Spring sale <a href=\"http://www.dbltest.com/sale\">here</a> and "
-                                    + "<a href=\"https://promo.test.uribl.com/x\">there</a></p></body></html>"));
-                    assertThat(rejected.code()).as(rejected.toString()).isEqualTo(554);
-                    assertThat(send(postfix, "203.0.113.9", message("allow-listed", "text/plain", plain)).code()).isEqualTo(250);
-                    assertThat(send(postfix, "203.0.113.10", message("unlisted", "text/plain", plain)).code()).isEqualTo(250);
-                    await().atMost(Duration.ofSeconds(30)).until(() -> byId.size() == 4);
-                    List<Path> delivered = postfix.awaitDelivered("alice", 3, Duration.ofSeconds(30));
-                    String all = String.join("\n", delivered.stream().map(DnsListsAgainstPostfixTest::read).toList());
-                    assertThat(all).contains("RBL_SPAMHAUS_SBL(4.00)").contains("RCVD_IN_DNSWL_HI(-0.50)");
-                }
+            try (MilterBehindPostfix daemon = MilterBehindPostfix.start(etc, dir.resolve("db"))) {
+                byId = daemon.byId;
+                PostfixServer postfix = daemon.postfix;
+                String plain = "Hello Alice, the minutes of Friday's meeting are attached below.";
+                assertThat(send(postfix, "203.0.113.7", message("listed-ip", "text/plain", plain)).code()).isEqualTo(250);
+                // links on DBL and URIBL, in HTML only: over the reject threshold
+                SmtpClient.Reply rejected = send(postfix, "203.0.113.8", message("html-link", "text/html",
+                        "<html><body><p>Spring sale <a href=\"http://www.dbltest.com/sale\">here</a> and "
+                                + "<a href=\"https://promo.test.uribl.com/x\">there</a></p></body></html>"));
+                assertThat(rejected.code()).as(rejected.toString()).isEqualTo(554);
+                assertThat(send(postfix, "203.0.113.9", message("allow-listed", "text/plain", plain)).code()).isEqualTo(250);
+                assertThat(send(postfix, "203.0.113.10", message("unlisted", "text/plain", plain)).code()).isEqualTo(250);
+                await().atMost(Duration.ofSeconds(30)).until(() -> byId.size() == 4);
+                List<Path> delivered = postfix.awaitDelivered("alice", 3, Duration.ofSeconds(30));
+                String all = String.join("\n", delivered.stream().map(DnsListsAgainstPostfixTest::read).toList());
+                assertThat(all).contains("RBL_SPAMHAUS_SBL(4.00)").contains("RCVD_IN_DNSWL_HI(-0.50)");
             }
             assertThat(dns.log()).contains("7.113.0.203.zen.spamhaus.org", "dbltest.com.dbl.spamhaus.org");
         }
