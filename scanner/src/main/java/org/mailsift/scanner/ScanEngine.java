@@ -136,6 +136,7 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         // settings.conf / Settings-Id: which rules run, which symbols count, the thresholds (Rspamd's SETTINGS_CHECK)
         MessageSettings applied = settings.userSettings().select(message, env, local);
         ActionsSettings actions = applied.actions(settings.actions());
+        applied.apply().headerChanges().forEach(ctx::addHeaderChange); // settings' add_headers / remove_headers
         if (!applied.isNone()) {
             ctx.onlyInserting(name -> {
                 SymbolDefinition d = symbols.get(name);

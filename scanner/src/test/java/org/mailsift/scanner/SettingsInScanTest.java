@@ -11,6 +11,7 @@ import org.mailsift.core.config.UclParser;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParseLimits;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.HeaderChange;
 import org.mailsift.core.scan.ScanResult;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
@@ -64,6 +65,25 @@ class SettingsInScanTest {
         ScanResult other = e.scan(MSG, to("other@example.com"));
         assertThat(other.action()).isEqualTo(Action.ADD_HEADER);
         assertThat(other.requiredScore()).isEqualTo(15.0);
+    }
+
+    @Test
+    void settingsAddAndRemoveHeadersAsRspamdsMilterReply() {
+        ScanEngine e = engine("""
+                internal {
+                  rcpt = "@example.com";
+                  apply {
+                    add_headers { "X-Policy" = "internal"; "X-Top" = { value = "first"; order = 0; } }
+                    remove_headers { "X-Spam-Flag" = 0; "Received" = 1; }
+                  }
+                }
+                """);
+        ScanResult r = e.scan(MSG, to("bob@example.com"));
+        assertThat(r.headerChanges()).contains(HeaderChange.add("X-Policy", "internal"),
+                HeaderChange.insert("X-Top", "first", 0), HeaderChange.removeAll("X-Spam-Flag"),
+                HeaderChange.remove("Received", 1));
+        assertThat(e.scan(MSG, to("x@other.example")).headerChanges())
+                .doesNotContain(HeaderChange.add("X-Policy", "internal"));
     }
 
     /** One rule inserting two symbols of different groups, as regexp.conf's rules are one engine rule. */

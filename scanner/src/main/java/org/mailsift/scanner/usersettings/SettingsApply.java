@@ -17,6 +17,7 @@ import org.mailsift.core.config.UclObject;
 import org.mailsift.core.config.UclScalar;
 import org.mailsift.core.config.UclValue;
 import org.mailsift.core.scan.Action;
+import org.mailsift.core.scan.HeaderChange;
 
 /**
  * An {@code apply { }} block of settings.conf (or the {@code Settings} HTTP header), as Rspamd's task:set_settings
@@ -24,7 +25,8 @@ import org.mailsift.core.scan.Action;
  * {@code SYMBOL = score} or {@code scores { SYMBOL = score; }} (the symbol's weight for this message),
  * {@code symbols_enabled}, {@code groups_enabled} (only these run), {@code symbols_disabled}, {@code groups_disabled},
  * {@code subject} (the rewrite-subject template), {@code symbols} (inserted when applied) and
- * {@code messages { smtp_message = "..." }}. A legacy {@code apply "default" { }} metric wrapper is unwrapped.
+ * {@code messages { smtp_message = "..." }}, {@code add_headers} / {@code remove_headers} (Rspamd's milter reply:
+ * header edits of the verdict). A legacy {@code apply "default" { }} metric wrapper is unwrapped.
  *
  * @param actions          threshold changes; a null value disables the action
  * @param scores           weight of a symbol for this message (Rspamd: final score = this × the rule's own factor)
@@ -35,16 +37,17 @@ import org.mailsift.core.scan.Action;
  */
 public record SettingsApply(Map<Action, Double> actions, Map<String, Double> scores, Set<String> symbolsEnabled,
                             Set<String> groupsEnabled, Set<String> symbolsDisabled, Set<String> groupsDisabled,
-                            String subject, boolean whitelist, Map<String, Double> insertSymbols, String smtpMessage) {
+                            String subject, boolean whitelist, Map<String, Double> insertSymbols, String smtpMessage,
+                            List<HeaderChange> headerChanges) {
 
     /** Applies nothing: the configuration's own actions and scores. */
     public static final SettingsApply NONE = new SettingsApply(Map.of(), Map.of(), null, null, Set.of(), Set.of(), null,
-            false, Map.of(), null);
+            false, Map.of(), null, List.of());
     /** {@code want_spam = yes} / {@code whitelist = yes}: every rule is skipped. */
     public static final SettingsApply WHITELIST = new SettingsApply(Map.of(), Map.of(), null, null, Set.of(), Set.of(),
-            null, true, Map.of(), null);
+            null, true, Map.of(), null, List.of());
 
-    private static final Set<String> FLAGS_AND_EXTRAS = Set.of("flags", "add_headers", "remove_headers", "variables");
+    private static final Set<String> FLAGS_AND_EXTRAS = Set.of("flags", "variables");
 
     public SettingsApply {
         EnumMap<Action, Double> a = new EnumMap<>(Action.class);
@@ -56,6 +59,7 @@ public record SettingsApply(Map<Action, Double> actions, Map<String, Double> sco
         symbolsDisabled = Set.copyOf(symbolsDisabled);
         groupsDisabled = Set.copyOf(groupsDisabled);
         insertSymbols = Collections.unmodifiableMap(new LinkedHashMap<>(insertSymbols));
+        headerChanges = List.copyOf(headerChanges);
     }
 
     /** Whether only some symbols run ({@code symbols_enabled} or {@code groups_enabled} given). */
@@ -81,6 +85,7 @@ public record SettingsApply(Map<Action, Double> actions, Map<String, Double> sco
         boolean whitelist = false;
         Map<String, Double> insert = new LinkedHashMap<>();
         String smtpMessage = null;
+        List<HeaderChange> headers = new ArrayList<>();
         for (String key : apply.keys()) {
             UclValue v = apply.get(key).orElseThrow();
             switch (key) {
@@ -98,6 +103,8 @@ public record SettingsApply(Map<Action, Double> actions, Map<String, Double> sco
                 case "whitelist", "want_spam" -> whitelist = scalar(key, v).asBoolean();
                 case "symbols" -> readInsertedSymbols(apply, key, insert);
                 case "messages" -> smtpMessage = object(key, v).getString("smtp_message", null);
+                case "add_headers" -> addHeaders(object(key, v), headers);
+                case "remove_headers" -> removeHeaders(object(key, v), headers);
                 default -> {
                     if (FLAGS_AND_EXTRAS.contains(key)) {
                         warnings.accept(v.position() + ": '" + key + "' in " + where + " is not supported (ignored)");
@@ -111,7 +118,35 @@ public record SettingsApply(Map<Action, Double> actions, Map<String, Double> sco
             }
         }
         return new SettingsApply(actions, scores, symbolsEnabled, groupsEnabled, symbolsDisabled, groupsDisabled,
-                subject, whitelist, insert, smtpMessage);
+                subject, whitelist, insert, smtpMessage, headers);
+    }
+
+    /**
+     * {@code add_headers { "X-Policy" = "internal"; "X-Top" = { value = "x"; order = 0; } }}, Rspamd's milter reply
+     * format: a value is appended; {@code order} inserts it before that field (0 = at the top).
+     */
+    private static void addHeaders(UclObject section, List<HeaderChange> out) {
+        for (String name : section.keys()) {
+            UclValue v = section.get(name).orElseThrow();
+            if (v instanceof UclObject o) {
+                String value = o.getString("value", null);
+                if (value == null) {
+                    throw new ConfigException(v.position(), "add_headers \"" + name + "\" needs value = \"...\"");
+                }
+                long order = o.getLong("order", -1);
+                out.add(order < 0 ? HeaderChange.add(name, value) : HeaderChange.insert(name, value, (int) order));
+            } else {
+                out.add(HeaderChange.add(name, scalar(name, v).asString()));
+            }
+        }
+    }
+
+    /** {@code remove_headers { "X-Spam-Flag" = 0; "Received" = 1; }}: 0 every instance, n the n-th, -1 the last. */
+    private static void removeHeaders(UclObject section, List<HeaderChange> out) {
+        for (String name : section.keys()) {
+            int n = (int) number(name, section.get(name).orElseThrow());
+            out.add(n == 0 ? HeaderChange.removeAll(name) : HeaderChange.remove(name, n));
+        }
     }
 
     private static void readActions(UclObject section, String where, Consumer<String> warnings,
