@@ -79,7 +79,7 @@ public final class AuthenticationResults {
     static String dmarc(DmarcResult d) {
         return switch (d.outcome()) {
             case PASS -> "dmarc=pass (policy=" + d.policy().word() + ") header.from=" + d.fromDomain();
-            case FAIL -> "dmarc=fail reason=\"" + comment(d.reason()) + "\" header.from=" + d.fromDomain()
+            case FAIL -> "dmarc=fail reason=" + quoted(d.reason()) + " header.from=" + d.fromDomain()
                     + " (policy=" + d.policy().word() + ")";
             case NONE -> "dmarc=none";
             case TEMPERROR -> "dmarc=temperror header.from=" + d.fromDomain();
@@ -95,6 +95,22 @@ public final class AuthenticationResults {
             sb.append(c < 0x20 || c == 0x7f || c == '(' || c == ')' || c == '"' || c == '\\' ? ' ' : c);
         }
         return sb.toString();
+    }
+
+    /**
+     * An RFC 5322 quoted-string, as Rspamd quotes a DMARC reason ("SPF not aligned (relaxed), No valid DKIM"):
+     * parentheses kept, quote and backslash escaped, control characters dropped.
+     */
+    static String quoted(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 200) + 2).append('"');
+        for (int i = 0; i < s.length() && sb.length() < 200; i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return sb.append('"').toString();
     }
 
     /** The authserv-id of an Authentication-Results value (before the first ';'), lower case. */

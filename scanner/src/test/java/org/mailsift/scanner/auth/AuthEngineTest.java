@@ -130,6 +130,37 @@ class AuthEngineTest {
     }
 
     @Test
+    void checkAuthedAndCheckLocalMakeThoseSendersCheckedToo() throws Exception {
+        publishExampleCom("v=DMARC1; p=reject");
+        Envelope submission = Envelope.builder().clientIp("203.0.113.50").helo("laptop").mailFrom("alice@example.com")
+                .addRcpt("carol@example.org").authUser("alice@example.com").mtaName("mx.example.net").build();
+        assertThat(symbols(engine(new TestConfig()).scan(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), submission)))
+                .noneMatch(s -> s.startsWith("R_SPF") || s.startsWith("DMARC"));
+        ScanResult checked = engine(new TestConfig().with("spf", TestConfig.obj("check_authed", true)))
+                .scan(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), submission);
+        assertThat(symbols(checked)).contains("R_SPF_FAIL", "DMARC_POLICY_REJECT");
+
+        Envelope local = Envelope.builder().clientIp("127.0.0.1").helo("localhost").mailFrom("alice@example.com")
+                .addRcpt("carol@example.org").mtaName("mx.example.net").build();
+        assertThat(symbols(engine(new TestConfig()).scan(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), local)))
+                .noneMatch(s -> s.startsWith("R_SPF") || s.startsWith("DMARC"));
+        assertThat(symbols(engine(new TestConfig().with("dmarc", TestConfig.obj("check_local", true)))
+                .scan(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), local))).contains("R_SPF_FAIL", "DMARC_POLICY_REJECT");
+    }
+
+    @Test
+    void aDmarcFailureGivesRspamdsReasonQuotedWithItsParentheses() throws Exception {
+        publishExampleCom("v=DMARC1; p=quarantine");
+        dns.txt("lists.example.org", "v=spf1 ip4:192.0.2.0/24 -all");
+        Envelope viaList = Envelope.builder().clientIp("192.0.2.1").helo("mx.example.org").mailFrom("bounce@lists.example.org")
+                .addRcpt("bob@example.net").mtaName("mx.example.net").build();
+        ScanResult r = engine(new TestConfig()).scan(MESSAGE.getBytes(StandardCharsets.ISO_8859_1), viaList);
+        assertThat(header(r, "Authentication-Results")).contains(
+                "dmarc=fail reason=\"SPF not aligned (relaxed), No valid DKIM\" header.from=example.com (policy=quarantine)");
+        assertThat(AuthenticationResults.quoted("say \"hi\" \\ (now)\r\n")).isEqualTo("\"say \\\"hi\\\" \\\\ (now)  \"");
+    }
+
+    @Test
     void anAuthenticationResultsClaimingOurNameIsRemovedOthersKept() throws Exception {
         publishExampleCom("v=DMARC1; p=none");
         String spoofed = "Authentication-Results: mx.example.net; dkim=pass header.d=bank.example\r\n"

@@ -87,6 +87,39 @@ class SpfCheckerTest {
         assertThat(check(wide, "192.0.2.5", "a@example.com")).isEqualTo(Result.PERMERROR);
     }
 
+    /** {@code n} a: mechanisms h1..hn, the last listing 192.0.2.5 when {@code lastMatches}, then {@code tail}. */
+    static MapAuthDns aMechanisms(String name, int n, boolean lastMatches, String tail) {
+        StringBuilder r = new StringBuilder("v=spf1");
+        MapAuthDns dns = new MapAuthDns();
+        for (int i = 1; i <= n; i++) {
+            r.append(" a:h").append(i).append(".example.com");
+            dns.a("h" + i + ".example.com", lastMatches && i == n ? "192.0.2.5" : "198.51.100." + i);
+        }
+        return dns.txt(name, r + " " + tail);
+    }
+
+    @Test
+    void theTenthLookupIsStillMadeAndTheEleventhIsAPermerror() {
+        assertThat(check(aMechanisms("example.com", 10, true, "-all"), "192.0.2.5", "a@example.com")).isEqualTo(Result.PASS);
+        assertThat(check(aMechanisms("example.com", 11, true, "-all"), "192.0.2.5", "a@example.com")).isEqualTo(Result.PERMERROR);
+        // include: and redirect= count too: 9 a: and an include: whose record lists the address make 10
+        MapAuthDns tenWithInclude = aMechanisms("example.com", 9, false, "include:inc.example.com -all")
+                .txt("inc.example.com", "v=spf1 ip4:192.0.2.5 -all");
+        assertThat(check(tenWithInclude, "192.0.2.5", "a@example.com")).isEqualTo(Result.PASS);
+        MapAuthDns elevenWithRedirect = aMechanisms("i1.example.com", 9, false, "?all")
+                .txt("example.com", "v=spf1 include:i1.example.com redirect=r.example.com")
+                .txt("r.example.com", "v=spf1 ip4:192.0.2.5 -all");
+        assertThat(check(elevenWithRedirect, "192.0.2.5", "a@example.com")).as("include + 9 a: + redirect = 11")
+                .isEqualTo(Result.PERMERROR);
+    }
+
+    @Test
+    void twoVoidLookupsAreAllowed() {
+        MapAuthDns dns = new MapAuthDns().txt("example.com", "v=spf1 a:n1.example.com a:n2.example.com a:h.example.com -all")
+                .a("h.example.com", "192.0.2.5");
+        assertThat(check(dns, "192.0.2.5", "a@example.com")).isEqualTo(Result.PASS);
+    }
+
     @Test
     void voidLookupsBeyondTwoArePermerrors() {
         MapAuthDns dns = new MapAuthDns().txt("example.com", "v=spf1 a:n1.example.com a:n2.example.com a:n3.example.com -all");
