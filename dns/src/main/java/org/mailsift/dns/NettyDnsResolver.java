@@ -103,13 +103,14 @@ public final class NettyDnsResolver implements DnsResolver {
     @Override
     public CompletableFuture<DnsAnswer> query(String rawName, DnsRecordType type, Instant deadline) {
         String name = DnsResolver.normalize(rawName);
-        if (!DnsNames.isValid(name)) {
-            return CompletableFuture.completedFuture(DnsAnswer.of(name, type, DnsStatus.ERROR));
-        }
         AnswerCache.Key key = new AnswerCache.Key(name, type);
+        // the cache first: only valid names are ever cached, so a hit needs no syntax check
         DnsAnswer cached = cache.get(key, System.nanoTime());
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
+        }
+        if (!DnsNames.isValid(name)) {
+            return CompletableFuture.completedFuture(DnsAnswer.of(name, type, DnsStatus.ERROR));
         }
         cacheMisses.increment();
         long remaining = Duration.between(clock.instant(), deadline).toMillis();

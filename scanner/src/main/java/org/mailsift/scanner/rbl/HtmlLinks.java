@@ -1,7 +1,6 @@
 package org.mailsift.scanner.rbl;
 
-import java.util.Locale;
-import java.util.Set;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -9,7 +8,7 @@ import java.util.function.Consumer;
  * {@code srcset}'s first URL): a linear tag scanner, tolerant of the broken markup spam is made of.
  */
 final class HtmlLinks {
-    private static final Set<String> LINK_ATTRIBUTES = Set.of("href", "src", "action", "background", "data-src",
+    private static final List<String> LINK_ATTRIBUTES = List.of("href", "src", "action", "background", "data-src",
             "srcset", "formaction", "poster", "cite", "longdesc");
 
     private HtmlLinks() {
@@ -38,7 +37,7 @@ final class HtmlLinks {
                 while (i < n && !isSpace(html.charAt(i)) && "=><\"'/".indexOf(html.charAt(i)) < 0) {
                     i++;
                 }
-                String name = html.substring(nameStart, i).toLowerCase(Locale.ROOT);
+                String name = linkAttribute(html, nameStart, i);
                 while (i < n && isSpace(html.charAt(i))) {
                     i++;
                 }
@@ -47,21 +46,25 @@ final class HtmlLinks {
                     while (i < n && isSpace(html.charAt(i))) {
                         i++;
                     }
-                    String value;
+                    int valueStart;
+                    int valueEnd;
                     if (i < n && (html.charAt(i) == '"' || html.charAt(i) == '\'')) {
                         char q = html.charAt(i);
                         int end = html.indexOf(q, i + 1);
                         end = end < 0 ? n : end;
-                        value = html.substring(i + 1, end);
+                        valueStart = i + 1;
+                        valueEnd = end;
                         i = Math.min(n, end + 1);
                     } else {
-                        int start = i;
+                        valueStart = i;
                         while (i < n && !isSpace(html.charAt(i)) && html.charAt(i) != '>') {
                             i++;
                         }
-                        value = html.substring(start, i);
+                        valueEnd = i;
                     }
-                    if (LINK_ATTRIBUTES.contains(name) && !value.isBlank()) {
+                    // only a link attribute's value is copied out
+                    String value = name == null ? null : html.substring(valueStart, valueEnd);
+                    if (value != null && !value.isBlank()) {
                         String v = value.strip();
                         if (name.equals("srcset")) {
                             int sp = v.indexOf(' ');
@@ -75,6 +78,20 @@ final class HtmlLinks {
                 }
             }
         }
+    }
+
+    /** The link attribute whose name is html[from, to) in any case, or null when it is another attribute. */
+    private static String linkAttribute(String html, int from, int to) {
+        int length = to - from;
+        if (length < 3 || length > 10) {
+            return null;
+        }
+        for (String a : LINK_ATTRIBUTES) {
+            if (a.length() == length && html.regionMatches(true, from, a, 0, length)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private static boolean isSpace(char c) {

@@ -31,11 +31,47 @@ public final class IpAddresses {
                 return null;
             }
         }
-        if (!v6 && s.split("\\.", -1).length != 4) {
-            return null;
+        if (!v6) {
+            return v4(s);
         }
         // Guava parses literals only: InetAddress.getByName would look "999.1.1.1" up as a host name
         return com.google.common.net.InetAddresses.isInetAddress(s) ? com.google.common.net.InetAddresses.forString(s) : null;
+    }
+
+    /**
+     * A dotted quad of digits, by Guava's rules (four parts of one to three digits, no leading zero, at most 255),
+     * read here without Guava's second parse and exception: this runs for every Received header and URL host.
+     */
+    private static InetAddress v4(String s) {
+        byte[] b = new byte[4];
+        int part = 0;
+        int start = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i < s.length() && s.charAt(i) != '.') {
+                continue;
+            }
+            int length = i - start;
+            if (part == 4 || length == 0 || length > 3 || length > 1 && s.charAt(start) == '0') {
+                return null;
+            }
+            int octet = 0;
+            for (int k = start; k < i; k++) {
+                octet = octet * 10 + Character.digit(s.charAt(k), 10);
+            }
+            if (octet > 255) {
+                return null;
+            }
+            b[part++] = (byte) octet;
+            start = i + 1;
+        }
+        if (part != 4) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
     }
 
     /** Octets (IPv4) or nibbles (IPv6) in reverse, as DNS lists are queried: 1.2.3.4 → 4.3.2.1. */

@@ -43,8 +43,25 @@ final class ListHash {
             case "sha512" -> "SHA-512";
             default -> "MD5";
         };
+        return fresh(jca).digest(data);
+    }
+
+    /** One digest of each algorithm, cloned for each use: MessageDigest.getInstance searches the providers each time. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, MessageDigest> PROTOTYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static MessageDigest fresh(String jca) {
         try {
-            return MessageDigest.getInstance(jca).digest(data);
+            MessageDigest prototype = PROTOTYPES.get(jca);
+            if (prototype == null) {
+                prototype = MessageDigest.getInstance(jca);
+                PROTOTYPES.putIfAbsent(jca, prototype);
+            }
+            try {
+                return (MessageDigest) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                return MessageDigest.getInstance(jca);
+            }
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(jca + " is part of every JDK", e);
         }

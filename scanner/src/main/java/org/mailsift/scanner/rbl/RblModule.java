@@ -91,11 +91,13 @@ public final class RblModule implements AsyncRule, AutoCloseable {
 
     /**
      * One name to look up in one list, and what it stands for. {@code dkimSigners}: the d= domains a DKIM check's
-     * request was made for; it counts only for those whose signature the DKIM check found valid.
+     * request was made for; it counts only for those whose signature the DKIM check found valid. Both are lists
+     * kept free of repeats, in the order met: one or two entries, where a hash set per request cost more than the
+     * (cached) lookup itself.
      */
-    private record Request(RblList list, String element, String query, Set<RblList.Check> checks, Set<String> dkimSigners) {
-        Request(RblList list, String element, String query, Set<RblList.Check> checks) {
-            this(list, element, query, checks, new LinkedHashSet<>());
+    private record Request(RblList list, String element, String query, List<RblList.Check> checks, List<String> dkimSigners) {
+        Request(RblList list, String element, String query, List<RblList.Check> checks) {
+            this(list, element, query, checks, new ArrayList<>(0));
         }
     }
 
@@ -115,18 +117,39 @@ public final class RblModule implements AsyncRule, AutoCloseable {
                 requests.addAll(requests(l, facts));
             }
         }
-        List<CompletableFuture<List<Outcome>>> pending = new ArrayList<>(requests.size());
+        // per request, its answer (a DnsAnswer) or, for resolve_ip, the outcomes of its addresses (a List<Outcome>)
+        List<CompletableFuture<?>> pending = new ArrayList<>(requests.size());
+        boolean allDone = true;
         for (Request r : requests) {
-            pending.add(r.list.resolveIp() && IpAddresses.parse(r.element) == null ? viaAddresses(dns, r)
-                    : dns.query(r.query, DnsRecordType.A).thenApply(a -> List.of(new Outcome(r, a))));
+            CompletableFuture<?> f = r.list.resolveIp() && IpAddresses.parse(r.element) == null ? viaAddresses(dns, r)
+                    : dns.query(r.query, DnsRecordType.A);
+            pending.add(f);
+            allDone &= f.isDone();
         }
         MessageUrls urls = facts.urlsIfRead();
-        String resolver = dns.describe();
+        if (allDone) {
+            // every answer came from the resolver's cache (the usual case on a busy server): nothing to wait for
+            List<Outcome> outcomes = outcomes(requests, pending);
+            return CompletableFuture.completedFuture(c -> apply(c, outcomes, urls, dns));
+        }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Outcome> outcomes = new ArrayList<>();
-            pending.forEach(p -> outcomes.addAll(p.join()));
-            return c -> apply(c, outcomes, urls, resolver);
+            List<Outcome> outcomes = outcomes(requests, pending);
+            return c -> apply(c, outcomes, urls, dns);
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Outcome> outcomes(List<Request> requests, List<CompletableFuture<?>> pending) {
+        List<Outcome> out = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            Object v = pending.get(i).join();
+            if (v instanceof DnsAnswer a) {
+                out.add(new Outcome(requests.get(i), a));
+            } else {
+                out.addAll((List<Outcome>) v);
+            }
+        }
+        return out;
     }
 
     /**
@@ -343,7 +366,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             }
             add(out, l, name, name, RblList.Check.DKIM);
             Request r = out.get(label(l, name) + "." + l.zone());
-            if (r != null) {
+            if (r != null && !r.dkimSigners.contains(signer)) {
                 r.dkimSigners.add(signer);
             }
         }
@@ -356,10 +379,10 @@ public final class RblModule implements AsyncRule, AutoCloseable {
         }
         Request r = out.get(query);
         if (r == null) {
-            Set<RblList.Check> checks = new LinkedHashSet<>();
+            List<RblList.Check> checks = new ArrayList<>(2);
             checks.add(check);
             out.put(query, new Request(l, element, query, checks));
-        } else {
+        } else if (!r.checks.contains(check)) {
             r.checks.add(check);
         }
     }
@@ -389,7 +412,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
 
     // ---------------------------------------------------------------- what the answers mean
 
-    private void apply(ScanContext ctx, List<Outcome> all, MessageUrls urls, String resolver) {
+    private void apply(ScanContext ctx, List<Outcome> all, MessageUrls urls, DnsLookups resolver) {
         List<Outcome> outcomes = validDkim(ctx, all);
         Set<String> vouched = new HashSet<>(); // "element|check" vouched for by an allow list
         for (Outcome o : outcomes) {
@@ -408,7 +431,8 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             if (l.isWhitelist()) {
                 continue;
             }
-            if (!l.ignoreWhitelist() && o.request.checks.stream().allMatch(c -> vouched.contains(o.request.element + "|" + c.label()))) {
+            if (!l.ignoreWhitelist() && !vouched.isEmpty()
+                    && o.request.checks.stream().allMatch(c -> vouched.contains(o.request.element + "|" + c.label()))) {
                 continue;
             }
             interpret(ctx, o, resolver);
@@ -449,7 +473,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
                 out.add(o);
                 continue;
             }
-            Set<RblList.Check> others = new LinkedHashSet<>(r.checks);
+            List<RblList.Check> others = new ArrayList<>(r.checks);
             others.remove(RblList.Check.DKIM);
             if (!others.isEmpty()) {
                 out.add(new Outcome(new Request(r.list, r.element, r.query, others), o.answer));
@@ -459,7 +483,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
     }
 
     /** Inserts what one answer means; returns the base symbols it matched. */
-    private List<String> interpret(ScanContext ctx, Outcome o, String resolver) {
+    private List<String> interpret(ScanContext ctx, Outcome o, DnsLookups resolver) {
         RblList l = o.request.list;
         DnsAnswer a = o.answer;
         if (a.status().isTemporary()) {
@@ -477,7 +501,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             if (blockedAnswer) {
                 String sym = symbols.stream().filter(s -> s.contains("BLOCKED")).findFirst().orElse(l.symbol());
                 insert(ctx, o.request, sym, null);
-                blocked.block(l.zone(), record, sym, resolver, settings.blockedBackoff());
+                blocked.block(l.zone(), record, sym, resolver.describe(), settings.blockedBackoff());
                 return List.of(); // never a listing
             }
             if (symbols.isEmpty()) {
@@ -658,16 +682,18 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             return null;
         }
 
+        /**
+         * Where {@code w} (lower-case ASCII letters) stands as a word of its own in {@code s}, in any case; -1 if
+         * nowhere. Without a lower-cased copy of the header: this runs for every Received header.
+         */
         private static int indexOfWord(String s, String w) {
-            String l = s.toLowerCase(Locale.ROOT);
-            int i = 0;
-            while ((i = l.indexOf(w, i)) >= 0) {
-                boolean before = i == 0 || Character.isWhitespace(l.charAt(i - 1));
-                boolean after = i + w.length() < l.length() && Character.isWhitespace(l.charAt(i + w.length()));
-                if (before && after) {
+            int last = s.length() - w.length() - 1; // a word needs a character after it
+            char first = w.charAt(0);
+            for (int i = 0; i <= last; i++) {
+                if ((s.charAt(i) | 0x20) == first && (i == 0 || Character.isWhitespace(s.charAt(i - 1)))
+                        && s.regionMatches(true, i, w, 0, w.length()) && Character.isWhitespace(s.charAt(i + w.length()))) {
                     return i;
                 }
-                i += w.length();
             }
             return -1;
         }

@@ -178,4 +178,25 @@ class HostnameModuleTest {
         assertThat(LinkOnlyText.linkChars(body)).isEqualTo("https://docs.example.net/minutes".length());
         assertThat(LinkOnlyText.lineBreaks("a\r\nb\r\n")).isEqualTo(2);
     }
+
+    @Test
+    void fqdnCheckAgreesWithRspamdsPattern() {
+        List<String> names = new ArrayList<>(List.of("mail.example.com", "mail.example.com.", "a.bc", "a.b", "-a.bc",
+                "a-.bc", "a.-b", "a.b-", "ab..", ".ab.cd", "ab.cd..", "localhost", "x.y.z.w", "a_b.example.com",
+                "a." + "b".repeat(63), "a." + "b".repeat(64), "c".repeat(63) + ".de", "c".repeat(64) + ".de",
+                "m\u00fcller.de", "xn--mller-kva.de", "1.2.3.4", "a..b.cd", "[1.2.3.4]"));
+        java.util.Random random = new java.util.Random(13);
+        String alphabet = "ab-.Z9_.";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = random.nextInt(12); k >= 0; k--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            names.add(sb.toString());
+        }
+        for (String name : names) {
+            boolean expected = name.length() >= 4 && name.length() <= 253 && HostnameModule.FQDN.matcher(name).matches();
+            assertThat(HostnameModule.isFqdn(name)).as(name).isEqualTo(expected);
+        }
+    }
 }
