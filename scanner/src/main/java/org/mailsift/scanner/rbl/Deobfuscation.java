@@ -15,8 +15,9 @@ final class Deobfuscation {
 
     /**
      * The text with obfuscations undone; {@link Result#replaced()} counts them. Text without any (nearly all mail)
-     * comes back as it is, uncopied: only the characters that can start one ({@code h}, {@code [}, {@code (},
-     * {@code {}) are looked at, and the text is copied only from the first replacement on, in runs.
+     * comes back as it is, uncopied. Only the places where one can start are tried: a bracket, or an 'h' before an
+     * 'x' -- found with String.indexOf rather than by looking at every character -- and the text is copied only from
+     * the first replacement on, in runs.
      */
     static Result undo(String text) {
         if (text.indexOf('[') < 0 && text.indexOf('(') < 0 && text.indexOf('{') < 0
@@ -26,30 +27,58 @@ final class Deobfuscation {
         StringBuilder sb = null;
         int copied = 0; // text before this index is in sb already
         int replaced = 0;
-        int n = text.length();
-        outer:
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c != 'h' && c != 'H' && c != '[' && c != '(' && c != '{') {
-                continue;
-            }
-            for (String[] r : REPLACEMENTS) {
-                if (text.regionMatches(true, i, r[0], 0, r[0].length())) {
-                    if (sb == null) {
-                        sb = new StringBuilder(n);
-                    }
-                    sb.append(text, copied, i).append(r[1]);
-                    copied = i + r[0].length();
-                    i = copied - 1;
-                    replaced++;
-                    continue outer;
+        int[] next = new int[STARTS.length()];
+        for (int k = 0; k < next.length; k++) {
+            next[k] = text.indexOf(STARTS.charAt(k));
+        }
+        int i = 0;
+        while (true) {
+            // the first place at or after i where a replacement could start
+            int candidate = -1;
+            for (int k = 0; k < next.length; k++) {
+                boolean x = k >= 3; // an 'x' stands for the 'h' before it, when there is one
+                int from = x ? i + 1 : i;
+                while (next[k] >= 0 && (next[k] < from || x && !isH(text.charAt(next[k] - 1)))) {
+                    next[k] = text.indexOf(STARTS.charAt(k), Math.max(from, next[k] + 1));
+                }
+                if (next[k] >= 0) {
+                    int at = x ? next[k] - 1 : next[k];
+                    candidate = candidate < 0 ? at : Math.min(candidate, at);
                 }
             }
+            if (candidate < 0) {
+                break;
+            }
+            String[] match = null;
+            for (String[] r : REPLACEMENTS) {
+                if (text.regionMatches(true, candidate, r[0], 0, r[0].length())) {
+                    match = r;
+                    break;
+                }
+            }
+            if (match == null) {
+                i = candidate + 1;
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(text.length());
+            }
+            sb.append(text, copied, candidate).append(match[1]);
+            copied = candidate + match[0].length();
+            i = copied;
+            replaced++;
         }
         if (sb == null) {
             return new Result(text, 0);
         }
-        return new Result(sb.append(text, copied, n).toString(), replaced);
+        return new Result(sb.append(text, copied, text.length()).toString(), replaced);
+    }
+
+    /** Where a replacement can start: a bracket itself, or an 'x' right after the 'h' of hxxp. */
+    private static final String STARTS = "[({xX";
+
+    private static boolean isH(char c) {
+        return c == 'h' || c == 'H';
     }
 
     record Result(String text, int replaced) {
