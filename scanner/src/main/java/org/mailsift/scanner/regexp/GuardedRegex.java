@@ -16,34 +16,44 @@ final class GuardedRegex {
     private final java.util.regex.Pattern fast;
     /** No match can contain a line break: a match lies within one line (see {@link #countInLines}). */
     private final boolean lineLocal;
+    /** A bound on the length of a match (MatchLength), or -1. */
+    private final int maxLength;
 
     GuardedRegex(com.google.re2j.Pattern re2) {
         this.re2 = re2;
         this.fast = translate(re2);
         this.lineLocal = fast != null && cannotMatchNewline(re2);
+        this.maxLength = fast == null ? -1 : MatchLength.of(re2.pattern());
     }
 
     /**
-     * The number of matches in {@code text}, running the regexp only on the lines starting at {@code lineStarts}
-     * (ascending; LiteralPrefilter's lines holding one of its required literals) when no match can span lines: every
-     * match contains a literal, so its line does. Otherwise the whole text, as {@link #count}.
+     * What an occurrence of a required literal lets this regexp run on (LiteralAutomaton's reach): a window of
+     * {@code maxLength} chars each side when matches are that short, else its line when no match spans lines, else
+     * (0) the whole text. Only java.util.regex runs on regions; a regexp without that fast path takes whole texts.
      */
-    int countInLines(String text, int[] lineStarts, int max) {
-        if (!lineLocal) {
+    int reach() {
+        return maxLength > 0 ? maxLength : lineLocal ? -1 : 0;
+    }
+
+    /**
+     * The number of matches in {@code text}, running the regexp only on {@code regions} ({start, end} pairs,
+     * ascending and disjoint, from LiteralAutomaton.scan with this regexp's {@link #reach}): every match holds a
+     * literal occurrence and lies within that occurrence's region, and with transparent, non-anchoring bounds a region
+     * finds the matches the whole text would (lookbehind, \b, ^ and $ see the text around it). The same count, then,
+     * as {@link #count} over the whole text.
+     */
+    int countIn(String text, int[] regions, int max) {
+        if (regions.length == 2 && regions[0] == 0 && regions[1] == text.length()) {
             return count(text, max);
         }
         int n = 0;
         Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
         try {
             java.util.regex.Matcher m = fast.matcher(input).useTransparentBounds(true).useAnchoringBounds(false);
-            for (int start : lineStarts) {
-                int end = text.indexOf('\n', start);
-                m.region(start, end < 0 ? text.length() : end);
+            for (int r = 0; r < regions.length && n < max; r += 2) {
+                m.region(regions[r], regions[r + 1]);
                 while (n < max && m.find()) {
                     n++;
-                }
-                if (n >= max) {
-                    break;
                 }
             }
             return n;

@@ -42,10 +42,17 @@ final class LiteralAutomaton {
     /** The literal sets (regexps) one of whose literals ends in each state, or null. */
     private final int[][] outputs;
     private final int sets;
+    /** Per literal set, what a hit makes its regexp run on: see {@link #scan}. */
+    private final int[] reach;
 
-    /** @param literalSets per regexp (its index is its id in the hits), its case-folded ASCII literals */
-    LiteralAutomaton(List<Set<String>> literalSets) {
+    /**
+     * @param literalSets per regexp (its index is its id in the hits), its case-folded ASCII literals
+     * @param reach       per regexp, what an occurrence of a literal lets it run on: -1 the occurrence's line (no match
+     *                    spans lines), L &gt; 0 the L chars before and after (no match is longer), 0 the whole text
+     */
+    LiteralAutomaton(List<Set<String>> literalSets, int[] reach) {
         this.sets = literalSets.size();
+        this.reach = reach.clone();
         int n = 1;
         for (Set<String> set : literalSets) {
             for (String l : set) {
@@ -133,8 +140,9 @@ final class LiteralAutomaton {
     }
 
     /**
-     * One pass over {@code text}: for each literal set with an occurrence, the start of each line (after '\n')
-     * holding one, ascending and once per line; null for a set with none.
+     * One pass over {@code text}: for each literal set with an occurrence, the regions its regexp has to run on, as
+     * ascending, disjoint {start, end} pairs (see the constructor's reach: the lines, the windows around the
+     * occurrences merged where they overlap, or the whole text); null for a set with none.
      */
     int[][] scan(String text) {
         int len = text.length();
@@ -144,9 +152,8 @@ final class LiteralAutomaton {
             BUFFER.set(chars);
         }
         text.getChars(0, len, chars, 0); // a bulk copy: then no per-character String access
-        int[][] lines = null;
+        int[][] regions = null;
         int[] counts = null;
-        int[] lineEnd = null;
         int state = 0;
         for (int i = 0; i < len; i++) {
             char c = chars[i];
@@ -156,34 +163,56 @@ final class LiteralAutomaton {
                 continue;
             }
             state = ~v;
-            if (lines == null) {
-                lines = new int[sets][];
+            if (regions == null) {
+                regions = new int[sets][];
                 counts = new int[sets];
-                lineEnd = new int[sets];
             }
             for (int id : outputs[state / classes]) {
-                if (i < lineEnd[id] && lines[id] != null) {
-                    continue; // this line is known already
+                int[] r = regions[id];
+                int n = counts[id];
+                int lastEnd = n == 0 ? -1 : r[n - 1];
+                int start;
+                int end;
+                if (reach[id] < 0) {
+                    if (i < lastEnd) {
+                        continue; // this line is known already
+                    }
+                    start = text.lastIndexOf('\n', i) + 1;
+                    int nl = text.indexOf('\n', i);
+                    end = nl < 0 ? len : nl;
+                } else if (reach[id] == 0) {
+                    if (n > 0) {
+                        continue;
+                    }
+                    start = 0;
+                    end = len;
+                } else {
+                    // a match holding this occurrence (ending at i) starts after i - L and ends by i + L
+                    start = Math.max(0, i + 1 - reach[id]);
+                    end = (int) Math.min(len, (long) i + reach[id]);
+                    if (n > 0 && start <= lastEnd) {
+                        r[n - 1] = end; // overlaps the previous window: one region
+                        continue;
+                    }
                 }
-                int end = text.indexOf('\n', i);
-                lineEnd[id] = end < 0 ? len : end;
-                int[] l = lines[id];
-                if (l == null) {
-                    l = lines[id] = new int[4];
-                } else if (counts[id] == l.length) {
-                    l = lines[id] = Arrays.copyOf(l, l.length * 2);
+                if (r == null) {
+                    r = regions[id] = new int[4];
+                } else if (n == r.length) {
+                    r = regions[id] = Arrays.copyOf(r, n * 2);
                 }
-                l[counts[id]++] = text.lastIndexOf('\n', i) + 1;
+                r[n] = start;
+                r[n + 1] = end;
+                counts[id] = n + 2;
             }
         }
-        if (lines == null) {
+        if (regions == null) {
             return new int[sets][];
         }
         for (int id = 0; id < sets; id++) {
-            if (lines[id] != null && lines[id].length != counts[id]) {
-                lines[id] = Arrays.copyOf(lines[id], counts[id]);
+            if (regions[id] != null && regions[id].length != counts[id]) {
+                regions[id] = Arrays.copyOf(regions[id], counts[id]);
             }
         }
-        return lines;
+        return regions;
     }
 }

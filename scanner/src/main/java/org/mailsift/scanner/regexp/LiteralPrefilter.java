@@ -40,7 +40,8 @@ final class LiteralPrefilter {
             for (int id = 0; id < kept.size(); id++) {
                 slots.put(kept.get(id).text(), new Slot(built.size(), id));
             }
-            built.add(new LiteralAutomaton(kept.stream().map(RegexpAtom.Match::required).toList()));
+            built.add(new LiteralAutomaton(kept.stream().map(RegexpAtom.Match::required).toList(),
+                    kept.stream().mapToInt(m -> m.regex().reach()).toArray()));
         }
         this.automata = built.toArray(LiteralAutomaton[]::new);
     }
@@ -60,7 +61,7 @@ final class LiteralPrefilter {
         return automata.length;
     }
 
-    /** For each of {@code texts}, per regexp id of the source, the starts of the lines holding one of its literals. */
+    /** For each of {@code texts}, per regexp id of the source, the regions it runs on (LiteralAutomaton.scan). */
     int[][][] scan(int source, List<String> texts) {
         int[][][] out = new int[texts.size()][][];
         for (int i = 0; i < texts.size(); i++) {

@@ -81,7 +81,7 @@ public final class RegexpModule implements Rule {
     private final class Scan {
         private final MessageTexts texts;
         private final Map<String, Double> atomValues = new HashMap<>();
-        /** Per prefilter source, once scanned: per text, per regexp id, the lines holding one of its literals. */
+        /** Per prefilter source, once scanned: per text, per regexp id, the regions it can match in. */
         private final int[][][][] literalLines = new int[prefilter.sources()][][][];
 
         Scan(MessageTexts texts) {
@@ -111,7 +111,7 @@ public final class RegexpModule implements Rule {
             List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
                     : texts.texts(m.type());
             LiteralPrefilter.Slot slot = prefilter.slot(m);
-            int[][][] lines = null;
+            int[][][] lines = null; // per text, per regexp id: the regions to run on
             if (slot != null) {
                 lines = literalLines[slot.source()];
                 if (lines == null) {
@@ -120,13 +120,13 @@ public final class RegexpModule implements Rule {
             }
             int count = 0;
             for (int i = 0; i < inputs.size(); i++) {
-                int[] hitLines = lines == null ? null : lines[i][slot.id()];
-                if (lines != null && hitLines == null) {
+                int[] regions = lines == null ? null : lines[i][slot.id()];
+                if (lines != null && regions == null) {
                     continue; // none of the literals every match needs: the regexp cannot match here
                 }
                 int max = m.multiple() ? MAX_COUNTED - count : 1;
-                count += hitLines == null ? m.regex().count(inputs.get(i), max)
-                        : m.regex().countInLines(inputs.get(i), hitLines, max);
+                count += regions == null ? m.regex().count(inputs.get(i), max)
+                        : m.regex().countIn(inputs.get(i), regions, max);
                 if (count > 0 && !m.multiple() || count >= MAX_COUNTED) {
                     return count;
                 }

@@ -138,24 +138,12 @@ final class RequiredLiterals {
         char c = p.charAt(i++);
         switch (c) {
             case '(' -> {
-                if (p.startsWith("?", i)) {
-                    i++;
-                    if (p.startsWith("P<", i) || p.startsWith("<", i)) {
-                        i = p.indexOf('>', i) + 1;
-                    } else {
-                        while (i < p.length() && (Character.isLetter(p.charAt(i)) || p.charAt(i) == '-')) {
-                            i++; // flags
-                        }
-                        if (p.charAt(i) == ')') {
-                            i++;
-                            return Info.EMPTY; // (?i): flags for the rest
-                        }
-                        if (p.charAt(i) != ':') {
-                            throw new IllegalArgumentException("group syntax");
-                        }
-                        i++;
-                    }
+                int body = groupBody(p, i);
+                if (body < 0) {
+                    i = -body - 1;
+                    return Info.EMPTY; // (?i): flags for the rest
                 }
+                i = body;
                 Info inner = alternation();
                 if (i >= p.length() || p.charAt(i) != ')') {
                     throw new IllegalArgumentException("unbalanced");
@@ -164,7 +152,7 @@ final class RequiredLiterals {
                 return inner;
             }
             case '[' -> {
-                skipClass();
+                i = classEnd(p, i);
                 return Info.UNKNOWN_CHAR;
             }
             case '.' -> {
@@ -197,7 +185,32 @@ final class RequiredLiterals {
         return new Info(Set.of(String.valueOf(c)), null);
     }
 
-    private void skipClass() {
+    /**
+     * Where the body of the group whose '(' is just before {@code i} starts, past {@code ?:}, a name or flags; for a
+     * flags-only group such as {@code (?i)}, minus one minus the index after it. Lookarounds throw.
+     */
+    static int groupBody(String p, int i) {
+        if (!p.startsWith("?", i)) {
+            return i;
+        }
+        i++;
+        if (p.startsWith("P<", i) || p.startsWith("<", i) && !p.startsWith("<=", i) && !p.startsWith("<!", i)) {
+            return p.indexOf('>', i) + 1;
+        }
+        while (i < p.length() && (Character.isLetter(p.charAt(i)) || p.charAt(i) == '-')) {
+            i++; // flags
+        }
+        if (p.charAt(i) == ')') {
+            return -(i + 1) - 1;
+        }
+        if (p.charAt(i) != ':') {
+            throw new IllegalArgumentException("group syntax");
+        }
+        return i + 1;
+    }
+
+    /** The index after the character class whose '[' is just before {@code i}. */
+    static int classEnd(String p, int i) {
         if (i < p.length() && p.charAt(i) == '^') {
             i++;
         }
@@ -213,7 +226,7 @@ final class RequiredLiterals {
                 i++;
             }
         }
-        i++;
+        return i + 1;
     }
 
     private static Set<String> product(Set<String> a, Set<String> b) {

@@ -30,17 +30,19 @@ class GuardedRegexTest {
     }
 
     @Test
-    void matchingOnlyTheLinesWithALiteralFindsEveryMatch() {
-        String text = "Dear friend,\nclick HERE now or click below\nnothing here\n^start click here$\nCLICK  here";
+    void matchingOnlyTheRegionsAroundALiteralFindsEveryMatch() {
+        String text = "Dear friend,\nclick HERE now or click below\nnothing here\n^start click here$\nCLICK  here"
+                + " clickhere click here click here";
         for (String[] c : List.of(new String[] {"click (here|below)", "i"}, new String[] {"^dear", "im"},
                 new String[] {"^dear", "i"}, new String[] {"here$", "i"}, new String[] {"\\bclick\\b", ""},
-                new String[] {"click\\s+here", "i"}, new String[] {"now.*below", ""})) {
+                new String[] {"click\\s+here", "i"}, new String[] {"now.*below", ""}, new String[] {"\\bclick \\w{4}\\b", "i"},
+                new String[] {"(?:click|here) ?(?:click|here)", "i"}, new String[] {"e\\sc", ""})) {
             com.google.re2j.Pattern re2 = PerlRegex.compile(c[0], c[1]);
             java.util.Set<String> lits = RequiredLiterals.of(re2.pattern());
             GuardedRegex g = new GuardedRegex(re2);
             int all = g.count(text, 100);
-            int[] hitLines = lits == null ? null : new LiteralAutomaton(List.of(lits)).scan(text)[0];
-            int lines = lits == null ? all : hitLines == null ? 0 : g.countInLines(text, hitLines, 100);
+            int[] regions = lits == null ? null : new LiteralAutomaton(List.of(lits), new int[] {g.reach()}).scan(text)[0];
+            int lines = lits == null ? all : regions == null ? 0 : g.countIn(text, regions, 100);
             assertThat(lines).as("/%s/%s", c[0], c[1]).isEqualTo(all);
         }
     }

@@ -13,18 +13,27 @@ import org.junit.jupiter.api.Test;
 class LiteralAutomatonTest {
     @Test
     void overlappingAndNestedLiteralsAreAllFoundCaseInsensitively() {
-        LiteralAutomaton a = new LiteralAutomaton(List.of(Set.of("he", "she"), Set.of("his", "hers"), Set.of("s")));
+        LiteralAutomaton a = new LiteralAutomaton(List.of(Set.of("he", "she"), Set.of("his", "hers"), Set.of("s")),
+                new int[] {-1, -1, -1});
         int[][] lines = a.scan("uSHErs\nnothing\nHIS\n");
-        assertThat(lines[0]).containsExactly(0);
-        assertThat(lines[1]).containsExactly(0, 15);
-        assertThat(lines[2]).containsExactly(0, 15);
+        assertThat(lines[0]).containsExactly(0, 6);
+        assertThat(lines[1]).containsExactly(0, 6, 15, 18);
+        assertThat(lines[2]).containsExactly(0, 6, 15, 18);
         assertThat(a.scan("xyz")[0]).isNull();
     }
 
     @Test
+    void windowsAroundOccurrencesMergeWhereTheyOverlapAndWholeTextsAreOneRegion() {
+        LiteralAutomaton a = new LiteralAutomaton(List.of(Set.of("ab"), Set.of("ab")), new int[] {3, 0});
+        int[][] r = a.scan("xxxxab-ab-xxxxxxxxab");
+        assertThat(r[0]).containsExactly(3, 11, 17, 20);
+        assertThat(r[1]).containsExactly(0, 20);
+    }
+
+    @Test
     void theKelvinSignAndTheLongSFoldAsRequiredLiteralsFoldThem() {
-        LiteralAutomaton a = new LiteralAutomaton(List.of(Set.of("kiss")));
-        assertThat(a.scan("\u212Ai\u017Fs")[0]).containsExactly(0);
+        LiteralAutomaton a = new LiteralAutomaton(List.of(Set.of("kiss")), new int[] {0});
+        assertThat(a.scan("\u212Ai\u017Fs")[0]).containsExactly(0, 4);
         assertThat(a.scan("k\u00efss")[0]).isNull();
     }
 
@@ -42,7 +51,7 @@ class LiteralAutomatonTest {
                 sets.add(set);
             }
             String text = random(random, alphabet, random.nextInt(60));
-            int[][] lines = new LiteralAutomaton(sets).scan(text);
+            int[][] lines = new LiteralAutomaton(sets, new int[] {-1, -1, -1, -1}).scan(text);
             String folded = RequiredLiterals.fold(text);
             for (int s = 0; s < sets.size(); s++) {
                 java.util.TreeSet<Integer> expected = new java.util.TreeSet<>();
@@ -51,7 +60,10 @@ class LiteralAutomatonTest {
                         expected.add(text.lastIndexOf('\n', at) + 1);
                     }
                 }
-                List<Integer> got = lines[s] == null ? List.of() : java.util.Arrays.stream(lines[s]).boxed().toList();
+                List<Integer> got = new ArrayList<>();
+                for (int k = 0; lines[s] != null && k < lines[s].length; k += 2) {
+                    got.add(lines[s][k]);
+                }
                 assertThat(got).as("%s in %s", sets.get(s), text).containsExactlyElementsOf(expected);
             }
         }
