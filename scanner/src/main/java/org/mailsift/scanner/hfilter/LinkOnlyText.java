@@ -1,7 +1,6 @@
 package org.mailsift.scanner.hfilter;
 
 import java.util.List;
-import java.util.Locale;
 
 import org.mailsift.core.message.ParsedMessage;
 
@@ -15,6 +14,7 @@ import org.mailsift.core.message.ParsedMessage;
 final class LinkOnlyText {
     private static final double THRESHOLD = 0.8;
     private static final int MAX_TEXT = 100_000;
+    private static final String[] LINK_STARTS = {"http://", "https://", "ftp://", "mailto:", "www."};
 
     private LinkOnlyText() {
     }
@@ -72,10 +72,17 @@ final class LinkOnlyText {
         return total;
     }
 
+    /** Compared in place: every word of the text passes here, so no copy is made of it. */
     private static boolean isLink(String text, int start, int end) {
-        String head = text.substring(start, Math.min(end, start + 8)).toLowerCase(Locale.ROOT);
-        return end - start > 4 && (head.startsWith("http://") || head.startsWith("https://") || head.startsWith("ftp://")
-                || head.startsWith("mailto:") || head.startsWith("www."));
+        if (end - start <= 4) {
+            return false;
+        }
+        for (String prefix : LINK_STARTS) {
+            if (end - start > prefix.length() && text.regionMatches(true, start, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Line breaks, a CR LF pair counting once, as Rspamd counts a text part's lines. */
