@@ -86,6 +86,24 @@ class SettingsInScanTest {
                 .doesNotContain(HeaderChange.add("X-Policy", "internal"));
     }
 
+    @Test
+    void requestHeaderConditionsMatchWhatTheHttpClientSent() {
+        ScanEngine e = engine("""
+                outbound {
+                  request_header { "MTA-Tag" = "^outbound$"; "X-Debug" = false; }
+                  apply { actions { reject = 6; } }
+                }
+                """);
+        Envelope tagged = Envelope.builder().clientIp("198.51.100.9").addRcpt("b@example.com")
+                .requestHeader("mta-tag", "outbound").build();
+        assertThat(e.scan(MSG, tagged).requiredScore()).isEqualTo(6.0);
+        Envelope debugging = Envelope.builder().clientIp("198.51.100.9").addRcpt("b@example.com")
+                .requestHeader("MTA-Tag", "outbound").requestHeader("X-Debug", "1").build();
+        assertThat(e.scan(MSG, debugging).requiredScore()).isEqualTo(15.0);
+        assertThat(e.scan(MSG, to("b@example.com")).requiredScore()).as("the milter sends no request headers")
+                .isEqualTo(15.0);
+    }
+
     /** One rule inserting two symbols of different groups, as regexp.conf's rules are one engine rule. */
     private record Pair() implements Rule {
         @Override

@@ -38,6 +38,10 @@ class SettingsAgainstPostfixAndRspamcTest {
               rcpt = "bob@example.test";
               apply { actions { reject = 1; "add header" = 0.5; greylist = null; } }
             }
+            tagged_outbound {
+              request_header { "MTA-Tag" = "^outbound$"; }
+              apply { actions { reject = 2; "add header" = 0.5; greylist = null; } }
+            }
             """;
 
     @TempDir
@@ -111,6 +115,9 @@ class SettingsAgainstPostfixAndRspamcTest {
             assertThat(plain).doesNotContain("Action: reject").containsPattern("Score: [0-9.]+ / 15\\.00");
             assertThat(byId).contains("Action: reject").containsPattern("Score: [0-9.]+ / 1\\.00");
             assertThat(inline).contains("Action: reject").containsPattern("Score: [0-9.]+ / 1\\.00");
+            String tagged = rspamc("-h", host, "-r", "alice@example.test", "--header", "MTA-Tag: outbound",
+                    message.toString());
+            assertThat(tagged).as("request_header matched rspamc's header").containsPattern("Score: [0-9.]+ / 2\\.00");
         }
     }
 

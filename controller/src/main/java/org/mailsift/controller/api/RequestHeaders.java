@@ -32,6 +32,11 @@ public final class RequestHeaders {
         return values.getOrDefault(name, List.of());
     }
 
+    /** Every header name given (settings.conf request_header sees them all). */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(values.keySet());
+    }
+
     public boolean has(String name) {
         return values.containsKey(name);
     }

@@ -27,6 +27,11 @@ public final class RequestEnvelope {
                 .settings(h.first("Settings"))
                 // rspamc and the web interface, not an MTA (Rspamd's is_rspamc_or_controller): no greylisting
                 .manualCheck("rspamc".equals(h.first("User-Agent")) || h.has("Password"));
+        for (String name : h.names()) {
+            if (!name.equalsIgnoreCase("Password") && h.first(name) != null) {
+                b.requestHeader(name, h.first(name)); // settings.conf request_header (never the password)
+            }
+        }
         for (String rcpt : h.all("Rcpt")) {
             for (String one : rcpt.split(",")) {
                 String a = angle(one.trim());

@@ -1,6 +1,9 @@
 package org.mailsift.core.message;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the MTA (or an HTTP client) tells us about a message besides its bytes.
@@ -22,10 +25,13 @@ import java.util.List;
  * @param settings        settings the client sends inline as UCL/JSON, an {@code apply} block (HTTP {@code Settings})
  * @param manualCheck     asked by a person's tool, not by an MTA: HTTP {@code User-Agent: rspamc} or a {@code Password}
  *                        header (Rspamd's is_rspamc_or_controller); greylisting leaves such scans alone
+ * @param requestHeaders  the HTTP request's headers, first value of each, names case-insensitive (settings.conf
+ *                        {@code request_header}); empty for the milter and the CLI
  */
 public record Envelope(String clientIp, String helo, String clientHostname, String mailFrom, List<String> rcptTo,
                        String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
-                       String deliverTo, String settingsId, String settings, boolean manualCheck) {
+                       String deliverTo, String settingsId, String settings, boolean manualCheck,
+                       Map<String, String> requestHeaders) {
 
     public static final Envelope EMPTY = new Envelope(null, null, null, null, List.of(), null, null, null, null, null, null);
 
@@ -35,6 +41,14 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
                     String deliverTo) {
         this(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher,
                 deliverTo, null, null, false);
+    }
+
+    /** An envelope without HTTP request headers. */
+    public Envelope(String clientIp, String helo, String clientHostname, String mailFrom, List<String> rcptTo,
+                    String authUser, String queueId, String mtaName, String tlsVersion, String tlsCipher,
+                    String deliverTo, String settingsId, String settings, boolean manualCheck) {
+        this(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion, tlsCipher,
+                deliverTo, settingsId, settings, manualCheck, Map.of());
     }
 
     /** An envelope from an MTA (not a manual check). */
@@ -47,6 +61,11 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
 
     public Envelope {
         rcptTo = rcptTo == null ? List.of() : List.copyOf(rcptTo);
+        TreeMap<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (requestHeaders != null) {
+            headers.putAll(requestHeaders);
+        }
+        requestHeaders = Collections.unmodifiableMap(headers);
         if ("unknown".equalsIgnoreCase(clientHostname)) {
             clientHostname = null;
         }
@@ -66,12 +85,17 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
 
     public Envelope withDeliverTo(String owner) {
         return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion,
-                tlsCipher, owner, settingsId, settings, manualCheck);
+                tlsCipher, owner, settingsId, settings, manualCheck, requestHeaders);
     }
 
     public Envelope withQueueId(String id) {
         return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, id, mtaName, tlsVersion,
-                tlsCipher, deliverTo, settingsId, settings, manualCheck);
+                tlsCipher, deliverTo, settingsId, settings, manualCheck, requestHeaders);
+    }
+
+    /** The HTTP request header {@code name}, or null. */
+    public String requestHeader(String name) {
+        return requestHeaders.get(name);
     }
 
     public static Builder builder() {
@@ -83,6 +107,7 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
         private String clientIp, helo, clientHostname, mailFrom, authUser, queueId, mtaName, tlsVersion, tlsCipher, deliverTo;
         private String settingsId, settings;
         private boolean manualCheck;
+        private final Map<String, String> requestHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final java.util.ArrayList<String> rcptTo = new java.util.ArrayList<>();
 
         public Builder clientIp(String v) { clientIp = v; return this; }
@@ -100,10 +125,11 @@ public record Envelope(String clientIp, String helo, String clientHostname, Stri
         public Builder settingsId(String v) { settingsId = v; return this; }
         public Builder settings(String v) { settings = v; return this; }
         public Builder manualCheck(boolean v) { manualCheck = v; return this; }
+        public Builder requestHeader(String name, String value) { requestHeaders.putIfAbsent(name, value); return this; }
 
         public Envelope build() {
             return new Envelope(clientIp, helo, clientHostname, mailFrom, rcptTo, authUser, queueId, mtaName, tlsVersion,
-                    tlsCipher, deliverTo, settingsId, settings, manualCheck);
+                    tlsCipher, deliverTo, settingsId, settings, manualCheck, requestHeaders);
         }
     }
 }

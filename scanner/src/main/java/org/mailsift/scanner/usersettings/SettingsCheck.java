@@ -94,10 +94,13 @@ interface SettingsCheck {
      * header: a MIME header field matches the regexp (any of its values), or with {@code true} / {@code false}
      * is present / absent.
      */
-    record HeaderCheck(String name, Pattern regexp, boolean present) implements SettingsCheck {
+    /** @param request the HTTP request's header ({@code request_header}), not the message's ({@code header}) */
+    record HeaderCheck(String name, Pattern regexp, boolean present, boolean request) implements SettingsCheck {
         @Override
         public boolean matches(SettingsInput in) {
-            List<String> values = in.message().headerValues(name);
+            String requested = request ? in.envelope().requestHeader(name) : null;
+            List<String> values = !request ? in.message().headerValues(name)
+                    : requested == null ? List.of() : List.of(requested);
             if (regexp == null) {
                 return values.isEmpty() != present;
             }

@@ -78,24 +78,8 @@ record SettingsRule(String name, String id, int priority, Expression<SettingsChe
         if (rule.getBoolean("local", false)) {
             checks.put("local", new SettingsCheck.LocalCheck());
         }
-        rule.getObject("header").ifPresent(headers -> {
-            for (String header : headers.keys()) {
-                UclValue v = headers.get(header).orElseThrow();
-                if (v instanceof UclScalar s && s.value() instanceof Boolean present) {
-                    checks.put("header:" + header, new SettingsCheck.HeaderCheck(header, null, present));
-                } else if (v instanceof UclScalar s && s.value() instanceof String re) {
-                    checks.put("header:" + header, new SettingsCheck.HeaderCheck(header,
-                            regexp(re.startsWith("/") ? re : "/" + re + "/", v), true));
-                } else {
-                    throw new ConfigException(v.position(), "header \"" + header + "\" must be a regexp or true/false");
-                }
-            }
-        });
-        rule.get("request_header").ifPresent(v -> warnings.accept(v.position() + ": " + where
-                + ": request_header is not supported; this condition never matches"));
-        if (rule.has("request_header")) {
-            checks.put("request_header", in -> false);
-        }
+        headerChecks(rule, "header", false, checks);
+        headerChecks(rule, "request_header", true, checks); // HTTP request headers (rspamc -H, the proxy)
         if (rule.has("selector")) {
             UclValue v = rule.get("selector").orElseThrow();
             try {
@@ -122,6 +106,26 @@ record SettingsRule(String name, String id, int priority, Expression<SettingsChe
         }
         return new SettingsRule(name, rule.getString("id", name), priority(rule), expression, apply, symbols,
                 rule.position());
+    }
+
+    /**
+     * {@code header { "X-Mailer" = "/bulk/i"; "List-Id" = false; }}, and the same for {@code request_header}: a
+     * regexp one value must match, or true / false for present / absent; conditions named {@code header:NAME}.
+     */
+    private static void headerChecks(UclObject rule, String key, boolean request, Map<String, SettingsCheck> checks) {
+        rule.getObject(key).ifPresent(headers -> {
+            for (String header : headers.keys()) {
+                UclValue v = headers.get(header).orElseThrow();
+                if (v instanceof UclScalar s && s.value() instanceof Boolean present) {
+                    checks.put(key + ":" + header, new SettingsCheck.HeaderCheck(header, null, present, request));
+                } else if (v instanceof UclScalar s && s.value() instanceof String re) {
+                    checks.put(key + ":" + header, new SettingsCheck.HeaderCheck(header,
+                            regexp(re.startsWith("/") ? re : "/" + re + "/", v), true, request));
+                } else {
+                    throw new ConfigException(v.position(), key + " \"" + header + "\" must be a regexp or true/false");
+                }
+            }
+        });
     }
 
     private static void address(UclObject rule, String key, Function<SettingsInput, List<SettingsInput.Address>> extract,
