@@ -201,6 +201,24 @@ class DkimSigningTest {
     }
 
     @Test
+    void arcSealsWhatArrivesFromOutsideAsTheRecipientsDomainButNotTheSitesOwnMail() throws Exception {
+        keyFor("example.com", "arc");
+        keyFor("example.net", "arc");
+        DkimSigning arc = new DkimSigning(DkimSigningSettings.from(new TestConfig().with("arc",
+                TestConfig.obj("path", dir.resolve("$domain.$selector.key").toString())), "arc"));
+        String fromOutside = MESSAGE.replace("alice@mail.example.com", "carol@example.org");
+        DkimSigning.Signer sealer = arc.signerFor(parse(fromOutside), FROM_OUTSIDE, false);
+        assertThat(sealer).isNotNull();
+        assertThat(sealer.domain()).as("use_domain = recipient").isEqualTo("example.com");
+        assertThat(sealer.selector()).isEqualTo("arc");
+        assertThat(arc.signerFor(parse(MESSAGE), SUBMITTED, false)).as("sign_authenticated = false").isNull();
+        Envelope local = Envelope.builder().clientIp("127.0.0.1").mailFrom("carol@example.org").addRcpt("bob@example.net").build();
+        assertThat(arc.signerFor(parse(fromOutside), local, true)).as("sign_local = false").isNull();
+        assertThat(new DkimSigning(DkimSigningSettings.from(new TestConfig().with("arc", TestConfig.obj()), "arc"))
+                .signerFor(parse(fromOutside), FROM_OUTSIDE, false)).as("no path: no sealing").isNull();
+    }
+
+    @Test
     void aMissingKeyIsLoggedOncePerKeyAndTheMailGoesOutUnsigned() throws Exception {
         DkimSigning s = signing();
         for (int i = 0; i < 3; i++) {
