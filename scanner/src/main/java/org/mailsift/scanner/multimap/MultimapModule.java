@@ -56,9 +56,11 @@ public final class MultimapModule implements AutoCloseable {
             "password", "db", "dbname", "timeout");
 
     private final List<MultimapRule> rules;
+    private final List<DnsblRule> dnsblRules;
 
-    private MultimapModule(List<MultimapRule> rules) {
+    private MultimapModule(List<MultimapRule> rules, List<DnsblRule> dnsblRules) {
         this.rules = List.copyOf(rules);
+        this.dnsblRules = List.copyOf(dnsblRules);
     }
 
     /** The rules of the configuration's multimap.conf (none when it has none), their map files watched. */
@@ -81,6 +83,7 @@ public final class MultimapModule implements AutoCloseable {
         UclObject s = section.keys().size() == 1 && section.has(SECTION) ? section.getObject(SECTION).orElse(section) : section;
         Duration interval = maps.watchInterval();
         List<MultimapRule> rules = new ArrayList<>();
+        List<DnsblRule> dnsbl = new ArrayList<>();
         try {
             for (String name : s.keys()) {
                 UclValue v = s.get(name).orElseThrow();
@@ -89,6 +92,12 @@ public final class MultimapModule implements AutoCloseable {
                 }
                 if (!(v instanceof UclObject rule)) {
                     warnings.accept(v.position() + ": multimap: '" + name + "' is not a rule section { ... } (ignored)");
+                    continue;
+                }
+                if ("dnsbl".equals(rule.getString("type", null))) {
+                    if (rule.getBoolean("enabled", true)) {
+                        dnsbl.add(dnsblRule(name, rule, warnings));
+                    }
                     continue;
                 }
                 MultimapRule r = rule(name, rule, configDir, warnings, clock, maps, sharedRedis);
@@ -101,11 +110,29 @@ public final class MultimapModule implements AutoCloseable {
             rules.forEach(MultimapRule::close);
             throw e;
         }
-        return new MultimapModule(rules);
+        return new MultimapModule(rules, dnsbl);
+    }
+
+    /** {@code type = "dnsbl"; map = "zone"}: the client's address looked up in that DNS list (see DnsblRule). */
+    private static DnsblRule dnsblRule(String name, UclObject r, Consumer<String> warnings) {
+        String where = "multimap rule " + name;
+        r.warnUnknown(where, RULE_KEYS, warnings);
+        String zone = r.getString("map", null);
+        if (zone == null || zone.isBlank() || zone.contains("/")) {
+            throw new ConfigException(r.get("map").map(UclValue::position).orElse(r.position()),
+                    where + ": a dnsbl rule needs map = \"zone\" (the DNS list's zone)");
+        }
+        String symbol = r.getString("symbol", name);
+        Action action = action(r, where);
+        SymbolDefinition def = new SymbolDefinition(symbol, r.getString("group", SECTION), r.getDouble("score", 0.0),
+                r.getString("description", "multimap, type dnsbl: " + symbol));
+        return new DnsblRule(symbol, zone, List.of(def), action, r.getString("message", null));
     }
 
     public List<Rule> rules() {
-        return List.copyOf(rules);
+        List<Rule> out = new ArrayList<>(rules);
+        out.addAll(dnsblRules);
+        return out;
     }
 
     List<MultimapRule> multimapRules() {
@@ -132,7 +159,7 @@ public final class MultimapModule implements AutoCloseable {
         MultimapType type = MultimapType.of(typeName);
         Position typePos = r.get("type").orElseThrow().position();
         if (type == null) {
-            if (Set.of("asn", "country", "mempool", "dnsbl", "symbol_options", "regexp_rules").contains(typeName)) {
+            if (Set.of("asn", "country", "mempool", "symbol_options", "regexp_rules").contains(typeName)) {
                 warnings.accept(typePos + ": " + where + ": type '" + typeName + "' is not supported by mailsift; rule left out");
                 return null;
             }
@@ -183,13 +210,7 @@ public final class MultimapModule implements AutoCloseable {
                 warnings.accept(r.get(k).orElseThrow().position() + ": " + where + ": '" + k + "' is not supported (ignored)");
             }
         }
-        Action action = null;
-        if (r.has("action")) {
-            String a = r.getString("action", "");
-            action = "accept".equalsIgnoreCase(a.strip()) ? Action.NO_ACTION : Action.fromName(a).orElseThrow(() ->
-                    new ConfigException(r.get("action").orElseThrow().position(), where + ": unknown action '" + a
-                            + "' (reject, soft reject, add header, rewrite subject, greylist, accept)"));
-        }
+        Action action = action(r, where);
         String extractFrom = r.getString("extract_from", "default").strip().toLowerCase(Locale.ROOT);
         if (!Set.of("default", "smtp", "mime", "both").contains(extractFrom)) {
             throw new ConfigException(r.get("extract_from").orElseThrow().position(), where
@@ -251,6 +272,17 @@ public final class MultimapModule implements AutoCloseable {
                 r.getBoolean("disable_multisymbol", false), action, r.getString("message", null), prefilter, minPos,
                 maxPos, List.copyOf(defs.values()), selector, r.getString("delimiter", ""), combined);
         return prefilter ? new PrefilterRule(spec, map) : new MultimapRule(spec, map);
+    }
+
+    /** {@code action}: forced on a hit ({@code accept} is no action), or null. */
+    private static Action action(UclObject r, String where) {
+        if (!r.has("action")) {
+            return null;
+        }
+        String a = r.getString("action", "");
+        return "accept".equalsIgnoreCase(a.strip()) ? Action.NO_ACTION : Action.fromName(a).orElseThrow(() ->
+                new ConfigException(r.get("action").orElseThrow().position(), where + ": unknown action '" + a
+                        + "' (reject, soft reject, add header, rewrite subject, greylist, accept)"));
     }
 
     private static Selector selector(UclObject r, String key, String where) {
