@@ -63,6 +63,9 @@ public record AuthChecks(List<DkimResult> dkim, ArcResult arc, SpfResult spf, Dm
             return null;
         }
         String d = addr.substring(at + 1).toLowerCase(Locale.ROOT);
+        if (d.startsWith("[")) {
+            return null; // an address literal (user@[192.0.2.1]) is no domain: DMARC has nothing to look up
+        }
         return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
     }
 }

@@ -46,7 +46,7 @@ public final class HeaderHashInput {
             int skip = used.merge(lower, 1, Integer::sum) - 1;
             for (int i = fields.size() - 1; i >= 0; i--) {
                 RawMessage.Field f = fields.get(i);
-                if (f.lowerName().equals(lower) && skip-- == 0) {
+                if (f.name().equalsIgnoreCase(lower) && skip-- == 0) { // Latin-1 text: the same as lowerName().equals
                     out.writeBytes(c.header(f.text()).getBytes(StandardCharsets.ISO_8859_1));
                     break;
                 }
