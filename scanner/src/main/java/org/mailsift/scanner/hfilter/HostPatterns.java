@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Rspamd's hfilter host name patterns ({@code patterns.txt}): names that look like dial-up, DSL, cable or pool
- * addresses get a weight 1-5 (HFILTER_HELO_n / HFILTER_HOSTNAME_n), HELO names without a dot or of a home router a
- * 5, and HELO addresses are told bad (private, reserved) or bare. The patterns of one weight are searched as one
+ * Host name patterns ({@code patterns.txt}: mailsift's own patterns, Rspamd's symbols and weights): names that look
+ * like dial-up, DSL, cable or pool addresses get a weight 1-5 (HFILTER_HELO_n / HFILTER_HOSTNAME_n), HELO names
+ * without a dot a 5, and HELO addresses are told bad (private, reserved) or bare. The patterns of one weight are searched as one
  * alternation, heaviest first, and a name's weight is remembered (HELO names repeat from message to message).
  */
 final class HostPatterns {
@@ -50,8 +50,9 @@ final class HostPatterns {
         return weight(hostname, hostWeights, hostMemo);
     }
 
+    /** A HELO address literal of a special-purpose range (a name that merely starts like one is not). */
     boolean isBadIp(String helo) {
-        return badIp.matcher(helo).find();
+        return bareIp.matcher(helo).find() && badIp.matcher(helo).find();
     }
 
     boolean isBareIp(String helo) {

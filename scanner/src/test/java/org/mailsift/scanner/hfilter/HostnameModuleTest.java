@@ -75,12 +75,12 @@ class HostnameModuleTest {
         assertThat(scan(env("192.0.2.10", "[93.184.216.34]", "mail.sender.example.com", "a@sender.example.com").build()))
                 .contains("HFILTER_HELO_BAREIP=3.0");
         assertThat(scan(env("192.0.2.10", "93-184-216-34", "mail.sender.example.com", "a@sender.example.com").build()))
-                .as("Rspamd's bare-IP pattern takes dashes too").contains("HFILTER_HELO_BAREIP=3.0");
+                .as("a dashed address is a bare IP too").contains("HFILTER_HELO_BAREIP=3.0");
         assertThat(scan(env("192.0.2.10", "[192.168.1.1]", "mail.sender.example.com", "a@sender.example.com").build()))
                 .contains("HFILTER_HELO_BADIP=4.5");
         assertThat(scan(env("192.0.2.10", "[203.0.113.5]", "mail.sender.example.com", "a@sender.example.com").build()))
                 .as("documentation addresses are bad HELOs").contains("HFILTER_HELO_BADIP=4.5");
-        // a name without a dot is Rspamd's HELO pattern of weight 5, not a FQDN check
+        // a name without a dot is the HELO pattern of weight 5 (as in Rspamd), not a FQDN check
         assertThat(scan(env("192.0.2.10", "localhost", "mail.sender.example.com", "a@nodots").build()))
                 .contains("HFILTER_HELO_5=3.0", "HFILTER_FROMHOST_NOT_FQDN=3.0").doesNotContain("HFILTER_HELO_NOT_FQDN=2.0");
         assertThat(scan(env("192.0.2.10", "mail_server.example", "mail.sender.example.com", "a@sender.example.com").build()))
