@@ -29,6 +29,7 @@ final class HostPatterns {
     private final Pattern bareIp;
     private final Map<String, Integer> heloMemo = new ConcurrentHashMap<>();
     private final Map<String, Integer> hostMemo = new ConcurrentHashMap<>();
+    private final Map<String, Integer> addressMemo = new ConcurrentHashMap<>();
 
     private record Weighted(int weight, Pattern pattern) {
     }
@@ -52,11 +53,28 @@ final class HostPatterns {
 
     /** A HELO address literal of a special-purpose range (a name that merely starts like one is not). */
     boolean isBadIp(String helo) {
-        return bareIp.matcher(helo).find() && badIp.matcher(helo).find();
+        return (addressKind(helo) & (BAD_IP | BARE_IP)) == (BAD_IP | BARE_IP);
     }
 
     boolean isBareIp(String helo) {
-        return bareIp.matcher(helo).find();
+        return (addressKind(helo) & BARE_IP) != 0;
+    }
+
+    private static final int BAD_IP = 1;
+    private static final int BARE_IP = 2;
+
+    /** Whether a HELO name matches the bad-IP and bare-IP patterns (bits), remembered as the weights are. */
+    private int addressKind(String helo) {
+        Integer known = addressMemo.get(helo);
+        if (known != null) {
+            return known;
+        }
+        int kind = (badIp.matcher(helo).find() ? BAD_IP : 0) | (bareIp.matcher(helo).find() ? BARE_IP : 0);
+        if (addressMemo.size() >= MEMO_LIMIT) {
+            addressMemo.clear();
+        }
+        addressMemo.put(helo, kind);
+        return kind;
     }
 
     private static int weight(String name, List<Weighted> patterns, Map<String, Integer> memo) {

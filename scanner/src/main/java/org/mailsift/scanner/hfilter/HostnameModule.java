@@ -184,11 +184,13 @@ public final class HostnameModule implements AsyncRule {
                 }
             });
         }
-        return CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        java.util.function.Function<Object, Consumer<ScanContext>> result = v -> {
             List<Hit> all = new ArrayList<>(now);
             later.forEach(f -> all.addAll(f.join()));
             return c -> all.forEach(h -> c.insert(h.name, h.score, List.of(h.option)));
-        });
+        };
+        return later.stream().allMatch(CompletableFuture::isDone) ? CompletableFuture.completedFuture(result.apply(null))
+                : CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).thenApply(result);
     }
 
     /**
@@ -210,7 +212,7 @@ public final class HostnameModule implements AsyncRule {
         CompletableFuture<DnsAnswer> a = dns.query(host, DnsRecordType.A);
         CompletableFuture<DnsAnswer> aaaa = dns.query(host, DnsRecordType.AAAA);
         CompletableFuture<DnsAnswer> mx = dns.query(host, DnsRecordType.MX);
-        return CompletableFuture.allOf(a, aaaa, mx).thenCompose(v -> {
+        java.util.function.Function<Object, CompletableFuture<List<Hit>>> judge = v -> {
             if (a.join().isOk() || aaaa.join().isOk() || anyTemporary(a.join(), aaaa.join())) {
                 return CompletableFuture.completedFuture(List.of());
             }
@@ -229,44 +231,69 @@ public final class HostnameModule implements AsyncRule {
                 mxA.add(dns.query(h, DnsRecordType.A));
                 mxA.add(dns.query(h, DnsRecordType.AAAA));
             }
-            return CompletableFuture.allOf(mxA.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            java.util.function.Function<Object, List<Hit>> mxJudge = x -> {
                 boolean anyResolves = mxA.stream().map(CompletableFuture::join).anyMatch(r -> r.isOk() || r.status().isTemporary());
                 List<Hit> out = new ArrayList<>(noAddress);
                 if (!anyResolves) {
                     out.add(new Hit("HFILTER_" + what + "_NORESOLVE_MX", hosts.get(0)));
                 }
                 return out;
-            });
-        });
+            };
+            return mxA.stream().allMatch(CompletableFuture::isDone) ? CompletableFuture.completedFuture(mxJudge.apply(null))
+                    : CompletableFuture.allOf(mxA.toArray(CompletableFuture[]::new)).thenApply(mxJudge);
+        };
+        // answers already in the resolver's cache are judged at once, without chaining futures
+        return a.isDone() && aaaa.isDone() && mx.isDone() ? judge.apply(null)
+                : CompletableFuture.allOf(a, aaaa, mx).thenCompose(judge);
     }
 
-    /** Forward-confirmed reverse DNS: PTR names, then their addresses must include the client's. */
+    /**
+     * Forward-confirmed reverse DNS: PTR names, then their addresses must include the client's. Answers already in
+     * the resolver's cache are read at once, without chaining futures.
+     */
     private static CompletableFuture<List<Hit>> reverse(DnsLookups dns, InetAddress ip) {
         String name = IpAddresses.reversed(ip) + (ip.getAddress().length == 4 ? ".in-addr.arpa" : ".ip6.arpa");
         DnsRecordType family = ip.getAddress().length == 4 ? DnsRecordType.A : DnsRecordType.AAAA;
-        return dns.query(name, DnsRecordType.PTR).thenCompose(ptr -> {
-            if (ptr.status().isTemporary()) {
-                return CompletableFuture.completedFuture(List.of(new Hit("RDNS_DNSFAIL", RblModule.failure(ptr))));
-            }
-            if (!ptr.isOk()) {
-                return CompletableFuture.completedFuture(unknown());
-            }
-            List<CompletableFuture<DnsAnswer>> forward = ptr.records().stream().limit(3).map(h -> dns.query(h, family)).toList();
-            return CompletableFuture.allOf(forward.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                String text = ip.getHostAddress();
-                boolean confirmed = false;
-                boolean failed = false;
-                for (CompletableFuture<DnsAnswer> f : forward) {
-                    DnsAnswer a = f.join();
-                    failed |= a.status().isTemporary();
-                    confirmed |= a.records().stream().map(IpAddresses::parse).anyMatch(x -> x != null && x.getHostAddress().equals(text));
-                }
-                if (confirmed) {
-                    return List.<Hit>of();
-                }
-                return failed ? List.of(new Hit("RDNS_DNSFAIL", "forward lookup")) : unknown();
-            });
-        });
+        CompletableFuture<DnsAnswer> ptr = dns.query(name, DnsRecordType.PTR);
+        return ptr.isDone() ? forward(dns, ip, family, ptr.join()) : ptr.thenCompose(p -> forward(dns, ip, family, p));
+    }
+
+    private static CompletableFuture<List<Hit>> forward(DnsLookups dns, InetAddress ip, DnsRecordType family, DnsAnswer ptr) {
+        if (ptr.status().isTemporary()) {
+            return CompletableFuture.completedFuture(List.of(new Hit("RDNS_DNSFAIL", RblModule.failure(ptr))));
+        }
+        if (!ptr.isOk()) {
+            return CompletableFuture.completedFuture(unknown());
+        }
+        List<String> names = ptr.records();
+        List<CompletableFuture<DnsAnswer>> forward = new ArrayList<>(Math.min(3, names.size()));
+        boolean allDone = true;
+        for (int i = 0; i < names.size() && i < 3; i++) {
+            CompletableFuture<DnsAnswer> f = dns.query(names.get(i), family);
+            forward.add(f);
+            allDone &= f.isDone();
+        }
+        if (allDone) {
+            return CompletableFuture.completedFuture(confirmation(ip, forward));
+        }
+        return CompletableFuture.allOf(forward.toArray(CompletableFuture[]::new)).thenApply(v -> confirmation(ip, forward));
+    }
+
+    private static List<Hit> confirmation(InetAddress ip, List<CompletableFuture<DnsAnswer>> forward) {
+        String text = ip.getHostAddress();
+        boolean confirmed = false;
+        boolean failed = false;
+        for (CompletableFuture<DnsAnswer> f : forward) {
+            DnsAnswer a = f.join();
+            failed |= a.status().isTemporary();
+            // the resolver writes addresses as InetAddress does; others are compared as addresses
+            confirmed |= a.records().contains(text)
+                    || a.records().stream().map(IpAddresses::parse).anyMatch(x -> x != null && x.getHostAddress().equals(text));
+        }
+        if (confirmed) {
+            return List.of();
+        }
+        return failed ? List.of(new Hit("RDNS_DNSFAIL", "forward lookup")) : unknown();
     }
 
     private static List<Hit> unknown() {

@@ -18,7 +18,29 @@ final class ListHash {
     private ListHash() {
     }
 
+    /**
+     * Labels already computed, by list parameters and name: the same addresses come back message after message (the
+     * DNS cache holds their answers for the same reason), and BLAKE2b or SHA per address and list cost more than the
+     * cached lookup. Bounded: cleared when full.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> MEMO = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MEMO_LIMIT = 20_000;
+
     static String of(String name, String hash, String format, int length) {
+        String key = hash + ' ' + format + ' ' + length + ' ' + name;
+        String known = MEMO.get(key);
+        if (known != null) {
+            return known;
+        }
+        String label = compute(name, hash, format, length);
+        if (MEMO.size() >= MEMO_LIMIT) {
+            MEMO.clear();
+        }
+        MEMO.put(key, label);
+        return label;
+    }
+
+    private static String compute(String name, String hash, String format, int length) {
         byte[] digest = digest(name.getBytes(StandardCharsets.UTF_8), hash);
         String text = switch (format) {
             case "base32" -> Digests.zbase32(digest);

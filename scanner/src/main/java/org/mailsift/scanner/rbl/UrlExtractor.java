@@ -221,6 +221,9 @@ public final class UrlExtractor {
                 }
                 return null;
             }
+            if (host.isEmpty() || Character.digit(host.charAt(0), 10) < 0) {
+                return null; // the first part is no number (what number() would find, without splitting the name)
+            }
             String[] parts = host.split("\\.", -1);
             if (parts.length > 4) {
                 return null;
