@@ -94,10 +94,15 @@ class NettyDnsResolverTest {
     @Test
     void aSilentNameserverEndsEachLookupByTheDeadlineThenFailsFast() {
         dns.defaultBehaviour(TestDnsServer.Behaviour.SILENT);
-        long t0 = System.nanoTime();
-        DnsAnswer a = resolver.query("slow.example", DnsRecordType.A, Instant.now().plusMillis(300)).join();
-        assertThat(a.status()).isEqualTo(DnsStatus.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(900));
+        // the deadline ends a lookup the nameserver timeout (60 s here) would still wait for; the 30 s bound only tells
+        // "ended by the deadline" from "waited for the timeout", so a loaded machine cannot fail it
+        try (NettyDnsResolver patient = new NettyDnsResolver(new DnsSettings(true,
+                DnsSettings.parseNameservers(dns.address()), Duration.ofSeconds(60), 2, DnsSettings.DEFAULTS.budget(),
+                DnsSettings.DEFAULTS.cacheSize(), DnsSettings.DEFAULTS.maxErrors(), DnsSettings.DEFAULTS.reviveTime()), null)) {
+            DnsAnswer a = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> patient.query("slow.example", DnsRecordType.A, Instant.now().plusMillis(300)).join());
+            assertThat(a.status()).isEqualTo(DnsStatus.TIMEOUT);
+        }
 
         // the whole lookup (3 tries) ends within the configured timeout even with a generous deadline
         List<DnsAnswer> more = java.util.stream.IntStream.range(0, 4)
@@ -106,10 +111,10 @@ class NettyDnsResolverTest {
         assertThat(more).allMatch(x -> x.status().isTemporary());
 
         // now the server counts as down: lookups fail at once instead of waiting
-        long t1 = System.nanoTime();
+        int asked = dns.queries();
         assertThat(resolver.query("later.example", DnsRecordType.A, Instant.now().plusSeconds(10)).join().status())
                 .isEqualTo(DnsStatus.UNAVAILABLE);
-        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(200));
+        assertThat(dns.queries()).as("no query sent to a server that counts as down").isEqualTo(asked);
     }
 
     @Test

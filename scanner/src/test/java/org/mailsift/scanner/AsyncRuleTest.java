@@ -67,14 +67,20 @@ class AsyncRuleTest {
     @Test
     void aResolverThatNeverAnswersCostsAtMostTheBudgetForAllRulesTogether() {
         try (TestDnsServer dns = TestDnsServer.start();
-             NettyDnsResolver resolver = new NettyDnsResolver(DnsSettings.DEFAULTS.withNameservers(DnsSettings.parseNameservers(dns.address())), null)) {
+             NettyDnsResolver resolver = new NettyDnsResolver(patient(dns), null)) {
             dns.defaultBehaviour(TestDnsServer.Behaviour.SILENT);
             List<AsyncRule> rules = java.util.stream.IntStream.range(0, 20).mapToObj(i -> (AsyncRule) new LookupRule(i, "n" + i + ".list.test")).toList();
-            long t0 = System.nanoTime();
-            ScanResult r = engine(resolver, Duration.ofMillis(400), rules).scan(Fixtures.message("plain-good.eml"), Envelope.EMPTY);
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            // each lookup would wait 60 s for the silent server; the 400 ms budget ends all 20 together. The 30 s bound
+            // only tells "ended by the budget" from "waited for a timeout", so a loaded machine cannot fail it
+            ScanResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> engine(resolver, Duration.ofMillis(400), rules).scan(Fixtures.message("plain-good.eml"), Envelope.EMPTY));
             assertThat(Fixtures.names(r)).contains("DNSFAIL_0", "DNSFAIL_19");
-            assertThat(took).isLessThan(Duration.ofMillis(400 + 600)); // budget + slack, not 20 x timeout
         }
+    }
+
+    private static DnsSettings patient(TestDnsServer dns) {
+        DnsSettings d = DnsSettings.DEFAULTS;
+        return new DnsSettings(true, DnsSettings.parseNameservers(dns.address()), Duration.ofSeconds(60), d.retransmits(),
+                d.budget(), d.cacheSize(), d.maxErrors(), d.reviveTime());
     }
 }
