@@ -46,9 +46,9 @@ final class LiteralPrefilter {
         this.automata = built.toArray(LiteralAutomaton[]::new);
     }
 
-    /** The texts a regexp runs over: its type, and for header types the header name (and its case with S). */
+    /** The texts a regexp runs over: its type, for header types the header name (and its case with S), for selectors the selector. */
     static String sourceKey(RegexpAtom.Match m) {
-        return !m.type().isHeader() ? m.type().name()
+        return m.type() == RegexpType.SELECTOR ? m.type() + ":" + m.header() : !m.type().isHeader() ? m.type().name()
                 : m.type() + (m.strong() ? ":S:" + m.header() : ":" + m.header().toLowerCase(Locale.ROOT));
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.message.PartBody;
+import org.mailsift.scanner.selectors.Selector;
+import org.mailsift.scanner.selectors.SelectorInput;
 
 /**
  * The texts of one message that regexps run over, each computed once per scan on first use and cut to
@@ -18,10 +20,31 @@ final class MessageTexts {
     private final int maxSize;
     private final Map<RegexpType, List<String>> byType = new EnumMap<>(RegexpType.class);
     private final Map<String, List<String>> headers = new java.util.HashMap<>();
+    private final SelectorInput selectorInput;
+    private final Map<String, Selector> selectors;
+    private final Map<String, List<String>> selectorValues = new java.util.HashMap<>();
 
     MessageTexts(ParsedMessage message, int maxSize) {
-        this.message = message;
+        this(SelectorInput.of(message, null), maxSize, Map.of());
+    }
+
+    /** @param selectors regexp.conf's selectors by name, which {@code name=/re/{selector}} regexps read */
+    MessageTexts(SelectorInput selectorInput, int maxSize, Map<String, Selector> selectors) {
+        this.message = selectorInput.message();
         this.maxSize = maxSize;
+        this.selectorInput = selectorInput;
+        this.selectors = selectors;
+    }
+
+    /**
+     * The values of the selector {@code name} as Rspamd's regexp selectors give them (register_re_selector's defaults:
+     * parts joined with no delimiter, a list-valued selector one value per element); none when it finds nothing.
+     */
+    List<String> selector(String name) {
+        return selectorValues.computeIfAbsent(name, n -> {
+            Selector s = selectors.get(n);
+            return s == null ? List.of() : s.combine(selectorInput, "").stream().map(this::cut).toList();
+        });
     }
 
     ParsedMessage message() {
@@ -66,7 +89,10 @@ final class MessageTexts {
             case URL -> message.urls().stream().filter(u -> !u.regionMatches(true, 0, "mailto:", 0, 7))
                     .forEach(u -> out.add(cut(u)));
             case EMAIL -> texts(RegexpType.MIME).forEach(t -> emails(t, out));
+            case WORDS -> out.addAll(MessageWords.of(message, maxSize, true));
+            case RAW_WORDS -> out.addAll(MessageWords.of(message, maxSize, false));
             case HEADER, RAW_HEADER -> throw new IllegalArgumentException("header texts need a header name");
+            case SELECTOR -> throw new IllegalArgumentException("selector texts need a selector name");
         }
         return out;
     }

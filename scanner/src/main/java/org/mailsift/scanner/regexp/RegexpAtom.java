@@ -9,7 +9,7 @@ public sealed interface RegexpAtom {
     /**
      * A regexp: {@code Subject=/re/i}, {@code /re/{body}}...
      *
-     * @param header   the header name for header types, else null
+     * @param header   the header name for header types, the selector's name for {@code {selector}}, else null
      * @param multiple Rspamd's {@code A} flag: the value is the number of matches, not 0/1
      * @param strong   Rspamd's {@code S} flag: the header name's case must match too
      * @param required case-folded literals one of which every match contains (see RequiredLiterals), or null

@@ -135,7 +135,7 @@ final class RegexpAtomParser implements AtomParser<RegexpAtom> {
             } else if (c == 'B') {
                 throw new IllegalArgumentException("regexp type B (MIME part headers) is not supported by mailsift");
             } else if (c == '$') {
-                throw new IllegalArgumentException("selector regexps ($) are not supported by mailsift");
+                type = RegexpType.SELECTOR;
             } else if (RegexpType.ofLetter(c) != null) {
                 type = RegexpType.ofLetter(c);
             } else {
@@ -152,8 +152,11 @@ final class RegexpAtomParser implements AtomParser<RegexpAtom> {
         if (type.isHeader() && header == null) {
             throw new IllegalArgumentException("header regexp " + atom + " has no header name (Name=/re/)");
         }
+        if (type == RegexpType.SELECTOR && header == null) {
+            throw new IllegalArgumentException("selector regexp " + atom + " has no selector name (name=/re/{selector})");
+        }
         com.google.re2j.Pattern compiled = PerlRegex.compile(pattern, reFlags.toString());
-        return new RegexpAtom.Match(atom, type, type.isHeader() ? header : null, new GuardedRegex(compiled), multiple, strong,
+        return new RegexpAtom.Match(atom, type, type.isNamed() ? header : null, new GuardedRegex(compiled), multiple, strong,
                 RequiredLiterals.of(compiled.pattern()));
     }
 

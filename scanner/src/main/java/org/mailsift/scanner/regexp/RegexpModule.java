@@ -9,6 +9,7 @@ import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.selectors.SelectorInput;
 
 /**
  * The rules of regexp.conf. Each rule's expression is evaluated with short-circuits (Rspamd's default); a regexp
@@ -68,7 +69,7 @@ public final class RegexpModule implements Rule {
 
     @Override
     public void check(ScanContext context) {
-        Scan scan = new Scan(new MessageTexts(context.message(), settings.maxSize()));
+        Scan scan = new Scan(new MessageTexts(SelectorInput.of(context), settings.maxSize(), settings.selectors()));
         for (RegexpRule rule : settings.rules()) {
             double value = scan.evaluate(rule.expression(), rule.everyAtom());
             if (value != 0 && !Double.isNaN(value)) {
@@ -109,7 +110,7 @@ public final class RegexpModule implements Rule {
 
         private double matches(RegexpAtom.Match m) {
             List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
-                    : texts.texts(m.type());
+                    : m.type() == RegexpType.SELECTOR ? texts.selector(m.header()) : texts.texts(m.type());
             LiteralPrefilter.Slot slot = prefilter.slot(m);
             int[][][] lines = null; // per text, per regexp id: the regions to run on
             if (slot != null) {

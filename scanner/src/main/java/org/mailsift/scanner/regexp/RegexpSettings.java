@@ -16,6 +16,8 @@ import org.mailsift.core.config.UclValue;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.expression.ExpressionException;
 import org.mailsift.scanner.expression.References;
+import org.mailsift.scanner.selectors.Selector;
+import org.mailsift.scanner.selectors.SelectorException;
 import org.mailsift.scanner.settings.Sections;
 
 /**
@@ -23,10 +25,12 @@ import org.mailsift.scanner.settings.Sections;
  * description = "..."; group = "..."; } }} or directly {@code SYM { re = ...; }} / {@code SYM = "expression";};
  * named atoms {@code atoms { NAME = "Subject=/x/i"; }} that expressions use by name (as Rspamd's Lua
  * {@code local reA = ...}), where a rule's own symbol may be used the same way; {@code max_size} (default 1M) cuts
- * every text a regexp runs over. A regexp that does not compile, or that RE2 cannot run (backreferences,
+ * every text a regexp runs over; {@code selectors { NAME = "selector"; }} names the selectors that
+ * {@code NAME=/re/{selector}} regexps match (Rspamd registers them from Lua with register_re_selector). A regexp that does not compile, or that RE2 cannot run (backreferences,
  * lookaround), an unknown name and a rule that reaches itself are errors naming file:line:column.
  */
-public record RegexpSettings(List<RegexpRule> rules, Map<String, Expression<RegexpAtom>> atoms, int maxSize) {
+public record RegexpSettings(List<RegexpRule> rules, Map<String, Expression<RegexpAtom>> atoms, int maxSize,
+                             Map<String, Selector> selectors) {
     public static final String SECTION = "regexp";
     static final int DEFAULT_MAX_SIZE = 1_000_000;
     private static final Set<String> RULE_KEYS = Set.of("re", "regexp", "score", "description", "group", "one_shot",
@@ -36,12 +40,14 @@ public record RegexpSettings(List<RegexpRule> rules, Map<String, Expression<Rege
     public RegexpSettings {
         rules = List.copyOf(rules);
         atoms = Map.copyOf(atoms);
+        selectors = Map.copyOf(selectors);
     }
 
     public static RegexpSettings from(ConfigSource config) {
         List<RegexpRule> rules = new ArrayList<>();
         Map<String, Expression<RegexpAtom>> atoms = new LinkedHashMap<>();
         Map<String, Position> atomPositions = new HashMap<>();
+        Map<String, Selector> selectors = new HashMap<>();
         int maxSize = DEFAULT_MAX_SIZE;
         for (Map.Entry<String, UclValue> e : Sections.entries(config.section(SECTION), SECTION)) {
             String key = e.getKey();
@@ -57,13 +63,15 @@ public record RegexpSettings(List<RegexpRule> rules, Map<String, Expression<Rege
                         atomPositions.put(a.getKey(), s.position());
                     }
                 }
+                case "selectors", "selector" -> object(v, key).entries().forEach((name, defs) ->
+                        selectors.put(name, selector(name, scalar(defs.get(defs.size() - 1), "selector " + name))));
                 case "rules" -> object(v, key).entries().forEach((sym, defs) ->
                         defs.forEach(d -> addRule(sym, d, rules, config)));
                 default -> addRule(key, v, rules, config);
             }
         }
-        checkNames(rules, atoms, atomPositions);
-        return new RegexpSettings(rules, atoms, maxSize);
+        checkNames(rules, atoms, atomPositions, selectors.keySet());
+        return new RegexpSettings(rules, atoms, maxSize, selectors);
     }
 
     private static void addRule(String symbol, UclValue v, List<RegexpRule> rules, ConfigSource config) {
@@ -99,9 +107,21 @@ public record RegexpSettings(List<RegexpRule> rules, Map<String, Expression<Rege
         }
     }
 
-    /** Every bare name must be a named atom or a rule, and no rule may reach itself through names. */
+    private static Selector selector(String name, UclScalar value) {
+        try {
+            return Selector.parse(value.asString());
+        } catch (SelectorException e) {
+            throw new ConfigException(columnOf(value, Math.max(0, e.position())), "selector " + name + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Every bare name must be a named atom or a rule, every {@code {selector}} regexp a selector of
+     * {@code selectors { }}, and no rule may reach itself through names.
+     */
     private static void checkNames(List<RegexpRule> rules, Map<String, Expression<RegexpAtom>> atoms,
-                                   Map<String, Position> atomPositions) {
+                                   Map<String, Position> atomPositions, Set<String> selectors) {
         Map<String, Expression<RegexpAtom>> named = new LinkedHashMap<>(atoms);
         Map<String, Position> positions = new HashMap<>(atomPositions);
         for (RegexpRule r : rules) {
@@ -113,6 +133,12 @@ public record RegexpSettings(List<RegexpRule> rules, Map<String, Expression<Rege
                 if (atom.atom() instanceof RegexpAtom.Reference ref && !named.containsKey(ref.text())) {
                     throw new ConfigException(positions.get(e.getKey()), e.getKey() + ": unknown atom or rule '"
                             + ref.text() + "' (define it in atoms { } or as a rule)");
+                }
+                if (atom.atom() instanceof RegexpAtom.Match m && m.type() == RegexpType.SELECTOR
+                        && !selectors.contains(m.header())) {
+                    throw new ConfigException(positions.get(e.getKey()), e.getKey() + ": unknown selector '"
+                            + m.header() + "' in " + m.text() + " (define it in selectors { " + m.header()
+                            + " = \"...\"; })");
                 }
             }
         }

@@ -26,7 +26,13 @@ public enum RegexpType {
     /** {@code C}, {@code {sa_body}}: SpamAssassin's body, the Subject then each text part, line breaks as spaces. */
     SA_BODY,
     /** {@code D}, {@code {sa_raw_body}}: SpamAssassin's rawbody, each text part decoded with HTML tags kept. */
-    SA_RAW_BODY;
+    SA_RAW_BODY,
+    /** {@code {words}}: each word of the text parts and the Subject, normalized (NFKC, lower case); see MessageWords. */
+    WORDS,
+    /** {@code {raw_words}}: the same words as written. */
+    RAW_WORDS,
+    /** {@code name=/re/{selector}}, {@code $}: each value of the selector {@code name} of regexp.conf's selectors. */
+    SELECTOR;
 
     /** The type of a flag letter, or null when the letter is no type flag. */
     static RegexpType ofLetter(char c) {
@@ -44,7 +50,7 @@ public enum RegexpType {
         };
     }
 
-    /** The type of a {@code {long}} name; throws for the ones mailsift cannot match (selectors, words, MIME headers). */
+    /** The type of a {@code {long}} name; throws for the ones mailsift cannot match (stemmed words, MIME headers). */
     static RegexpType ofName(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "header" -> HEADER;
@@ -57,7 +63,10 @@ public enum RegexpType {
             case "email" -> EMAIL;
             case "sa_body" -> SA_BODY;
             case "sa_raw_body", "sa_body_raw" -> SA_RAW_BODY;
-            case "mime_header", "header_mime", "words", "raw_words", "stem_words", "selector" ->
+            case "words" -> WORDS;
+            case "raw_words" -> RAW_WORDS;
+            case "selector" -> SELECTOR;
+            case "mime_header", "header_mime", "stem_words" ->
                     throw new IllegalArgumentException("regexp type {" + name + "} is not supported by mailsift");
             default -> throw new IllegalArgumentException("unknown regexp type {" + name + "}");
         };
@@ -65,5 +74,10 @@ public enum RegexpType {
 
     boolean isHeader() {
         return this == HEADER || this == RAW_HEADER;
+    }
+
+    /** Header types name a header, {@code {selector}} a selector: {@code Name=/re/}. */
+    boolean isNamed() {
+        return isHeader() || this == SELECTOR;
     }
 }

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailsift.core.config.ConfigDirectory;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParseLimits;
@@ -29,11 +30,37 @@ class LiteralPrefilterVerdictTest {
     private static final Path CORPUS = Path.of(System.getenv().getOrDefault("MAILSIFT_CORPUS", "/work/shared/corpus/sa"));
     private static final Path RULES = Path.of("../bench/policy-config/local.d/regexp.conf");
 
+    /** {@code {words}} and {@code {selector}} regexps go through the prefilter too (each word, each value a text). */
+    private static final String WORDS_AND_SELECTORS = """
+            selectors { subject = "header('Subject').lower"; tlds = "urls:get_tld"; }
+            rules {
+              BENCH_WORD_FREE { re = "/^free$/{words}"; score = 1; }
+              BENCH_WORD_MONEY { re = "/^(money|cash|\\\\$\\\\d+)$/{words}"; score = 1; }
+              BENCH_WORD_COUNT { re = "/^click/A{words} > 1"; score = 1; }
+              BENCH_WORD_RAW { re = "/^[A-Z]{4,}$/{raw_words}"; score = 1; }
+              BENCH_WORD_ANY { re = "/[aeiou]{3}/{words}"; score = 1; }
+              BENCH_SEL_SUBJECT { re = "subject=/re:|free|offer/{selector}"; score = 1; }
+              BENCH_SEL_TLD { re = "tlds=/\\\\.(com|net)$/$"; score = 1; }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
     @Test
     void thePrefilterNeverChangesAVerdict() throws IOException {
+        assertSameVerdicts(RegexpSettings.from(ConfigDirectory.open(RULES.getParent())), 50);
+    }
+
+    @Test
+    void wordAndSelectorRegexpsKeepTheirVerdictsPrefiltered() throws IOException {
+        Files.writeString(dir.resolve("regexp.conf"), WORDS_AND_SELECTORS);
+        assertSameVerdicts(RegexpSettings.from(ConfigDirectory.open(dir)), 7);
+    }
+
+    private static void assertSameVerdicts(RegexpSettings settings, int rules) throws IOException {
         assumeTrue(Files.isDirectory(CORPUS.resolve("spam")), "no corpus at " + CORPUS);
-        RegexpSettings settings = RegexpSettings.from(ConfigDirectory.open(RULES.getParent()));
-        assertThat(settings.rules()).hasSizeGreaterThanOrEqualTo(50);
+        assertThat(settings.rules()).hasSizeGreaterThanOrEqualTo(rules);
         ScanEngine with = engine(new RegexpModule(settings, true));
         ScanEngine without = engine(new RegexpModule(settings, false));
         int fired = 0;

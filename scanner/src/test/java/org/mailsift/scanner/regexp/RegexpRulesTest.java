@@ -174,7 +174,7 @@ class RegexpRulesTest {
     void malformedRulesNameTheirPlace() {
         assertThatThrownBy(() -> settings("NO_TYPE { re = \"/x/\"; }")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("has no type");
-        assertThatThrownBy(() -> settings("BAD_TYPE { re = \"/x/{words}\"; }")).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> settings("BAD_TYPE { re = \"/x/{stem_words}\"; }")).hasMessageContaining("not supported");
         assertThatThrownBy(() -> settings("OPEN { re = \"Subject=/x\"; }")).hasMessageContaining("no closing '/'");
         assertThatThrownBy(() -> settings("UNKNOWN { re = \"nosuchatom & Subject=/x/\"; }"))
                 .hasMessageContaining("unknown atom or rule 'nosuchatom'");
@@ -196,5 +196,56 @@ class RegexpRulesTest {
             }
         });
         assertThat(r.get(60, TimeUnit.SECONDS)).doesNotContainKey("EVIL");
+    }
+
+    @Test
+    void aWordsRegexpMatchesEachNormalizedWordOnItsOwn() throws IOException {
+        // {words}: each word of the text parts and the Subject, lower-cased, URLs not split into words
+        String conf = """
+                WHOLE_WORD { re = "/^viagra$/{words}"; score = 1; }
+                BODY_WORD { re = "/^today$/{words}"; score = 1; }
+                LOWER_CASED { re = "/^buy$/{words}"; score = 1; }
+                NOT_ACROSS_WORDS { re = "/buy now/{words}"; score = 1; }
+                NOT_FROM_URLS { re = "/^pills$/{words}"; score = 1; }
+                RAW_KEEPS_CASE { re = "/^Buy$/{raw_words}"; score = 1; }
+                RAW_NOT_LOWERED { re = "/^viagra$/{raw_words}"; score = 1; }
+                """;
+        assertThat(scan(conf)).containsOnlyKeys("WHOLE_WORD", "BODY_WORD", "LOWER_CASED", "RAW_KEEPS_CASE");
+    }
+
+    @Test
+    void aWordsRegexpSeesCompatibilityFormsNormalized() throws IOException {
+        // NFKC: the "ﬁ" ligature and full-width letters are the plain word Rspamd's normalized words hold
+        String mail = "From: a@example.org\r\nSubject: hello\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                + "a \uFB01nancial offer for ＶＩＰ users\r\n";
+        assertThat(scan("FIN { re = \"/^financial$/{words}\"; score = 1; }\nVIP { re = \"/^vip$/{words}\"; score = 1; }",
+                mail)).containsOnlyKeys("FIN", "VIP");
+    }
+
+    @Test
+    void aSelectorRegexpMatchesEveryValueOfItsNamedSelector() throws IOException {
+        String conf = """
+                selectors {
+                  mailer = "header('X-Mailer').lower";
+                  tlds = "urls:get_tld";
+                  nothing = "header('X-Missing')";
+                }
+                MAILER { re = "mailer=/^bulkmailer \\\\d/{selector}"; score = 2; }
+                MAILER_DOLLAR { re = "mailer=/bulk/$"; score = 1; }
+                TLD { re = "tlds=/^pills\\\\.example$/{selector} & Subject=/viagra/i"; score = 1; }
+                MISSING { re = "nothing=/./{selector}"; score = 1; }
+                """;
+        assertThat(scan(conf)).containsOnlyKeys("MAILER", "MAILER_DOLLAR", "TLD");
+    }
+
+    @Test
+    void aSelectorRegexpNamesAKnownSelector() {
+        assertThatThrownBy(() -> settings("rules {\n  S { re = \"nosuch=/x/{selector}\"; }\n}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(dir.resolve("regexp.conf") + ":2:")
+                .hasMessageContaining("unknown selector 'nosuch'");
+        assertThatThrownBy(() -> settings("S { re = \"/x/{selector}\"; }")).hasMessageContaining("has no selector name");
+        assertThatThrownBy(() -> settings("selectors {\n  bad = \"header('X').nosuchtransform\";\n}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(dir.resolve("regexp.conf") + ":2:")
+                .hasMessageContaining("selector bad");
     }
 }
