@@ -241,6 +241,9 @@ class RspamdPolicyDifferentialTest {
                 scan("re_expression_not_false", mail("Deals <deals@promo.test>", "Sale",
                         "List-Unsubscribe: <mailto:u@promo.test>\r\n", "Hi\r\n")),
                 scan("re_expression_or", plain("URGENT reply", "")),
+                scan("re_words_lower_cased", mail(DEFAULT_FROM, "News", "", "You won the LOTTERY, claim today.\r\n")),
+                scan("re_words_not_inside_a_word", mail(DEFAULT_FROM, "News", "", "The lotterywinner list.\r\n")),
+                scan("re_words_subject", mail(DEFAULT_FROM, "Lottery results", "", "Hi there\r\n")),
                 // composites
                 scan("comp_remove_all", compat("ca cb")),
                 scan("comp_remove_symbol", compat("cc cd")),
