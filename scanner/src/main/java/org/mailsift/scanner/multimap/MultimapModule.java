@@ -39,7 +39,7 @@ import org.mailsift.scanner.selectors.Selector;
  *
  * <p>A malformed rule (unknown type or filter, bad regexp in the rule, no map) is a configuration error naming file
  * and line, as configtest reports it; a feature mailsift does not have (types asn / country / mempool /
- * dnsbl / symbol_options, redis+selector maps) is a warning and the rule is left out. {@code redis://KEY} maps ask Redis
+ * regexp_rules, redis+selector maps) is a warning and the rule is left out. {@code redis://KEY} maps ask Redis
  * at each lookup ({@link RedisHashMap}); {@code http(s)://} maps go through the shared {@code maps.HttpMap}.
  */
 public final class MultimapModule implements AutoCloseable {
@@ -49,7 +49,7 @@ public final class MultimapModule implements AutoCloseable {
             "regexp", "glob", "multi", "filter", "header", "extract_from", "prefilter", "action", "message", "symbols",
             "disable_multisymbol", "dynamic_symbols", "min_pos", "max_pos", "flags", "nflags", "artificial",
             "skip_archives", "skip_detected", "selector", "delimiter", "combinator", "rules", "expression",
-            "require_symbols", "one_shot", "enabled", "priority", "message_func");
+            "require_symbols", "one_shot", "enabled", "priority", "message_func", "target_symbol");
 
     /** Top-level keys of multimap.conf that say where redis:// maps live (Rspamd reads them the same way). */
     private static final Set<String> REDIS_KEYS = Set.of("redis", "servers", "read_servers", "write_servers",
@@ -159,17 +159,28 @@ public final class MultimapModule implements AutoCloseable {
         MultimapType type = MultimapType.of(typeName);
         Position typePos = r.get("type").orElseThrow().position();
         if (type == null) {
-            if (Set.of("asn", "country", "mempool", "symbol_options", "regexp_rules").contains(typeName)) {
+            if (Set.of("asn", "country", "mempool", "regexp_rules").contains(typeName)) {
                 warnings.accept(typePos + ": " + where + ": type '" + typeName + "' is not supported by mailsift; rule left out");
                 return null;
             }
             throw new ConfigException(typePos, where + ": unknown type '" + typeName + "' (ip, received, header, rcpt, "
-                    + "from, helo, hostname, url, user, filename, content, selector, combined)");
+                    + "from, helo, hostname, url, user, filename, content, selector, combined, symbol_options)");
         }
         String symbol = r.getString("symbol", name);
         Selector selector = null;
         if (type == MultimapType.SELECTOR) {
             selector = selector(r, "selector", where);
+        }
+        String targetSymbol = null;
+        if (type == MultimapType.SYMBOL_OPTIONS) {
+            targetSymbol = r.getString("target_symbol", null);
+            if (targetSymbol == null || targetSymbol.isBlank()) {
+                throw new ConfigException(typePos, where + ": type symbol_options needs target_symbol = \"SYMBOL\"");
+            }
+            if (r.getBoolean("prefilter", false)) {
+                throw new ConfigException(r.get("prefilter").orElseThrow().position(), where
+                        + ": a symbol_options rule reads other symbols' results and cannot be a prefilter");
+            }
         }
         MultimapRule.Combined combined = null;
         if (type == MultimapType.COMBINED) {
@@ -270,8 +281,9 @@ public final class MultimapModule implements AutoCloseable {
         boolean prefilter = r.getBoolean("prefilter", false);
         MultimapRule.Spec spec = new MultimapRule.Spec(symbol, type, filter, filterName, headers, extractFrom, symbols,
                 r.getBoolean("disable_multisymbol", false), action, r.getString("message", null), prefilter, minPos,
-                maxPos, List.copyOf(defs.values()), selector, r.getString("delimiter", ""), combined);
-        return prefilter ? new PrefilterRule(spec, map) : new MultimapRule(spec, map);
+                maxPos, List.copyOf(defs.values()), selector, r.getString("delimiter", ""), combined, targetSymbol);
+        return prefilter ? new PrefilterRule(spec, map)
+                : type == MultimapType.SYMBOL_OPTIONS ? new SymbolOptionsRule(spec, map) : new MultimapRule(spec, map);
     }
 
     /** {@code action}: forced on a hit ({@code accept} is no action), or null. */

@@ -42,11 +42,12 @@ class MultimapRule implements Rule, AutoCloseable {
      * @param message            the SMTP message with the action, or null for "Matched map: SYMBOL"
      * @param minPos             received: first header position (1 = newest; negative counts from the oldest)
      * @param maxPos             received: last header position
+     * @param targetSymbol       symbol_options: the symbol whose options are matched, else null
      */
     record Spec(String symbol, MultimapType type, ValueFilter filter, String filterName, List<String> headers,
                 String extractFrom, List<String> symbols, boolean disableMultisymbol, Action action, String message,
                 boolean prefilter, Integer minPos, Integer maxPos, List<SymbolDefinition> definitions,
-                Selector selector, String delimiter, Combined combined) {
+                Selector selector, String delimiter, Combined combined, String targetSymbol) {
     }
 
     /**
@@ -160,6 +161,7 @@ class MultimapRule implements Rule, AutoCloseable {
                 }
             }
             case COMBINED -> combined(ctx);
+            case SYMBOL_OPTIONS -> { } // after every other rule: SymbolOptionsRule
         }
     }
 
@@ -211,7 +213,7 @@ class MultimapRule implements Rule, AutoCloseable {
         });
     }
 
-    private void match(ScanContext ctx, MapData data, String value) {
+    void match(ScanContext ctx, MapData data, String value) {
         if (value == null || value.isEmpty()) {
             return;
         }

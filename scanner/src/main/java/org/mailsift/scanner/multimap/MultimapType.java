@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Rspamd's multimap rule types that mailsift matches (the {@code type} of a rule). */
 enum MultimapType {
-    IP, RECEIVED, HEADER, RCPT, FROM, HELO, HOSTNAME, URL, USER, FILENAME, CONTENT, SELECTOR, COMBINED;
+    IP, RECEIVED, HEADER, RCPT, FROM, HELO, HOSTNAME, URL, USER, FILENAME, CONTENT, SELECTOR, COMBINED,
+    /** The options of an already inserted symbol ({@code target_symbol}): SymbolOptionsRule. */
+    SYMBOL_OPTIONS;
 
     String key() {
         return name().toLowerCase(Locale.ROOT);

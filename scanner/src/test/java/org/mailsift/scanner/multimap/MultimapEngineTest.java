@@ -297,4 +297,31 @@ class MultimapEngineTest {
         assertThatThrownBy(() -> scan("S { type = \"selector\"; selector = \"nosuchextractor\"; map = [\"a\"]; }", env()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("multimap.conf:1");
     }
+
+    @Test
+    void symbolOptionsRulesMatchTheOptionsOfAnInsertedSymbol() throws Exception {
+        ScanResult r = scan("""
+                SENDER { type = "from"; map = ["alice@sender.example"]; score = 1; }
+                SENDER_OPTION { type = "symbol_options"; target_symbol = "SENDER"; map = ["alice@sender.example"]; score = 2; }
+                SENDER_OPTION_RE { type = "symbol_options"; target_symbol = "SENDER"; regexp = true;
+                  map = ["/@sender\\\\.example$/"]; score = 1.5; }
+                OTHER_OPTION { type = "symbol_options"; target_symbol = "SENDER"; map = ["nobody@x.example"]; score = 1; }
+                NOT_INSERTED { type = "symbol_options"; target_symbol = "NO_SUCH_SYMBOL"; map = ["alice@sender.example"]; score = 1; }
+                """, env());
+        assertThat(symbol(r, "SENDER_OPTION").score()).isEqualTo(2.0);
+        assertThat(symbol(r, "SENDER_OPTION").options()).containsExactly("alice@sender.example");
+        assertThat(symbol(r, "SENDER_OPTION_RE").score()).isEqualTo(1.5);
+        assertThat(symbol(r, "OTHER_OPTION")).isNull();
+        assertThat(symbol(r, "NOT_INSERTED")).isNull();
+    }
+
+    @Test
+    void aSymbolOptionsRuleNeedsItsTargetAndIsNoPrefilter() {
+        assertThatThrownBy(() -> scan("O { type = \"symbol_options\"; map = [\"a\"]; }", env()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("multimap.conf:1")
+                .hasMessageContaining("needs target_symbol");
+        assertThatThrownBy(() -> scan("O { type = \"symbol_options\"; target_symbol = \"X\"; prefilter = true; "
+                + "action = \"reject\"; map = [\"a\"]; }", env()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be a prefilter");
+    }
 }
