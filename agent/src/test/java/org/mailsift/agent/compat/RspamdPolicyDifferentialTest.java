@@ -213,6 +213,8 @@ class RspamdPolicyDifferentialTest {
                 scan("mm_from_envelope", plain("Offer", ""), "From", "evil@bad.test"),
                 scan("mm_header_from_email_domain", mail("Sales <sales@spammy.test>", "Offer", "", "Hi\r\n")),
                 scan("mm_header_from_regexp", mail("Promo <promo-42@deals.test>", "Offer", "", "Hi\r\n")),
+                scan("mm_symbol_options_other_option", mail("Promo <promo-17@deals.test>", "Offer", "", "Hi\r\n")),
+                scan("mm_symbol_options_target_absent", mail("Plain <promo@deals.test>", "Offer", "", "Hi\r\n")),
                 scan("mm_rcpt_email_user", plain("Offer", ""), "Rcpt", "honeypot@example.test"),
                 scan("mm_ip_cidr", plain("Offer", ""), "IP", "198.51.100.9"),
                 scan("mm_helo_regexp", plain("Offer", ""), "Helo", "dynamic-42.isp.test"),
