@@ -17,8 +17,8 @@ public record AuthModule(List<Rule> rules, List<HeaderContributor> headerContrib
 
     public static AuthModule from(ConfigSource config, CidrSet localAddrs, String hostname) {
         AuthSettings checks = AuthSettings.from(config);
-        DkimSigning signing = new DkimSigning(DkimSigningSettings.from(config, "dkim_signing"));
-        DkimSigning sealing = new DkimSigning(DkimSigningSettings.from(config, "arc"));
+        DkimSigning signing = new DkimSigning(DkimSigningSettings.from(config, "dkim_signing"), "DKIM signing");
+        DkimSigning sealing = new DkimSigning(DkimSigningSettings.from(config, "arc"), "ARC sealing");
         return new AuthModule(List.of(new AuthRule(checks, hostname)),
                 List.of(new DkimSignatureHeader(signing, localAddrs), new ArcSealHeaders(sealing, localAddrs)));
     }

@@ -30,10 +30,17 @@ public final class DkimSigning {
     }
 
     private final DkimSigningSettings settings;
+    /** What the keys are for, as the log says it: "DKIM signing" or "ARC sealing". */
+    private final String purpose;
     private final Map<String, CachedKey> keys = new ConcurrentHashMap<>();
 
     public DkimSigning(DkimSigningSettings settings) {
+        this(settings, "DKIM signing");
+    }
+
+    public DkimSigning(DkimSigningSettings settings, String purpose) {
         this.settings = settings;
+        this.purpose = purpose;
     }
 
     public DkimSigningSettings settings() {
@@ -97,7 +104,7 @@ public final class DkimSigning {
                     settings.signHeaders(), Canonicalization.RELAXED, Canonicalization.RELAXED, nowSeconds,
                     settings.expireSeconds());
         } catch (java.security.GeneralSecurityException e) {
-            LOG.warn("DKIM signing as {} (selector {}) failed; message sent unsigned: {}", signer.domain(),
+            LOG.warn("{} as {} (selector {}) failed; message sent without it: {}", purpose, signer.domain(),
                     signer.selector(), e.getMessage());
             return null;
         }
@@ -121,7 +128,8 @@ public final class DkimSigning {
         } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
             String error = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
             fresh = new CachedKey(modified, null, error);
-            LOG.warn("DKIM key {} cannot be used ({}); mail for its domain goes out unsigned", file, error);
+            LOG.warn("{} key {} cannot be used ({}); mail for its domain goes out without {}", purpose, file, error,
+                    purpose.equals("ARC sealing") ? "an ARC seal" : "a DKIM signature");
         }
         keys.put(k, fresh);
         return fresh.key;

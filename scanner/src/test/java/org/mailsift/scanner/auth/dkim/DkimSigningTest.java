@@ -219,6 +219,17 @@ class DkimSigningTest {
     }
 
     @Test
+    void aMissingSealingKeyIsLoggedAsAnArcKeyNotADkimKey() throws Exception {
+        DkimSigning arc = new DkimSigning(DkimSigningSettings.from(new TestConfig().with("arc",
+                TestConfig.obj("path", dir.resolve("$domain.$selector.key").toString())), "arc"), "ARC sealing");
+        String fromOutside = MESSAGE.replace("alice@mail.example.com", "carol@example.org");
+        assertThat(arc.signerFor(parse(fromOutside), FROM_OUTSIDE, false)).isNull();
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).singleElement()
+                .satisfies(m -> assertThat(m).contains("ARC sealing key", "example.com.arc.key", "without an ARC seal")
+                        .doesNotContain("DKIM"));
+    }
+
+    @Test
     void aMissingKeyIsLoggedOncePerKeyAndTheMailGoesOutUnsigned() throws Exception {
         DkimSigning s = signing();
         for (int i = 0; i < 3; i++) {
@@ -229,7 +240,8 @@ class DkimSigningTest {
         assertThat(s.signerFor(parse(fromOrg), org, false)).isNull();
         assertThat(s.signerFor(parse(fromOrg), org, false)).isNull();
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
-                .anySatisfy(m -> assertThat(m).contains("example.com.dkim.key", "no such file", "unsigned"))
+                .anySatisfy(m -> assertThat(m).contains("DKIM signing key", "example.com.dkim.key", "no such file",
+                        "without a DKIM signature"))
                 .anySatisfy(m -> assertThat(m).contains("example.org.dkim.key"));
 
         keyFor("example.com", "dkim");
