@@ -2,11 +2,7 @@ package org.mailsift.scanner.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import io.lettuce.core.RedisClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailsift.scanner.policy.greylist.GreylistRecords;
@@ -14,42 +10,29 @@ import org.mailsift.scanner.policy.greylist.GreylistStore;
 import org.mailsift.scanner.policy.greylist.RedisGreylistStore;
 import org.mailsift.scanner.policy.replies.RedisReplyStore;
 import org.mailsift.scanner.policy.replies.ReplyStore;
-import org.mailsift.scanner.store.redis.RedisConnection;
-import org.mailsift.testsupport.RedisServerExtension;
+import org.mailsift.scanner.store.redis.FlushedRedisConnection;
 
 class RedisPolicyStoreTest extends PolicyStoreContract {
     @RegisterExtension
-    static RedisServerExtension redis = new RedisServerExtension();
-    private RedisConnection connection;
-
-    @BeforeEach
-    void connect() {
-        connection = RedisConnection.connect(redis.server().address(), null, 0, Duration.ofSeconds(2), "tests");
-        connection.call(c -> c.flushall());
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
-    }
+    static FlushedRedisConnection redis = new FlushedRedisConnection();
 
     @Override
     protected GreylistStore greylist() {
-        return new RedisGreylistStore(connection);
+        return new RedisGreylistStore(redis.connection());
     }
 
     @Override
     protected ReplyStore replies() {
-        return new RedisReplyStore(connection);
+        return new RedisReplyStore(redis.connection());
     }
 
     @Test
     void recordsAreRspamdsKeysWithTheExpireAsTheirTtl() {
         greylist().check(FIRST, 1_000, TIMEOUT, EXPIRE, true);
         replies().remember("rrone", "abcdefgh", 60_000);
-        String body = connection.call(c -> c.get(FIRST.body()));
-        long metaTtl = connection.call(c -> c.ttl(FIRST.meta()));
-        long replyTtl = connection.call(c -> c.pttl("rrone"));
+        String body = redis.connection().call(c -> c.get(FIRST.body()));
+        long metaTtl = redis.connection().call(c -> c.ttl(FIRST.meta()));
+        long replyTtl = redis.connection().call(c -> c.pttl("rrone"));
         assertThat(body).isEqualTo("1000");
         assertThat(metaTtl).isBetween(EXPIRE - 60, EXPIRE);
         assertThat(replyTtl).isBetween(1L, 60_000L);
