@@ -32,8 +32,8 @@ public final class MessageParser {
         byte[] bytes = stripMboxFromLine(raw);
         Run run = new Run(bytes, limits);
         run.entity(0, bytes.length, 0, false, true);
-        return new ParsedMessageData(bytes, run.topHeaders, run.textParts, run.attachments, run.urls, run.partTypes,
-                run.parts, run.partBodies, run.damage);
+        return new ParsedMessageData(bytes, run.topHeaders, run.textParts, run.attachments, run.anchors,
+                limits.maxUrls(), run.partTypes, run.parts, run.partBodies, run.damage);
     }
 
     /** Strips a leading mbox "From sender date" line (and a stray ">From " is left alone). */
@@ -56,7 +56,8 @@ public final class MessageParser {
         List<ParsedMessage.Header> topHeaders = List.of();
         final List<ParsedMessage.TextPart> textParts = new ArrayList<>();
         final List<ParsedMessage.Attachment> attachments = new ArrayList<>();
-        final List<String> urls = new ArrayList<>();
+        /** Per text part, the a/area hrefs the HTML renderer met (the first of the message's links, read lazily). */
+        final List<List<String>> anchors = new ArrayList<>();
         final List<String> partTypes = new ArrayList<>();
         final List<ParsedMessage.Part> parts = new ArrayList<>();
         final List<PartBody> partBodies = new ArrayList<>();
@@ -184,15 +185,10 @@ public final class MessageParser {
             if (type.equals("text/html")) {
                 List<String> hrefs = new ArrayList<>();
                 String visible = HtmlText.toText(text, hrefs, limits.maxUrls());
-                for (String h : hrefs) {
-                    if (urls.size() < limits.maxUrls()) {
-                        urls.add(h);
-                    }
-                }
-                Urls.findBare(visible, urls, limits.maxUrls());
+                anchors.add(hrefs);
                 textParts.add(new ParsedMessage.TextPart(type, visible, text, inAlternative));
             } else {
-                Urls.findBare(text, urls, limits.maxUrls());
+                anchors.add(List.of());
                 textParts.add(new ParsedMessage.TextPart(type, text, null, inAlternative));
             }
             return d.length();

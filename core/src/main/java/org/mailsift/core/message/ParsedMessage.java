@@ -36,8 +36,14 @@ public interface ParsedMessage {
     /** Every part that is an attachment (has a filename or a non-text, non-multipart type). */
     List<Attachment> attachments();
 
-    /** URLs found in text and HTML parts (href targets and bare URLs), in order, as written. */
+    /**
+     * URLs found in text and HTML parts (href targets of a/area and http(s) URLs in text), in order, as written: the
+     * {@link Link#DISPLAYED} links of {@link #links()}.
+     */
     List<String> urls();
+
+    /** The message's one set of links, flagged with where each was found, found lazily once per message. */
+    MessageLinks links();
 
     /** MIME content types of every leaf part, lower case, in order. */
     List<String> partTypes();

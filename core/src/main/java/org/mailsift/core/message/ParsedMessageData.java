@@ -11,20 +11,20 @@ final class ParsedMessageData implements ParsedMessage {
     private final List<Header> headers;
     private final List<TextPart> textParts;
     private final List<Attachment> attachments;
-    private final List<String> urls;
+    private final MessageLinks links;
     private final List<String> partTypes;
     private final List<Part> parts;
     private final List<PartBody> partBodies;
     private final Set<String> damage;
 
     ParsedMessageData(byte[] raw, List<Header> headers, List<TextPart> textParts, List<Attachment> attachments,
-                      List<String> urls, List<String> partTypes, List<Part> parts, List<PartBody> partBodies,
+                      List<List<String>> anchors, int maxUrls, List<String> partTypes, List<Part> parts, List<PartBody> partBodies,
                       Set<String> damage) {
         this.raw = raw;
         this.headers = List.copyOf(headers);
         this.textParts = List.copyOf(textParts);
         this.attachments = List.copyOf(attachments);
-        this.urls = List.copyOf(urls);
+        this.links = new MessageLinks(this.textParts, List.copyOf(anchors), maxUrls);
         this.partTypes = List.copyOf(partTypes);
         this.parts = List.copyOf(parts);
         this.partBodies = List.copyOf(partBodies);
@@ -87,7 +87,12 @@ final class ParsedMessageData implements ParsedMessage {
 
     @Override
     public List<String> urls() {
-        return urls;
+        return links.urls();
+    }
+
+    @Override
+    public MessageLinks links() {
+        return links;
     }
 
     @Override

@@ -77,4 +77,26 @@ class UrlExtractorTest {
         assertThat(domains(u)).hasSize(10).first().isEqualTo("the-real-one.com");
         assertThat(u.distinctDomains()).isEqualTo(101);
     }
+
+    @Test
+    void aReaderWithASmallerBoundSeesWhatItsOwnBoundFindsWhenTheSharedSearchWasCut() {
+        // two HTML parts of 150 relative links, then 2,500 absolute ones, then a link in a text part: a reader bound
+        // to 100 stops reading each HTML part at its 100th value (all relative) and goes on to the text; a reader
+        // bound to 2,000 reads 1,850 absolute links of the first part and spends its bound in the second
+        StringBuilder html = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            html.append("<a href=\"/rel").append(i).append("\">r</a>\n");
+        }
+        for (int i = 0; i < 2500; i++) {
+            html.append("<a href=\"http://h").append(i % 40).append(".filler.com/\">f</a>\n");
+        }
+        String htmlPart = "\r\n--b\r\nContent-Type: text/html\r\n\r\n" + html;
+        String msg = "Content-Type: multipart/mixed; boundary=b\r\n" + htmlPart + htmlPart
+                + "\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee https://www.the-real-one.com/x\r\n--b--\r\n";
+        var m = new MessageParser(ParseLimits.DEFAULT).parseMessage(msg.getBytes(StandardCharsets.UTF_8));
+        assertThat(domains(new UrlExtractor(2000, 50).extract(m))).containsExactly("filler.com");
+        MessageUrls small = new UrlExtractor(100, 50).extract(m);
+        assertThat(domains(small)).containsExactly("the-real-one.com");
+        assertThat(small.seen()).isEqualTo(1);
+    }
 }

@@ -1,4 +1,4 @@
-package org.mailsift.scanner.rbl;
+package org.mailsift.core.message;
 
 /**
  * Links in plain text: URLs with a scheme, e-mail addresses, and bare host names ("www.example.com",
@@ -23,7 +23,7 @@ final class TextLinks {
      * characters (String.indexOf, vectorized) rather than by walking every character of the text: most of a text
      * part is words that cannot be links.
      */
-    static void find(String text, UrlExtractor.Collector out) {
+    static void find(String text, LinkFinder out) {
         int n = text.length();
         int dot = text.indexOf('.');
         int at = text.indexOf('@');
@@ -61,6 +61,7 @@ final class TextLinks {
                 start++;
             }
             if (end - start >= 4 && end - start <= 2048) {
+                out.word(start, end);
                 word(text.substring(start, end), out);
             }
         }
@@ -71,7 +72,7 @@ final class TextLinks {
         return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     }
 
-    private static void word(String w, UrlExtractor.Collector out) {
+    private static void word(String w, LinkFinder out) {
         if (w.length() < 4 || w.length() > 2048) {
             return;
         }
@@ -119,7 +120,7 @@ final class TextLinks {
             return; // "e.g", "v2.0", "x.1": no top-level domain, no need to ask the Public Suffix List
         }
         boolean explicit = w.regionMatches(true, 0, "www.", 0, 4) || end < w.length() && w.charAt(end) == '/';
-        if (!explicit && UrlExtractor.fileLike(host)) {
+        if (!explicit && LinkFinder.fileLike(host)) {
             return;
         }
         out.bareHost(host);

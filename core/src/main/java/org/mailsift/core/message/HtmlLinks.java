@@ -1,7 +1,6 @@
-package org.mailsift.scanner.rbl;
+package org.mailsift.core.message;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The link attributes of HTML ({@code href}, {@code src}, {@code action}, {@code background}, {@code data-src},
@@ -14,7 +13,15 @@ final class HtmlLinks {
     private HtmlLinks() {
     }
 
-    static void find(String html, Consumer<String> out, int max) {
+    /**
+     * Where the values go: the value, how many link attribute values the part had before its tag (the bound is
+     * checked per tag: a tag's values all count once it is read), whether its tag is img.
+     */
+    interface Values {
+        void value(String value, int before, boolean image);
+    }
+
+    static void find(String html, Values out, int max) {
         int n = html.length();
         int found = 0;
         int i = 0;
@@ -25,9 +32,12 @@ final class HtmlLinks {
             }
             i = lt + 1;
             // tag name
+            int tagStart = i;
             while (i < n && !isSpace(html.charAt(i)) && html.charAt(i) != '>') {
                 i++;
             }
+            boolean image = i - tagStart == 3 && html.regionMatches(true, tagStart, "img", 0, 3);
+            int before = found;
             // attributes until '>'
             while (i < n && html.charAt(i) != '>' && html.charAt(i) != '<') {
                 while (i < n && (isSpace(html.charAt(i)) || html.charAt(i) == '/')) {
@@ -70,7 +80,7 @@ final class HtmlLinks {
                             int sp = v.indexOf(' ');
                             v = sp > 0 ? v.substring(0, sp) : v;
                         }
-                        out.accept(v);
+                        out.value(v, before, image);
                         found++;
                     }
                 } else if (i == nameStart) {

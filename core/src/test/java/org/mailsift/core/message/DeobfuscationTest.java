@@ -1,4 +1,4 @@
-package org.mailsift.scanner.rbl;
+package org.mailsift.core.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,10 +14,10 @@ class DeobfuscationTest {
             {"(dot)", "."}, {"[:]", ":"}, {"[://]", "://"}};
 
     /** The plain definition: at every 'h' or bracket, the first replacement that fits, else the character. */
-    private static Deobfuscation.Result reference(String text) {
+    private static String reference(String text) {
         if (text.indexOf('[') < 0 && text.indexOf('(') < 0 && text.indexOf('{') < 0
                 && text.indexOf("xx") < 0 && text.indexOf("XX") < 0) {
-            return new Deobfuscation.Result(text, 0);
+            return text + "|0";
         }
         StringBuilder sb = new StringBuilder();
         int replaced = 0;
@@ -37,13 +37,17 @@ class DeobfuscationTest {
             sb.append(c);
             i++;
         }
-        return new Deobfuscation.Result(sb.toString(), replaced);
+        return sb + "|" + replaced;
     }
 
     @Test
     void obfuscatedLinksAreUndone() {
-        assertThat(Deobfuscation.undo("see hxxps://evil[.]example(dot)com/x and HXXP[:]//a{.}b"))
-                .isEqualTo(new Deobfuscation.Result("see https://evil.example.com/x and http://a.b", 6));
+        Deobfuscation.Result r = Deobfuscation.undo("see hxxps://evil[.]example(dot)com/x and HXXP[:]//a{.}b");
+        assertThat(plain(r)).isEqualTo("see https://evil.example.com/x and http://a.b|6");
+        assertThat(r.at()).containsExactly(4, 16, 24, 35, 39, 43);
+        assertThat(r.replacedIn(0, 4)).isFalse();
+        assertThat(r.replacedIn(4, 5)).isTrue();
+        assertThat(r.replacedIn(44, 46)).isFalse();
         assertThat(Deobfuscation.undo("plain (text) with [brackets]").replaced()).isZero();
     }
 
@@ -60,7 +64,11 @@ class DeobfuscationTest {
             texts.add(sb.toString());
         }
         for (String t : texts) {
-            assertThat(Deobfuscation.undo(t)).as(t).isEqualTo(reference(t));
+            assertThat(plain(Deobfuscation.undo(t))).as(t).isEqualTo(reference(t));
         }
+    }
+
+    private static String plain(Deobfuscation.Result r) {
+        return r.text() + "|" + r.replaced();
     }
 }

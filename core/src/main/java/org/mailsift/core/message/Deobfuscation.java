@@ -1,4 +1,4 @@
-package org.mailsift.scanner.rbl;
+package org.mailsift.core.message;
 
 /**
  * Undoes the ways people write links so they do not work: {@code hxxp://}, {@code example[.]com},
@@ -22,9 +22,10 @@ final class Deobfuscation {
     static Result undo(String text) {
         if (text.indexOf('[') < 0 && text.indexOf('(') < 0 && text.indexOf('{') < 0
                 && text.indexOf("xx") < 0 && text.indexOf("XX") < 0) {
-            return new Result(text, 0);
+            return new Result(text, 0, NONE);
         }
         StringBuilder sb = null;
+        int[] positions = NONE;
         int copied = 0; // text before this index is in sb already
         int replaced = 0;
         int[] next = new int[STARTS.length()];
@@ -63,15 +64,20 @@ final class Deobfuscation {
             if (sb == null) {
                 sb = new StringBuilder(text.length());
             }
-            sb.append(text, copied, candidate).append(match[1]);
+            sb.append(text, copied, candidate);
+            if (replaced == positions.length) {
+                positions = java.util.Arrays.copyOf(positions, Math.max(8, 2 * positions.length));
+            }
+            positions[replaced] = sb.length();
+            sb.append(match[1]);
             copied = candidate + match[0].length();
             i = copied;
             replaced++;
         }
         if (sb == null) {
-            return new Result(text, 0);
+            return new Result(text, 0, NONE);
         }
-        return new Result(sb.append(text, copied, text.length()).toString(), replaced);
+        return new Result(sb.append(text, copied, text.length()).toString(), replaced, java.util.Arrays.copyOf(positions, replaced));
     }
 
     /** Where a replacement can start: a bracket itself, or an 'x' right after the 'h' of hxxp. */
@@ -81,6 +87,19 @@ final class Deobfuscation {
         return c == 'h' || c == 'H';
     }
 
-    record Result(String text, int replaced) {
+    private static final int[] NONE = new int[0];
+
+    /**
+     * @param text     the text with the obfuscations undone
+     * @param replaced how many were undone
+     * @param at       where each replacement starts in {@code text}, ascending
+     */
+    record Result(String text, int replaced, int[] at) {
+        /** Whether a replacement lies in text[from, to). */
+        boolean replacedIn(int from, int to) {
+            int k = java.util.Arrays.binarySearch(at, from);
+            int i = k >= 0 ? k : -k - 1;
+            return i < at.length && at[i] < to;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.mailsift.scanner.rbl;
+package org.mailsift.core.message;
 
 import java.util.Map;
 
