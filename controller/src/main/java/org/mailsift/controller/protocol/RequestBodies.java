@@ -1,15 +1,11 @@
 package org.mailsift.controller.protocol;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-
-import io.airlift.compress.zstd.ZstdInputStream;
 
 import org.mailsift.controller.api.ApiException;
 import org.mailsift.controller.api.BodyBudget;
 import org.mailsift.controller.api.RequestHeaders;
+import org.mailsift.core.io.Zstd;
 
 /**
  * Undoes the body compression Rspamd clients use: {@code Compression: zstd} / {@code Content-Encoding: zstd}
@@ -17,8 +13,6 @@ import org.mailsift.controller.api.RequestHeaders;
  * input as is). Decompression is streamed with a cap so a small bomb cannot blow the heap.
  */
 public final class RequestBodies {
-    private static final byte[] ZSTD_MAGIC = {(byte) 0x28, (byte) 0xb5, (byte) 0x2f, (byte) 0xfd};
-
     private RequestBodies() {
     }
 
@@ -44,42 +38,22 @@ public final class RequestBodies {
     }
 
     static boolean startsWithMagic(byte[] body) {
-        if (body.length < 4) {
-            return false;
-        }
-        for (int i = 0; i < 4; i++) {
-            if (body[i] != ZSTD_MAGIC[i]) {
-                return false;
-            }
-        }
-        return true;
+        return Zstd.startsWithMagic(body);
     }
 
     /**
-     * The output grows with the data (no guess from the compressed size: a 49 MB body once pre-allocated 196 MB before
-     * a byte was decompressed), and every chunk is drawn from the worker's in-flight budget first. The final copy
-     * (toByteArray) is drawn too, so what the budget counts is what the heap holds.
+     * Every chunk is drawn from the worker's in-flight budget first (the buffer and the copy handed to the endpoint),
+     * so what the budget counts is what the heap holds.
      */
     private static byte[] unzstd(byte[] body, long maxBytes, BodyBudget budget) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(body))) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + (long) n > maxBytes) {
-                    throw new ApiException(413, "Decompressed body is larger than " + maxBytes + " bytes");
-                }
-                if (!budget.tryGrow(2L * n)) { // the buffer, and the copy handed to the endpoint
-                    throw new ApiException(503, "Too many request bytes in flight; try again later");
-                }
-                out.write(buf, 0, n);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ApiException a) {
-                throw a;
-            }
+        try {
+            return Zstd.decompress(body, maxBytes, budget::tryGrow);
+        } catch (Zstd.TooLargeException e) {
+            throw new ApiException(413, "Decompressed body is larger than " + maxBytes + " bytes");
+        } catch (Zstd.RefusedException e) {
+            throw new ApiException(503, "Too many request bytes in flight; try again later");
+        } catch (IOException e) {
             throw new ApiException(400, "Cannot decompress zstd body: " + e.getMessage());
         }
-        return out.toByteArray();
     }
 }

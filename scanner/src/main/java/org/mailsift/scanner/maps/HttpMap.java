@@ -183,10 +183,11 @@ public final class HttpMap {
             if (bytes.length == 0) {
                 throw new IOException("empty reply (an empty map is refused, as Rspamd does)");
             }
+            String text = MapText.decode(bytes, max); // before the validators: a damaged copy is asked for again
             etag = response.headers().firstValue("ETag").orElse(null);
             lastModified = response.headers().firstValue("Last-Modified")
                     .or(() -> response.headers().firstValue("Date")).orElse(null);
-            return new String(bytes, StandardCharsets.UTF_8);
+            return text;
         }
     }
 
@@ -279,7 +280,7 @@ public final class HttpMap {
 
     private void readFallback(Path fallback) {
         try {
-            content = new Content(Files.readString(fallback), 1);
+            content = new Content(MapText.decode(Files.readAllBytes(fallback), options.maxSize()), 1);
             LOG.info("map {}: nothing cached, loaded the fallback {}", uri, fallback);
         } catch (IOException e) {
             LOG.warn("map {}: cannot read the fallback {}: {}", uri, fallback, e.toString());

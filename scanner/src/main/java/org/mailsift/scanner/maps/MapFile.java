@@ -1,7 +1,6 @@
 package org.mailsift.scanner.maps;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,7 +68,7 @@ public record MapFile(Path path) {
     }
 
     /**
-     * Reads the file whole, or returns null when it changed while being read (a writer is still at it: the next
+     * Reads the file whole (a zstd file unpacked: {@link MapText}), or returns null when it changed while being read (a writer is still at it: the next
      * check reads it again).
      */
     public Snapshot read() throws IOException {
@@ -82,6 +81,6 @@ public record MapFile(Path path) {
         if (!before.equals(after) || bytes.length != before.size()) {
             return null;
         }
-        return new Snapshot(before, new String(bytes, StandardCharsets.UTF_8));
+        return new Snapshot(before, MapText.decode(bytes, MapOptions.DEFAULT_MAX_SIZE));
     }
 }

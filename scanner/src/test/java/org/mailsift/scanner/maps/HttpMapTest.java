@@ -108,6 +108,47 @@ class HttpMapTest {
         }
     }
 
+    /** Rspamd's map server publishes .zst maps (its stock url_whitelist and greylist whitelist point to them). */
+    @Test
+    void zstdMapIsUnpackedAndADamagedOrBombedOneKeepsTheLoadedEntries() throws Exception {
+        try (MapHttpServer server = new MapHttpServer("")) {
+            server.publish(zstd("bad@example.com\nworse@example.com\n"));
+            HttpMap map = HttpMap.open(server.url("/senders.map.zst"), null, options(1000), clock);
+            assertThat(map.check()).isTrue();
+            assertThat(map.content().text()).isEqualTo("bad@example.com\nworse@example.com\n");
+
+            byte[] damaged = zstd("other@example.com\n".repeat(10));
+            damaged[damaged.length / 2] ^= 0x55;
+            damaged[damaged.length - 3] ^= 0x55;
+            server.publish(damaged);
+            assertThat(map.check()).isFalse();
+            assertThat(map.failures()).isEqualTo(1);
+
+            clock.advance(INTERVAL.multipliedBy(HttpMap.ERROR_MULTIPLIER));
+            byte[] bomb = zstd("x".repeat(100_000));
+            assertThat(bomb.length).as("small on the wire").isLessThan(1000);
+            server.publish(bomb);
+            assertThat(map.check()).as("unpacks past max_map_size").isFalse();
+            assertThat(map.failures()).isEqualTo(2);
+            assertThat(map.content().text()).isEqualTo("bad@example.com\nworse@example.com\n");
+        }
+    }
+
+    @Test
+    void zstdMapFileIsReadUnpacked() throws Exception {
+        Path file = data.resolve("greylist_whitelist.inc.zst");
+        Files.write(file, zstd("example.com\nexample.org\n"));
+        assertThat(new MapFile(file).read().text()).isEqualTo("example.com\nexample.org\n");
+    }
+
+    private static byte[] zstd(String text) {
+        byte[] in = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        io.airlift.compress.zstd.ZstdCompressor c = new io.airlift.compress.zstd.ZstdCompressor();
+        byte[] out = new byte[c.maxCompressedLength(in.length)];
+        int n = c.compress(in, 0, in.length, out, 0, out.length);
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     @Test
     void fallbackFileIsReadWhenNothingIsCachedAndTheCachedCopyWinsOverIt() throws Exception {
         Path fallback = data.resolve("fallback.map");

@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class MapHttpServer implements AutoCloseable {
     private final HttpServer server;
-    private volatile String body;
+    private volatile byte[] body;
     private volatile int version = 1;
     private volatile int status = 200;
     private final AtomicInteger full = new AtomicInteger();
@@ -28,7 +28,7 @@ public final class MapHttpServer implements AutoCloseable {
 
     /** @param port 0 for a free one; a given port lets a test restart the server where a map points */
     public MapHttpServer(String body, int port) throws IOException {
-        this.body = body;
+        this.body = body.getBytes(StandardCharsets.UTF_8);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -44,7 +44,7 @@ public final class MapHttpServer implements AutoCloseable {
                     exchange.sendResponseHeaders(304, -1);
                     return;
                 }
-                byte[] bytes = this.body.getBytes(StandardCharsets.UTF_8);
+                byte[] bytes = this.body;
                 exchange.getResponseHeaders().add("ETag", etag);
                 exchange.getResponseHeaders().add("Last-Modified", "Thu, 03 Dec 2026 10:00:0" + (version % 10) + " GMT");
                 exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
@@ -67,7 +67,12 @@ public final class MapHttpServer implements AutoCloseable {
 
     /** A new version of the map (a new ETag). */
     public void publish(String newBody) {
-        body = newBody;
+        publish(newBody.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A new version of the map as these bytes (a compressed map). */
+    public void publish(byte[] newBody) {
+        body = newBody.clone();
         version++;
     }
 
