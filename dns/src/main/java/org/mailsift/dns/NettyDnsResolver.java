@@ -103,12 +103,12 @@ public final class NettyDnsResolver implements DnsResolver {
     @Override
     public CompletableFuture<DnsAnswer> query(String rawName, DnsRecordType type, Instant deadline) {
         String name = DnsResolver.normalize(rawName);
-        AnswerCache.Key key = new AnswerCache.Key(name, type);
         // the cache first: only valid names are ever cached, so a hit needs no syntax check
-        DnsAnswer cached = cache.get(key, System.nanoTime());
+        CompletableFuture<DnsAnswer> cached = cache.get(name, type, System.nanoTime());
         if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
+            return cached;
         }
+        AnswerCache.Key key = new AnswerCache.Key(name, type);
         if (!DnsNames.isValid(name)) {
             return CompletableFuture.completedFuture(DnsAnswer.of(name, type, DnsStatus.ERROR));
         }
@@ -173,7 +173,7 @@ public final class NettyDnsResolver implements DnsResolver {
                     envelope.release();
                 }
                 health.get(index).answered();
-                cache.put(key, answer, System.nanoTime()); // by its TTL: server failures briefly, unreadable ones not
+                cache.put(key.name(), key.type(), answer, System.nanoTime()); // by its TTL: server failures briefly, unreadable ones not
                 result.complete(answer);
                 return;
             }

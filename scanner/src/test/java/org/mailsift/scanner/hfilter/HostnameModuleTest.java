@@ -180,6 +180,42 @@ class HostnameModuleTest {
     }
 
     @Test
+    void linkCharactersAgreeWithThePlainDefinitionOnRandomTexts() {
+        java.util.Random random = new java.util.Random(17);
+        String[] pieces = {"http://", "HTTPS://", "Ftp://", "mailto:", "MAILTO:", "www.", "WwW.", "hxxp://", "x", "Z9",
+            "\u00a0", "\u2003", "\u0130", "\u017f", "\u212a", " ", "\t", "\n", "\r\n", "\u001c", ".", "/", "h", "w"};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = random.nextInt(16); k >= 0; k--) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = sb.toString();
+            assertThat(LinkOnlyText.linkChars(text)).as(text).isEqualTo(plainLinkChars(text));
+        }
+    }
+
+    /** The definition: words split at Character.isWhitespace, those starting with a link prefix in any case. */
+    private static int plainLinkChars(String text) {
+        int total = 0;
+        int i = 0;
+        while (i < text.length()) {
+            int start = i;
+            while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            String word = text.substring(start, i);
+            for (String prefix : List.of("http://", "https://", "ftp://", "mailto:", "www.")) {
+                if (word.length() > 4 && word.length() > prefix.length() && word.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                    total += word.length();
+                    break;
+                }
+            }
+            i = Math.max(i, start) + 1;
+        }
+        return total;
+    }
+
+    @Test
     void fqdnCheckAgreesWithRspamdsPattern() {
         List<String> names = new ArrayList<>(List.of("mail.example.com", "mail.example.com.", "a.bc", "a.b", "-a.bc",
                 "a-.bc", "a.-b", "a.b-", "ab..", ".ab.cd", "ab.cd..", "localhost", "x.y.z.w", "a_b.example.com",
