@@ -11,6 +11,7 @@ import java.util.Set;
 import org.mailsift.scanner.SymbolTable;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.expression.Node;
+import org.mailsift.scanner.expression.Operator;
 import org.mailsift.scanner.rules.FinalRule;
 import org.mailsift.scanner.rules.SymbolDefinition;
 import org.mailsift.scanner.rules.SymbolHits;
@@ -34,6 +35,12 @@ public final class CompositesRule implements FinalRule {
     private final List<Composite> composites;
     private final Map<String, Composite> byName = new LinkedHashMap<>();
     private final List<SymbolDefinition> definitions;
+    /**
+     * Per composite, the plain symbols its expression cannot be true without (operands of a top-level {@code &}, or
+     * the whole expression): when one is absent the composite is false whatever the other atoms say, so it is not
+     * evaluated. Most composites name a rare symbol, so most scans skip most of them.
+     */
+    private final Map<String, String[]> required = new HashMap<>();
     /** The symbols of each group, for g: atoms, computed once per symbol table (one per engine). */
     private volatile GroupIndex groups;
 
@@ -47,6 +54,9 @@ public final class CompositesRule implements FinalRule {
             byName.put(c.name(), c);
             defs.add(new SymbolDefinition(c.name(), c.group(), c.score(), c.description()));
         }
+        for (Composite c : composites) {
+            required.put(c.name(), requiredSymbols(c.expression().root()));
+        }
         this.definitions = List.copyOf(defs);
     }
 
@@ -57,6 +67,34 @@ public final class CompositesRule implements FinalRule {
     @Override
     public List<SymbolDefinition> symbols() {
         return definitions;
+    }
+
+    /**
+     * The symbol atoms (not composites, not negated, not groups) whose absence makes {@code root} zero: the root
+     * itself or the direct operands of a top-level {@code &} chain. An absent symbol's value is 0 (symbolValue), and a
+     * chain of {@code &} is 0 when one operand is; skipping such a composite only skips evaluating atoms whose
+     * values do not matter, and composites named in it are evaluated in their own turn.
+     */
+    private String[] requiredSymbols(Node<CompositeAtom> root) {
+        List<Node<CompositeAtom>> operands = root instanceof Node.Operation<CompositeAtom> o
+                && o.operator() == Operator.AND ? o.operands() : List.of(root);
+        List<String> out = new ArrayList<>();
+        for (Node<CompositeAtom> n : operands) {
+            if (n instanceof Node.Atom<CompositeAtom> a && !a.negated() && a.atom().kind() == CompositeAtom.Kind.SYMBOL
+                    && !byName.containsKey(a.atom().name())) {
+                out.add(a.atom().name());
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private boolean cannotMatch(Composite c, SymbolHits hits) {
+        for (String s : required.get(c.name())) {
+            if (!hits.has(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -73,11 +111,19 @@ public final class CompositesRule implements FinalRule {
             index = new GroupIndex(symbols, byGroup);
             groups = index;
         }
-        Run run = new Run(hits, symbols, index.byGroup());
+        Run run = null;
         for (Composite c : composites) {
+            if (run == null) {
+                if (hits.has(c.name()) || cannotMatch(c, hits)) {
+                    continue;
+                }
+                run = new Run(hits, symbols, index.byGroup());
+            }
             run.evaluate(c);
         }
-        run.applyRemovals();
+        if (run != null) {
+            run.applyRemovals();
+        }
     }
 
     /** A symbol a matching composite would remove, and how. */
@@ -105,6 +151,10 @@ public final class CompositesRule implements FinalRule {
             }
             if (hits.has(c.name())) {
                 evaluated.put(c.name(), true);
+                return;
+            }
+            if (cannotMatch(c, hits)) {
+                evaluated.put(c.name(), false);
                 return;
             }
             inProgress.add(c.name());

@@ -30,6 +30,15 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
 
     abstract int size();
 
+    /**
+     * Whether a label suffix of {@code host} (the host itself or what follows one of its dots, in lower case, with or
+     * without a final dot) may be a key: false only when it certainly is none. A host's registrable domain (Public
+     * Suffix List) is such a suffix, so a tld rule skips the list lookup for hosts that cannot hit.
+     */
+    boolean mayHoldSuffixOf(String host) {
+        return true;
+    }
+
     static Builder builder(Kind kind, boolean multi) {
         return new Builder(kind, multi);
     }
@@ -143,6 +152,32 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
         @Override
         int size() {
             return entries.size();
+        }
+
+        @Override
+        boolean mayHoldSuffixOf(String host) {
+            String h = host.toLowerCase(Locale.ROOT);
+            for (int i = 0; i < h.length(); i++) {
+                if (h.charAt(i) >= 128) {
+                    return true; // the list's parser folds other dots (U+3002...): not worth following
+                }
+            }
+            String bare = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+            return holdsSuffix(h) || holdsSuffix(bare);
+        }
+
+        private boolean holdsSuffix(String h) {
+            int from = 0;
+            while (true) {
+                if (entries.containsKey(h.substring(from))) {
+                    return true;
+                }
+                int dot = h.indexOf('.', from);
+                if (dot < 0) {
+                    return false;
+                }
+                from = dot + 1;
+            }
         }
     }
 

@@ -2,17 +2,15 @@ package org.mailsift.scanner.multimap;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.net.InetAddress;
 
-import com.google.common.net.InetAddresses;
 import org.mailsift.core.message.Envelope;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.core.scan.Action;
 import org.mailsift.scanner.expression.Expression;
 import org.mailsift.scanner.maps.MapWatcher;
-import org.mailsift.scanner.rules.MailAddress;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
@@ -25,8 +23,6 @@ import org.mailsift.scanner.selectors.SelectorInput;
  * Rspamd's multimap does; with {@code action} a hit also forces that action (a pre-result).
  */
 class MultimapRule implements Rule, AutoCloseable {
-    private static final int MAX_URLS = 1000;
-
     /**
      * A parsed rule.
      *
@@ -118,14 +114,15 @@ class MultimapRule implements Rule, AutoCloseable {
         ParsedMessage m = ctx.message();
         Envelope env = ctx.envelope();
         MapData data = map.data();
-        MessageMemo.enter(m);
+        MessageMemo memo = MessageMemo.enter(m);
         switch (spec.type()) {
             case IP -> {
-                if (env.clientIp() != null && InetAddresses.isInetAddress(env.clientIp())) {
-                    matchIp(ctx, data, env.clientIp());
+                InetAddress ip = memo.clientIp(env.clientIp());
+                if (ip != null) {
+                    matchIp(ctx, data, ip, env.clientIp());
                 }
             }
-            case RECEIVED -> received(ctx, data, m);
+            case RECEIVED -> received(ctx, data, memo);
             case HEADER -> {
                 for (String h : spec.headers()) {
                     for (String v : m.headerValues(h)) {
@@ -133,14 +130,17 @@ class MultimapRule implements Rule, AutoCloseable {
                     }
                 }
             }
-            case FROM -> addresses(ctx, data, senders(m, env));
-            case RCPT -> addresses(ctx, data, recipients(m, env));
-            case HELO -> match(ctx, data, env.helo());
-            case HOSTNAME -> match(ctx, data, env.clientHostname());
+            case FROM -> addresses(ctx, data, senders(memo, env));
+            case RCPT -> addresses(ctx, data, recipients(memo, env));
+            case HELO -> matchHost(ctx, data, env.helo());
+            case HOSTNAME -> matchHost(ctx, data, env.clientHostname());
             case USER -> match(ctx, data, env.authUser());
             case URL -> {
-                for (String[] u : urls(m)) {
-                    match(ctx, data, spec.filterName() == null ? u[1] : u[0]);
+                boolean tld = "tld".equals(spec.filterName());
+                for (MessageMemo.Url u : memo.urls()) {
+                    if (!tld || data.mayHoldSuffixOf(u.parts().host())) {
+                        match(ctx, data, spec.filterName() == null ? u.parts().host() : u.url());
+                    }
                 }
             }
             case FILENAME -> {
@@ -149,30 +149,25 @@ class MultimapRule implements Rule, AutoCloseable {
                 }
             }
             case CONTENT -> {
-                for (String c : content(m)) {
+                for (String c : content(memo, m)) {
                     for (String v : data.lookup(c)) {
                         insert(ctx, v, null);
                     }
                 }
             }
             case SELECTOR -> {
-                for (String v : spec.selector().combine(selectorInput(ctx), spec.delimiter())) {
+                for (String v : spec.selector().combine(memo.selectorInput(ctx), spec.delimiter())) {
                     match(ctx, data, v);
                 }
             }
-            case COMBINED -> combined(ctx);
+            case COMBINED -> combined(ctx, memo);
             case SYMBOL_OPTIONS -> { } // after every other rule: SymbolOptionsRule
         }
     }
 
-    /** One selector input per message, shared by the selector and combined rules (it memoizes what they extract). */
-    private static SelectorInput selectorInput(ScanContext ctx) {
-        return MessageMemo.get(ctx.message(), "selectorInput", () -> SelectorInput.of(ctx));
-    }
-
     /** Evaluates the expression over the elements; when true, each element that matched inserts its hit. */
-    private void combined(ScanContext ctx) {
-        SelectorInput in = selectorInput(ctx);
+    private void combined(ScanContext ctx, MessageMemo memo) {
+        SelectorInput in = memo.selectorInput(ctx);
         java.util.Map<String, String[]> matched = new java.util.LinkedHashMap<>();
         double result = spec.combined().expression().evaluate(name -> {
             Element e = spec.combined().elements().get(name);
@@ -196,23 +191,6 @@ class MultimapRule implements Rule, AutoCloseable {
         }
     }
 
-    /** The message's distinct URLs (at most {@value #MAX_URLS}), each with its host, once per message. */
-    private static List<String[]> urls(ParsedMessage m) {
-        return MessageMemo.get(m, "urls", () -> {
-            Set<String> seen = new LinkedHashSet<>();
-            List<String[]> out = new ArrayList<>();
-            for (String u : m.urls()) {
-                if (seen.size() >= MAX_URLS) {
-                    break;
-                }
-                if (seen.add(u)) {
-                    out.add(new String[] {u, UrlParts.of(u).host()});
-                }
-            }
-            return out;
-        });
-    }
-
     void match(ScanContext ctx, MapData data, String value) {
         if (value == null || value.isEmpty()) {
             return;
@@ -225,9 +203,16 @@ class MultimapRule implements Rule, AutoCloseable {
         }
     }
 
-    private void matchIp(ScanContext ctx, MapData data, String ip) {
-        for (String v : data.lookup(InetAddresses.forString(ip))) {
-            insert(ctx, v, ip);
+    /** A host name; with the tld filter, only when the map may hold its registrable domain (no list lookup else). */
+    private void matchHost(ScanContext ctx, MapData data, String host) {
+        if (host != null && (!"tld".equals(spec.filterName()) || data.mayHoldSuffixOf(host))) {
+            match(ctx, data, host);
+        }
+    }
+
+    private void matchIp(ScanContext ctx, MapData data, InetAddress ip, String written) {
+        for (String v : data.lookup(ip)) {
+            insert(ctx, v, written);
         }
     }
 
@@ -245,104 +230,83 @@ class MultimapRule implements Rule, AutoCloseable {
         }
     }
 
-    private List<String> senders(ParsedMessage m, Envelope env) {
-        boolean smtp = env.mailFrom() != null && !env.mailFrom().isEmpty();
-        List<String> out = new ArrayList<>();
-        switch (spec.extractFrom()) {
-            case "smtp" -> addIf(out, smtp ? env.mailFrom() : null);
-            case "mime" -> mime(out, m, "From");
-            case "both" -> {
-                addIf(out, smtp ? env.mailFrom() : null);
-                mime(out, m, "From");
-            }
-            default -> {
-                if (smtp) {
-                    out.add(env.mailFrom());
-                } else {
-                    mime(out, m, "From");
-                }
-            }
+    /** The senders the rule reads (MAIL FROM, the From headers' addresses, or both), without copying. */
+    private List<String> senders(MessageMemo memo, Envelope env) {
+        String smtp = env.mailFrom() != null && !env.mailFrom().isEmpty() ? env.mailFrom() : null;
+        return switch (spec.extractFrom()) {
+            case "smtp" -> smtp == null ? List.of() : List.of(smtp);
+            case "mime" -> memo.mimeFrom();
+            case "both" -> smtp == null ? memo.mimeFrom() : prepend(smtp, memo.mimeFrom());
+            default -> smtp != null ? List.of(smtp) : memo.mimeFrom();
+        };
+    }
+
+    private List<String> recipients(MessageMemo memo, Envelope env) {
+        List<String> smtp = env.rcptTo();
+        return switch (spec.extractFrom()) {
+            case "smtp" -> smtp;
+            case "mime" -> memo.mimeRcpt();
+            case "both" -> concat(smtp, memo.mimeRcpt());
+            default -> !smtp.isEmpty() ? smtp : memo.mimeRcpt();
+        };
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        if (rest.isEmpty()) {
+            return List.of(first);
         }
+        List<String> out = new ArrayList<>(rest.size() + 1);
+        out.add(first);
+        out.addAll(rest);
         return out;
     }
 
-    private List<String> recipients(ParsedMessage m, Envelope env) {
-        boolean smtp = !env.rcptTo().isEmpty();
-        List<String> out = new ArrayList<>();
-        switch (spec.extractFrom()) {
-            case "smtp" -> out.addAll(env.rcptTo());
-            case "mime" -> mime(out, m, "To", "Cc");
-            case "both" -> {
-                out.addAll(env.rcptTo());
-                mime(out, m, "To", "Cc");
-            }
-            default -> {
-                if (smtp) {
-                    out.addAll(env.rcptTo());
-                } else {
-                    mime(out, m, "To", "Cc");
-                }
-            }
+    private static List<String> concat(List<String> a, List<String> b) {
+        if (b.isEmpty()) {
+            return a;
         }
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<String> out = new ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
         return out;
-    }
-
-    private static void addIf(List<String> out, String v) {
-        if (v != null) {
-            out.add(v);
-        }
-    }
-
-    private static void mime(List<String> out, ParsedMessage m, String... headers) {
-        out.addAll(MessageMemo.get(m, "mime:" + String.join(",", headers), () -> mimeAddresses(m, headers)));
-    }
-
-    private static List<String> mimeAddresses(ParsedMessage m, String... headers) {
-        List<String> out = new ArrayList<>();
-        for (String h : headers) {
-            for (ParsedMessage.Header header : m.headers()) {
-                if (header.name().equalsIgnoreCase(h)) {
-                    for (MailAddress a : MailAddress.parseList(header.rawValue())) {
-                        if (!a.addr().isEmpty()) {
-                            out.add(a.addr());
-                        }
-                    }
-                }
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** The registrable domain (Public Suffix List) of a host. */
-    static String registrable(ParsedMessage m, String host) {
-        return Domains.registrable(host);
     }
 
     /** Received headers newest first; {@code filter} names the field (real_ip by default), {@code tld:} its domain. */
-    private void received(ScanContext ctx, MapData data, ParsedMessage m) {
-        List<ReceivedHeader> values = MessageMemo.get(m, "received",
-                () -> m.headerValues("Received").stream().map(ReceivedHeader::parse).toList());
+    private void received(ScanContext ctx, MapData data, MessageMemo memo) {
+        List<ReceivedHeader> values = memo.received();
+        int total = values.size();
+        if (total == 0) {
+            return;
+        }
         String field = spec.filterName() == null ? "real_ip" : spec.filterName();
         boolean tld = field.startsWith("tld:");
         if (tld) {
             field = field.substring(4);
         }
-        int total = values.size();
+        boolean ip = field.equals("real_ip") || field.equals("from_ip");
         for (int i = 0; i < total; i++) {
             int pos = i + 1;
             if (!inRange(pos, total)) {
                 continue;
             }
-            String v = values.get(i).field(field);
+            ReceivedHeader hop = values.get(i);
+            if (ip) {
+                if (hop.realAddress() != null) {
+                    matchIp(ctx, data, hop.realAddress(), hop.realIp());
+                }
+                continue;
+            }
+            String v = hop.field(field);
             if (v == null || v.isEmpty()) {
                 continue;
             }
-            if (field.equals("real_ip") || field.equals("from_ip")) {
-                if (InetAddresses.isInetAddress(v)) {
-                    matchIp(ctx, data, v);
-                }
-            } else {
-                match(ctx, data, tld ? registrable(m, v) : v);
+            if (!tld) {
+                match(ctx, data, v);
+            } else if (data.mayHoldSuffixOf(v)) {
+                match(ctx, data, memo.registrable(v));
             }
         }
     }
@@ -369,9 +333,9 @@ class MultimapRule implements Rule, AutoCloseable {
         return true;
     }
 
-    private List<String> content(ParsedMessage m) {
+    private List<String> content(MessageMemo memo, ParsedMessage m) {
         String filter = spec.filterName() == null ? "full" : spec.filterName();
-        return MessageMemo.get(m, List.of("content", filter), () -> content(m, filter));
+        return memo.content(filter, () -> content(m, filter));
     }
 
     private static List<String> content(ParsedMessage m, String filter) {

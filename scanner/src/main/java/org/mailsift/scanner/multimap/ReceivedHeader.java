@@ -1,5 +1,6 @@
 package org.mailsift.scanner.multimap;
 
+import java.net.InetAddress;
 import java.util.Locale;
 
 import com.google.common.net.InetAddresses;
@@ -7,9 +8,11 @@ import com.google.common.net.InetAddresses;
 /**
  * The parts of a Received header that multimap's {@code received} rules look at, named as Rspamd's fields:
  * {@code from_hostname} (the name the client gave), {@code real_hostname} (its reverse DNS name, in the parenthesis),
- * {@code real_ip} / {@code from_ip} (its address in brackets), {@code by_hostname}. Missing parts are null.
+ * {@code real_ip} / {@code from_ip} (its address in brackets, also parsed: {@code realAddress}), {@code by_hostname}.
+ * Missing parts are null.
  */
-record ReceivedHeader(String fromHostname, String realHostname, String realIp, String byHostname) {
+record ReceivedHeader(String fromHostname, String realHostname, String realIp, String byHostname,
+                      InetAddress realAddress) {
     private static final int MAX = 2048;
 
     String field(String name) {
@@ -76,7 +79,8 @@ record ReceivedHeader(String fromHostname, String realHostname, String realIp, S
                 }
             }
         }
-        return new ReceivedHeader(fromHost, realHost, realIp, byHost);
+        return new ReceivedHeader(fromHost, realHost, realIp, byHost,
+                realIp == null ? null : InetAddresses.forString(realIp));
     }
 
     /** Index of {@code w} as a whole word (at the start or after white space), or -1. */

@@ -120,7 +120,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
         String of(String value) {
             if (source != value) {
                 source = value;
-                lower = fold(value);
+                lower = MessageMemo.current().lowered(value, Lower::fold);
             }
             return lower;
         }

@@ -2,8 +2,6 @@ package org.mailsift.scanner.multimap;
 
 import java.util.Locale;
 
-import com.google.common.net.InetAddresses;
-
 /**
  * The parts of a URL as written in a message that url rules match: host (lower case, no port or user info), the
  * registrable domain ({@code tld}, as Rspamd's get_tld), path (without its leading slash) and query.
@@ -51,11 +49,8 @@ record UrlParts(String host, String path, String query) {
         return new UrlParts(host, path, query);
     }
 
-    /** The registrable domain, or the address itself for an IP host. */
+    /** The registrable domain (once per message), or the address itself for an IP host. */
     String tld() {
-        if (host.isEmpty() || InetAddresses.isInetAddress(host)) {
-            return host;
-        }
-        return Domains.registrable(host);
+        return MessageMemo.current().registrable(host); // an empty host or an address: itself (Domains)
     }
 }

@@ -38,7 +38,7 @@ interface ValueFilter {
             case "email", "email:addr" -> v -> addresses(v, MailAddress::addr);
             case "email:user" -> v -> addresses(v, a -> user(a.addr()));
             case "email:domain" -> v -> addresses(v, MailAddress::domain);
-            case "email:domain:tld" -> v -> addresses(v, a -> a.domain().isEmpty() ? "" : Domains.registrable(a.domain()));
+            case "email:domain:tld" -> v -> addresses(v, a -> a.domain().isEmpty() ? "" : registrable(a.domain()));
             case "email:name" -> v -> addresses(v, MailAddress::name);
             case "ip_addr" -> v -> InetAddresses.isInetAddress(v.strip()) ? List.of(v.strip()) : List.of();
             default -> regexp(filter, 0);
@@ -47,14 +47,14 @@ interface ValueFilter {
 
     private static ValueFilter host(String filter) {
         return switch (filter) {
-            case "tld" -> v -> List.of(Domains.registrable(v));
-            case "top" -> v -> List.of(lastLabel(Domains.registrable(v)));
+            case "tld" -> v -> List.of(registrable(v));
+            case "top" -> v -> List.of(lastLabel(registrable(v)));
             default -> {
                 if (!filter.startsWith("tld:regexp:")) {
                     throw new IllegalArgumentException("unknown filter '" + filter + "' (tld, top, tld:regexp:...)");
                 }
                 Regex p = Regex.of(RspamdRegex.compile(filter.substring("tld:regexp:".length())));
-                yield v -> first(p, Domains.registrable(v), 0);
+                yield v -> first(p, registrable(v), 0);
             }
         };
     }
@@ -88,7 +88,12 @@ interface ValueFilter {
 
     /** A URL's parts, once per message. */
     private static UrlParts parts(String v) {
-        return MessageMemo.cached(List.of("url", v), () -> UrlParts.of(v));
+        return MessageMemo.current().urlParts(v);
+    }
+
+    /** A host's registrable domain, once per message. */
+    private static String registrable(String host) {
+        return MessageMemo.current().registrable(host);
     }
 
     private static ValueFilter filename(String filter) {
@@ -117,10 +122,12 @@ interface ValueFilter {
     }
 
     private static List<String> addresses(String v, java.util.function.Function<MailAddress, String> part) {
+        if (plainAddress(v)) {
+            String s = part.apply(MailAddress.of(null, v, v));
+            return s == null || s.isEmpty() ? List.of() : List.of(s);
+        }
         List<String> out = new ArrayList<>();
-        List<MailAddress> parsed = plainAddress(v) ? List.of(MailAddress.of(null, v, v))
-                : MessageMemo.cached(List.of("addresses", v), () -> MailAddress.parseList(v));
-        for (MailAddress a : parsed) {
+        for (MailAddress a : MessageMemo.current().addresses(v)) {
             String s = part.apply(a);
             if (s != null && !s.isEmpty()) {
                 out.add(s);

@@ -34,7 +34,17 @@ public final class Selector {
                              Transforms.Step step) {
     }
 
+    /** Equal only to itself: it is the key of its value in an input's memo, looked up once per use. */
     private record Compiled(String extractorName, Extractors.Bound extractor, List<Processor> pipe) {
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     private Selector(String text, List<Compiled> elements) {
