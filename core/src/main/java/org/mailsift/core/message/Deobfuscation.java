@@ -51,8 +51,11 @@ final class Deobfuscation {
                 break;
             }
             String[] match = null;
+            char first = text.charAt(candidate);
             for (String[] r : REPLACEMENTS) {
-                if (text.regionMatches(true, candidate, r[0], 0, r[0].length())) {
+                // only the replacements starting with this character (the same first match, fewer comparisons)
+                if ((r[0].charAt(0) == first || r[0].charAt(0) == 'h' && isH(first))
+                        && text.regionMatches(true, candidate, r[0], 0, r[0].length())) {
                     match = r;
                     break;
                 }

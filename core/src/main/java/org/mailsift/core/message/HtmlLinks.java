@@ -10,7 +10,28 @@ final class HtmlLinks {
     private static final List<String> LINK_ATTRIBUTES = List.of("href", "src", "action", "background", "data-src",
             "srcset", "formaction", "poster", "cite", "longdesc");
 
+    /** ASCII characters that end a tag name (space, '>'), an attribute name (space, =><"'/), or are spaces. */
+    private static final byte SPACE = 1;
+    private static final byte ENDS_TAG_NAME = 2;
+    private static final byte ENDS_NAME = 4;
+    private static final byte[] ASCII = new byte[128];
+
+    static {
+        for (char c : " \t\n\r\f".toCharArray()) {
+            ASCII[c] |= SPACE | ENDS_TAG_NAME | ENDS_NAME;
+        }
+        ASCII['>'] |= ENDS_TAG_NAME;
+        for (char c : "=><\"'/".toCharArray()) {
+            ASCII[c] |= ENDS_NAME;
+        }
+    }
+
     private HtmlLinks() {
+    }
+
+    /** Whether c is of the class (looked up: every character of every tag passes here). */
+    private static boolean is(char c, byte cls) {
+        return c < 128 && (ASCII[c] & cls) != 0;
     }
 
     /**
@@ -33,7 +54,7 @@ final class HtmlLinks {
             i = lt + 1;
             // tag name
             int tagStart = i;
-            while (i < n && !isSpace(html.charAt(i)) && html.charAt(i) != '>') {
+            while (i < n && !is(html.charAt(i), ENDS_TAG_NAME)) {
                 i++;
             }
             boolean image = i - tagStart == 3 && html.regionMatches(true, tagStart, "img", 0, 3);
@@ -44,7 +65,7 @@ final class HtmlLinks {
                     i++;
                 }
                 int nameStart = i;
-                while (i < n && !isSpace(html.charAt(i)) && "=><\"'/".indexOf(html.charAt(i)) < 0) {
+                while (i < n && !is(html.charAt(i), ENDS_NAME)) {
                     i++;
                 }
                 String name = linkAttribute(html, nameStart, i);
@@ -67,7 +88,7 @@ final class HtmlLinks {
                         i = Math.min(n, end + 1);
                     } else {
                         valueStart = i;
-                        while (i < n && !isSpace(html.charAt(i)) && html.charAt(i) != '>') {
+                        while (i < n && !is(html.charAt(i), ENDS_TAG_NAME)) {
                             i++;
                         }
                         valueEnd = i;
@@ -105,6 +126,6 @@ final class HtmlLinks {
     }
 
     private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+        return is(c, SPACE);
     }
 }

@@ -62,7 +62,7 @@ final class TextLinks {
             }
             if (end - start >= 4 && end - start <= 2048) {
                 out.word(start, end);
-                word(text.substring(start, end), out);
+                word(text, start, end, out);
             }
         }
     }
@@ -72,31 +72,50 @@ final class TextLinks {
         return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     }
 
-    private static void word(String w, LinkFinder out) {
-        if (w.length() < 4 || w.length() > 2048) {
-            return;
+    /**
+     * The word text[start, end) as a link, if it is one. Looked at in place first, one pass over its characters:
+     * most words holding a '.', '@' or ':' are sentence ends, times and headers, and are not copied.
+     */
+    private static void word(String text, int start, int end, LinkFinder out) {
+        int scheme = -1;
+        int at = -1;
+        int dot = -1;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (c == ':') {
+                if (scheme < 0 && k + 2 < end && text.charAt(k + 1) == '/' && text.charAt(k + 2) == '/') {
+                    scheme = k;
+                }
+            } else if (c == '@') {
+                at = at < 0 ? k : at;
+            } else if (c == '.') {
+                dot = dot < 0 ? k : dot;
+            }
         }
-        int scheme = w.indexOf("://");
         if (scheme >= 0) {
             int s = scheme;
-            while (s > 0 && Character.isLetter(w.charAt(s - 1))) {
+            while (s > start && Character.isLetter(text.charAt(s - 1))) {
                 s--;
             }
-            out.url(w.substring(s));
+            out.url(text.substring(s, end));
             return;
         }
-        if (w.regionMatches(true, 0, "mailto:", 0, 7)) {
-            out.url(w);
+        if (end - start >= 7 && text.regionMatches(true, start, "mailto:", 0, 7)) {
+            out.url(text.substring(start, end));
             return;
         }
-        int at = w.indexOf('@');
-        if (at > 0) {
-            out.email(w);
+        if (at > start) {
+            out.email(text.substring(start, end));
             return;
         }
-        if (at == 0 || w.indexOf('.') <= 0) {
+        if (at == start || dot <= start) {
             return;
         }
+        hostWord(text.substring(start, end), out);
+    }
+
+    /** A word with a '.' inside and no scheme or '@': a host name ("www.example.com", "example.com/offer")? */
+    private static void hostWord(String w, LinkFinder out) {
         int end = w.length();
         for (int k = 0; k < w.length(); k++) {
             char c = w.charAt(k);
@@ -106,7 +125,7 @@ final class TextLinks {
             }
         }
         String host = trim(w.substring(0, end));
-        if (host.indexOf('.') <= 0 || host.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+        if (host.indexOf('.') <= 0 || all(host, TextLinks::digitOrDot)) {
             return; // version numbers, dates, amounts
         }
         for (int k = 0; k < host.length(); k++) {
@@ -116,7 +135,7 @@ final class TextLinks {
             }
         }
         String tld = host.substring(host.lastIndexOf('.') + 1);
-        if (tld.length() < 2 || !(tld.chars().allMatch(Character::isLetter) || tld.regionMatches(true, 0, "xn--", 0, 4))) {
+        if (tld.length() < 2 || !(all(tld, Character::isLetter) || tld.regionMatches(true, 0, "xn--", 0, 4))) {
             return; // "e.g", "v2.0", "x.1": no top-level domain, no need to ask the Public Suffix List
         }
         boolean explicit = w.regionMatches(true, 0, "www.", 0, 4) || end < w.length() && w.charAt(end) == '/';
@@ -124,6 +143,24 @@ final class TextLinks {
             return;
         }
         out.bareHost(host);
+    }
+
+    /** Whether every character of s is one the test takes (a loop: streams cost here). */
+    private static boolean all(String s, CharTest test) {
+        for (int k = 0; k < s.length(); k++) {
+            if (!test.test(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private interface CharTest {
+        boolean test(char c);
+    }
+
+    private static boolean digitOrDot(char c) {
+        return Character.isDigit(c) || c == '.';
     }
 
     private static String trim(String w) {
