@@ -81,6 +81,21 @@ final class RedisProcess {
         return process.isAlive();
     }
 
+    /** Sends a signal (STOP: the server hangs with its connections open, as behind a network partition; CONT). */
+    void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILL, as a crash: nothing is flushed, clients see the connection drop. */
     void kill() {
         process.destroyForcibly();

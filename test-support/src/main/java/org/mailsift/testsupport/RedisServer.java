@@ -91,6 +91,16 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /** SIGSTOP: the server stops answering with every connection left open (a hung host); {@link #thaw()} resumes. */
+    public synchronized void freeze() {
+        process.signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}: the server answers again, the commands sent meanwhile first. */
+    public synchronized void thaw() {
+        process.signal("CONT");
+    }
+
     /** SIGKILL, as a crash: nothing is flushed, clients see the connection drop mid-command. */
     public synchronized void kill() {
         if (process == null) {

@@ -20,15 +20,17 @@ import org.slf4j.LoggerFactory;
  * entry's value ({@code "1"}, {@code "SYMBOL:5"}). Redis comes from multimap.conf's {@code servers} (or
  * {@code redis { }}) or redis.conf; one connection for the multimap rules of an engine, opened on the first lookup
  * and closed with the last rule using it. A Redis that does not answer (its {@code timeout}, 1 s) matches nothing
- * and is logged once per outage.
+ * and is logged once per outage; while it is down, one lookup every few seconds asks it again (the others match
+ * nothing at once, rather than each waiting its timeout).
  */
 final class RedisHashMap extends MapData {
     private static final Logger LOG = LoggerFactory.getLogger(RedisHashMap.class);
-    private static final StoreOutage OUTAGE = new StoreOutage(LOG, "multimap redis maps");
 
     /** The multimap rules' one connection, shared and counted: the last rule closed closes it. */
     static final class Shared {
         private final RedisTarget target;
+        /** This engine's view of the server: a hung Redis is asked by one lookup every probe interval, not by all. */
+        private final StoreOutage outage = new StoreOutage(LOG, "multimap redis maps");
         private RedisConnection connection;
         private int users;
 
@@ -71,12 +73,15 @@ final class RedisHashMap extends MapData {
 
     @Override
     List<String> lookup(String key) {
+        if (redis.outage.skip()) {
+            return List.of();
+        }
         try {
             String v = redis.connection().call(c -> c.hget(hashKey, key));
-            OUTAGE.answered();
+            redis.outage.answered();
             return v == null ? List.of() : List.of(v);
         } catch (RuntimeException e) {
-            OUTAGE.failed(e);
+            redis.outage.failed(e);
             return List.of();
         }
     }
@@ -88,16 +93,19 @@ final class RedisHashMap extends MapData {
         int min = v4 ? 8 : 64;
         List<String> fields = new ArrayList<>();
         fields.add(InetAddresses.toAddrString(ip));
+        if (redis.outage.skip()) {
+            return List.of();
+        }
         byte[] a = ip.getAddress();
         for (int bits = max; bits >= min; bits--) {
             fields.add(InetAddresses.toAddrString(masked(a, bits)) + "/" + bits);
         }
         try {
             List<KeyValue<String, String>> values = redis.connection().call(c -> c.hmget(hashKey, fields.toArray(String[]::new)));
-            OUTAGE.answered();
+            redis.outage.answered();
             return values.stream().filter(KeyValue::hasValue).findFirst().map(kv -> List.of(kv.getValue())).orElse(List.of());
         } catch (RuntimeException e) {
-            OUTAGE.failed(e);
+            redis.outage.failed(e);
             return List.of();
         }
     }

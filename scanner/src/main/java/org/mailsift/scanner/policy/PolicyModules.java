@@ -29,13 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The policy modules with state (greylist.conf, replies.conf, ratelimit.conf), built from the configuration over the daemon's
  * {@link PolicyStores}: the rules they add (REPLY) and their post-scan steps (greylisting, remembering replies), in
- * Rspamd's order. Built again on every reload; the stores stay open.
+ * Rspamd's order. Built again on every reload (each module with its own view of its store's outages: a new engine
+ * asks the store at once); the stores stay open.
  */
 public final class PolicyModules {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyModules.class);
-    private static final StoreOutage GREYLIST_OUTAGE = new StoreOutage(LOG, "greylist");
-    private static final StoreOutage REPLIES_OUTAGE = new StoreOutage(LOG, "replies");
-    private static final StoreOutage RATELIMIT_OUTAGE = new StoreOutage(LOG, "ratelimit");
 
     /** What the engine gets: rules before scoring, steps after it. */
     public record Policy(List<Rule> rules, PostScanSteps steps) {
@@ -60,7 +58,7 @@ public final class PolicyModules {
             ReplyStore store = replies.redis()
                     .<ReplyStore>map(t -> new RedisReplyStore(stores.redis(t, "replies")))
                     .orElseGet(() -> new EmbeddedReplyStore(stores::embedded));
-            Replies module = new Replies(replies, store, REPLIES_OUTAGE);
+            Replies module = new Replies(replies, store, new StoreOutage(LOG, "replies"));
             rules.add(module.rule());
             steps.add(module.recorder());
         }
@@ -71,7 +69,7 @@ public final class PolicyModules {
                     .orElseGet(() -> new EmbeddedGreylistStore(stores::embedded));
             Double threshold = ActionsSettings.from(config).thresholds().get(Action.GREYLIST);
             greylist.watch(MapOptions.from(config).watchInterval()); // closed with the engine (GreylistStep.close)
-            steps.add(0, new GreylistStep(greylist, store, threshold, stores.clock(), GREYLIST_OUTAGE));
+            steps.add(0, new GreylistStep(greylist, store, threshold, stores.clock(), new StoreOutage(LOG, "greylist")));
         }
         RatelimitSettings ratelimit = RatelimitSettings.from(config);
         if (ratelimit.active()) {
@@ -79,7 +77,7 @@ public final class PolicyModules {
                     .<RateStore>map(t -> new RedisRateStore(stores.redis(t, "rate limits")))
                     .orElseGet(() -> new EmbeddedRateStore(stores::embedded));
             ratelimit.watch(MapOptions.from(config).watchInterval()); // closed with the engine (the check rule)
-            Ratelimit module = new Ratelimit(ratelimit, store, stores.clock(), RATELIMIT_OUTAGE);
+            Ratelimit module = new Ratelimit(ratelimit, store, stores.clock(), new StoreOutage(LOG, "ratelimit"));
             rules.add(module.check());
             steps.add(module.update()); // after greylisting: a greylisted message gives its reservation back
         }

@@ -19,6 +19,7 @@ import org.mailsift.core.scan.ScanResult;
 import org.mailsift.core.scan.SymbolResult;
 import org.mailsift.scanner.EngineFactory;
 import org.mailsift.scanner.ScanEngine;
+import org.mailsift.scanner.policy.StoreOutage;
 import org.mailsift.testsupport.RedisServer;
 import org.mailsift.testsupport.RedisServerExtension;
 
@@ -91,6 +92,46 @@ class RedisMultimapTest {
         ScanEngine engine = engine(address);
         assertThat(scan(engine, "spammer@bad.example", "198.51.100.77", "BAD_SENDER")).isNull();
         assertThat(scan(engine, "spammer@bad.example", "198.51.100.77", "BAD_NETWORK")).isNull();
+    }
+
+    /** A partitioned Redis answers nothing and closes nothing: each lookup would wait its whole timeout. */
+    @Test
+    void aHungRedisIsAskedByOneLookupNotByEveryRuleOfEveryMessage() throws Exception {
+        ScanEngine engine = engine(redis.server().address());
+        try (RedisClient client = RedisClient.create("redis://" + redis.server().address());
+             StatefulRedisConnection<String, String> admin = client.connect()) {
+            admin.sync().configResetstat();
+            assertThat(scan(engine, "spammer@bad.example", "198.51.100.77", "BAD_SENDER")).isNull();
+            long perMessage = lookups(admin);
+            assertThat(perMessage).as("both rules asked Redis while it answered").isGreaterThanOrEqualTo(2);
+            admin.sync().configResetstat();
+
+            redis.server().freeze();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    assertThat(scan(engine, "spammer@bad.example", "198.51.100.77", "BAD_SENDER")).isNull();
+                }
+            } finally {
+                redis.server().thaw();
+            }
+            // the commands the frozen server got wait in the engine's connection; it runs them all at once on waking
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1)).until(() -> lookups(admin) >= 1);
+            long asked = lookups(admin);
+            assertThat(asked).as("%d lookups without the outage back-off; one probe per %s", 6 * perMessage,
+                    StoreOutage.PROBE_INTERVAL).isBetween(1L, perMessage + 1);
+        }
+    }
+
+    private static long lookups(StatefulRedisConnection<String, String> admin) {
+        String stats = admin.sync().info("commandstats");
+        long total = 0;
+        for (String line : stats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_hget:") || line.startsWith("cmdstat_hmget:")) {
+                String calls = line.substring(line.indexOf(":calls=") + ":calls=".length());
+                total += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+            }
+        }
+        return total;
     }
 
     @Test

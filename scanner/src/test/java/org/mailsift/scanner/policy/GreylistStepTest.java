@@ -176,11 +176,14 @@ class GreylistStepTest {
     }
 
     @Test
-    void aStoreThatFailsPassesTheMessageAsScored() {
+    void aStoreThatFailsPassesMessagesAsScoredAndIsAskedAgainOnlyOnceEveryProbeInterval() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
         GreylistStore broken = new GreylistStore() {
             @Override
             public org.mailsift.scanner.policy.greylist.GreylistRecords check(GreylistKeys keys, long now, long timeout,
                                                                              long expire, boolean mayRecord) {
+                asked.incrementAndGet();
                 throw new IllegalStateException("connection refused");
             }
 
@@ -190,14 +193,22 @@ class GreylistStepTest {
             }
         };
         GreylistStep step = new GreylistStep(GreylistSettings.from(new TestConfig()), broken, -100.0, clock,
-                new StoreOutage(LoggerFactory.getLogger(getClass()), "greylist"));
+                new StoreOutage(LoggerFactory.getLogger(getClass()), "greylist", nanos::get, Duration.ofSeconds(5)));
         ScanEngine engine = new ScanEngine(org.mailsift.scanner.rules.StandardRules.create(
                 org.mailsift.scanner.EngineSettings.DEFAULTS.options(), org.mailsift.scanner.Fixtures.CLOCK), List.of(),
                 new PostScanSteps(List.of(step)), org.mailsift.scanner.EngineSettings.DEFAULTS,
                 org.mailsift.core.message.ParseLimits.DEFAULT, "scanner.test", org.mailsift.core.dns.DnsResolver.none(), Duration.ZERO);
-        ScanResult r = engine.scan(OFFER, STRANGER);
-        assertThat(r.action()).isNotEqualTo(Action.SOFT_REJECT);
-        assertThat(symbol(r, "GREYLIST")).isNull();
+        for (int i = 0; i < 10; i++) {
+            ScanResult r = engine.scan(OFFER, STRANGER);
+            assertThat(r.action()).isNotEqualTo(Action.SOFT_REJECT);
+            assertThat(symbol(r, "GREYLIST")).isNull();
+        }
+        assertThat(asked).as("a store that hangs would cost each message its timeout").hasValue(1);
+
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        engine.scan(OFFER, STRANGER);
+        engine.scan(OFFER, STRANGER);
+        assertThat(asked).as("one message of the next interval asks again").hasValue(2);
     }
 
     @Test

@@ -86,6 +86,9 @@ public final class GreylistStep implements PostScanStep, AutoCloseable {
 
         long now = clock.instant().getEpochSecond();
         long timeout = settings.timeout().toSeconds();
+        if (outage.skip()) {
+            return v;
+        }
         GreylistRecords records;
         try {
             records = store.check(GreylistKeys.of(context.message(), env, settings), now, timeout,

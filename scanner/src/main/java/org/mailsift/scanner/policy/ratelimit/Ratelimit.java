@@ -116,6 +116,9 @@ public final class Ratelimit {
         for (RateKeys.MessageBucket b : buckets) {
             requests.add(request(b, recipients));
         }
+        if (outage.skip()) {
+            return;
+        }
         List<RateStore.Result> results;
         try {
             results = store.check(requests, clock.millis(), settings.expire().toSeconds());

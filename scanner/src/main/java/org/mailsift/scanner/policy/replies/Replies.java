@@ -72,6 +72,9 @@ public final class Replies {
                 List<String> keys = ids.stream().map(id -> PolicyHash.of(id, settings.keySize(), settings.keyPrefix())).toList();
                 List<String> rcptHashes = rcpts.stream().map(r -> senderHash(r)).toList();
                 boolean ours = isOurs(ctx);
+                if (outage.skip()) {
+                    return CompletableFuture.completedFuture(c -> { });
+                }
                 return CompletableFuture.supplyAsync(() -> {
                     try {
                         List<String> found = store.find(keys);
@@ -105,6 +108,9 @@ public final class Replies {
             String id = messageId(ctx.message());
             String sender = replySender(ctx.message(), ctx.envelope());
             if (id == null || id.length() <= settings.minMessageId() || sender == null) {
+                return verdict;
+            }
+            if (outage.skip()) {
                 return verdict;
             }
             try {
