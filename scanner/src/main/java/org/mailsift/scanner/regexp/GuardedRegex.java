@@ -18,12 +18,72 @@ final class GuardedRegex {
     private final boolean lineLocal;
     /** A bound on the length of a match (MatchLength), or -1. */
     private final int maxLength;
+    /** A run of characters every match contains (RequiredRun), or null: a text without one is not searched. */
+    private final RequiredRun run;
+    /** The case-folded literals every match contains (see {@link #literals}), or null. */
+    private final java.util.Set<String> literals;
+    /** Every match starts with one of {@link #literals}: the regexp is tried only where one occurs. */
+    private final boolean anchored;
+    private final String exactLiteral;
+
+    /** Where matches can start: anywhere, at the start of the text only, or at line starts only. */
+    enum Start { ANYWHERE, TEXT, LINES }
+
+    private final Start start;
+
+    /** {@link #reach} of a regexp tried only at the occurrences of its literals, which start every match. */
+    static final int AT_OCCURRENCES = Integer.MIN_VALUE;
 
     GuardedRegex(com.google.re2j.Pattern re2) {
         this.re2 = re2;
         this.fast = translate(re2);
         this.lineLocal = fast != null && cannotMatchNewline(re2);
         this.maxLength = fast == null ? -1 : MatchLength.of(re2.pattern());
+        this.run = RequiredRun.of(re2);
+        this.start = fast == null ? Start.ANYWHERE : startOf(re2.pattern(), (re2.flags() & com.google.re2j.Pattern.MULTILINE) != 0);
+        java.util.Set<String> required = RequiredLiterals.of(re2.pattern());
+        java.util.Set<String> prefixes = fast == null ? null : RequiredLiterals.prefixes(re2.pattern(), true);
+        // starting literals, unless they are much less selective than the best ones a match needs somewhere
+        this.anchored = prefixes != null
+                && (required == null || shortest(prefixes) >= Math.min(4, shortest(required)));
+        this.literals = anchored ? prefixes : required;
+        java.util.Set<String> exact = !caseSensitive(re2) || literals == null ? null
+                : anchored ? RequiredLiterals.prefixes(re2.pattern(), false) : RequiredLiterals.of(re2.pattern(), false);
+        this.exactLiteral = exact != null && exact.size() == 1 ? exact.iterator().next() : null;
+    }
+
+    /** No (?i) anywhere: every literal of the pattern matches only itself. */
+    private static boolean caseSensitive(com.google.re2j.Pattern re2) {
+        if ((re2.flags() & com.google.re2j.Pattern.CASE_INSENSITIVE) != 0) {
+            return false;
+        }
+        String src = re2.pattern();
+        for (int i = src.indexOf("(?"); i >= 0; i = src.indexOf("(?", i + 1)) {
+            if (!src.startsWith("(?:", i) && !src.startsWith("(?P<", i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The one literal, as written, every match contains (starts with, when {@link #reach} is
+     * {@link #AT_OCCURRENCES}) of a case-sensitive pattern, or null: String.indexOf finds it faster than any automaton.
+     */
+    String exactLiteral() {
+        return exactLiteral;
+    }
+
+    private static int shortest(java.util.Set<String> literals) {
+        return literals.stream().mapToInt(String::length).min().orElse(0);
+    }
+
+    /**
+     * Case-folded literals one of which every match contains (RequiredLiterals), or null: a text (a region) without
+     * any cannot match. When {@link #reach} is {@link #AT_OCCURRENCES} every match starts with one of them.
+     */
+    java.util.Set<String> literals() {
+        return literals;
     }
 
     /**
@@ -32,7 +92,7 @@ final class GuardedRegex {
      * (0) the whole text. Only java.util.regex runs on regions; a regexp without that fast path takes whole texts.
      */
     int reach() {
-        return maxLength > 0 ? maxLength : lineLocal ? -1 : 0;
+        return anchored ? AT_OCCURRENCES : maxLength > 0 ? maxLength : lineLocal ? -1 : 0;
     }
 
     /**
@@ -43,6 +103,9 @@ final class GuardedRegex {
      * as {@link #count} over the whole text.
      */
     int countIn(String text, int[] regions, int max) {
+        if (anchored) {
+            return countAt(text, regions, max);
+        }
         if (regions.length == 2 && regions[0] == 0 && regions[1] == text.length()) {
             return count(text, max);
         }
@@ -54,6 +117,35 @@ final class GuardedRegex {
                 m.region(regions[r], regions[r + 1]);
                 while (n < max && m.find()) {
                     n++;
+                }
+            }
+            return n;
+        } catch (OverBudget | StackOverflowError e) {
+            return count(text, max); // RE2/J over the whole text
+        }
+    }
+
+    /**
+     * The number of matches in {@code text} when every match starts with a literal and {@code occurrences} are the
+     * {start, end} of every occurrence of one, ascending by start (reach {@link #AT_OCCURRENCES}): find() over the
+     * whole text returns, from where its last match ended, the match at the first place one starts, so trying
+     * lookingAt at each occurrence not inside the previous match gives the same matches. Transparent, non-anchoring
+     * bounds: lookbehind, \b, ^ and $ see the whole text.
+     */
+    private int countAt(String text, int[] occurrences, int max) {
+        int n = 0;
+        Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
+        try {
+            java.util.regex.Matcher m = fast.matcher(input).useTransparentBounds(true).useAnchoringBounds(false);
+            int from = 0;
+            for (int r = 0; r < occurrences.length && n < max; r += 2) {
+                if (occurrences[r] < from) {
+                    continue;
+                }
+                m.region(occurrences[r], text.length());
+                if (m.lookingAt()) {
+                    n++;
+                    from = Math.max(m.end(), occurrences[r] + 1);
                 }
             }
             return n;
@@ -88,8 +180,81 @@ final class GuardedRegex {
         return fast != null;
     }
 
-    /** The number of matches in {@code text}, stopping at {@code max}. */
+    /**
+     * The number of matches in {@code text}, stopping at {@code max}: none without the required run; a regexp whose
+     * every branch starts with {@code ^} is tried at the start of the text, or of each line (multi-line), alone.
+     */
     int count(String text, int max) {
+        if (run != null && !run.occursIn(text)) {
+            return 0;
+        }
+        return start == Start.ANYWHERE ? countEverywhere(text, max) : countAtStarts(text, max);
+    }
+
+    /**
+     * As find() over the whole text, for a regexp that can only match at the start of the text or of a line:
+     * lookingAt there (with transparent, non-anchoring bounds, so {@code ^} sees the text before), from where the
+     * last match ended.
+     */
+    private int countAtStarts(String text, int max) {
+        int n = 0;
+        Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
+        try {
+            java.util.regex.Matcher m = fast.matcher(input).useTransparentBounds(true).useAnchoringBounds(false);
+            int from = 0;
+            for (int p = 0; p >= 0 && n < max; p = start == Start.LINES ? nextLine(text, p) : -1) {
+                if (p < from) {
+                    continue;
+                }
+                m.region(p, text.length());
+                if (m.lookingAt()) {
+                    n++;
+                    from = Math.max(m.end(), p + 1);
+                }
+            }
+            return n;
+        } catch (OverBudget | StackOverflowError e) {
+            return countRe2(text, max);
+        }
+    }
+
+    private static int nextLine(String text, int p) {
+        int nl = text.indexOf('\n', p);
+        return nl < 0 ? -1 : nl + 1;
+    }
+
+    /** Whether every top-level branch of {@code src} starts with {@code ^} (or {@code \A}): where matches can start. */
+    static Start startOf(String src, boolean multiline) {
+        boolean branchStart = true;
+        boolean any = false;
+        int depth = 0;
+        for (int i = 0; i < src.length(); i++) {
+            char c = src.charAt(i);
+            if (branchStart) {
+                if (c == '^') {
+                    any |= multiline;
+                } else if (!src.startsWith("\\A", i)) {
+                    return Start.ANYWHERE;
+                }
+                branchStart = false;
+            }
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                i = RequiredLiterals.classEnd(src, i + 1) - 1;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                branchStart = true;
+            }
+        }
+        return branchStart ? Start.ANYWHERE : any ? Start.LINES : Start.TEXT;
+    }
+
+    /** {@link #count} without the run check: the plain search, for the tests that compare the shortcuts with it. */
+    int countEverywhere(String text, int max) {
         if (fast != null) {
             Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
             try {
@@ -103,6 +268,10 @@ final class GuardedRegex {
                 // fall through: RE2/J answers in linear time (java.util.regex recurses on long repetitions)
             }
         }
+        return countRe2(text, max);
+    }
+
+    private int countRe2(String text, int max) {
         com.google.re2j.Matcher m = re2.matcher(text);
         int n = 0;
         while (n < max && m.find()) {

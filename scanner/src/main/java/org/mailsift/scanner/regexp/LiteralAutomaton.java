@@ -39,8 +39,12 @@ final class LiteralAutomaton {
      * that product for the next state: bitwise complemented (negative) when literals end in that state.
      */
     private final int[] next;
-    /** The literal sets (regexps) one of whose literals ends in each state, or null. */
+    /**
+     * Per state, the literals ending there, each as its set (regexp) id times {@link #LENGTHS} plus its length, or
+     * null.
+     */
     private final int[][] outputs;
+    private static final int LENGTHS = 1 << 16;
     private final int sets;
     /** Per literal set, what a hit makes its regexp run on: see {@link #scan}. */
     private final int[] reach;
@@ -48,7 +52,8 @@ final class LiteralAutomaton {
     /**
      * @param literalSets per regexp (its index is its id in the hits), its case-folded ASCII literals
      * @param reach       per regexp, what an occurrence of a literal lets it run on: -1 the occurrence's line (no match
-     *                    spans lines), L &gt; 0 the L chars before and after (no match is longer), 0 the whole text
+     *                    spans lines), L &gt; 0 the L chars before and after (no match is longer), 0 the whole text,
+     *                    {@link GuardedRegex#AT_OCCURRENCES} the occurrence itself (every match starts with one)
      */
     LiteralAutomaton(List<Set<String>> literalSets, int[] reach) {
         this.sets = literalSets.size();
@@ -58,7 +63,7 @@ final class LiteralAutomaton {
             for (String l : set) {
                 for (int k = 0; k < l.length(); k++) {
                     char c = l.charAt(k);
-                    if (c == 0 || c >= 128) {
+                    if (c == 0 || c >= 128 || l.length() >= LENGTHS) {
                         throw new IllegalArgumentException("literal not in printable ASCII: " + l);
                     }
                     if (classOf[c] == 0) {
@@ -84,7 +89,7 @@ final class LiteralAutomaton {
                     }
                     s = trie.get(s)[cls];
                 }
-                out.set(s, add(out.get(s), id));
+                out.set(s, add(out.get(s), id * LENGTHS + l.length()));
             }
         }
         // breadth first: each state's missing transitions are its failure state's, its outputs include the failure's
@@ -103,8 +108,8 @@ final class LiteralAutomaton {
                     fail[t] = s == 0 ? 0 : failRow[cls];
                     int[] inherited = out.get(fail[t]);
                     if (inherited != null) {
-                        for (int id : inherited) {
-                            out.set(t, add(out.get(t), id));
+                        for (int literal : inherited) {
+                            out.set(t, add(out.get(t), literal));
                         }
                     }
                     queue.add(t);
@@ -142,7 +147,8 @@ final class LiteralAutomaton {
     /**
      * One pass over {@code text}: for each literal set with an occurrence, the regions its regexp has to run on, as
      * ascending, disjoint {start, end} pairs (see the constructor's reach: the lines, the windows around the
-     * occurrences merged where they overlap, or the whole text); null for a set with none.
+     * occurrences merged where they overlap, or the whole text) or, for reach AT_OCCURRENCES, the occurrences
+     * themselves ascending by start (one per start; they may overlap); null for a set with none.
      */
     int[][] scan(String text) {
         int len = text.length();
@@ -152,8 +158,7 @@ final class LiteralAutomaton {
             BUFFER.set(chars);
         }
         text.getChars(0, len, chars, 0); // a bulk copy: then no per-character String access
-        int[][] regions = null;
-        int[] counts = null;
+        Regions[] regions = null;
         int state = 0;
         for (int i = 0; i < len; i++) {
             char c = chars[i];
@@ -164,55 +169,21 @@ final class LiteralAutomaton {
             }
             state = ~v;
             if (regions == null) {
-                regions = new int[sets][];
-                counts = new int[sets];
+                regions = new Regions[sets];
             }
-            for (int id : outputs[state / classes]) {
-                int[] r = regions[id];
-                int n = counts[id];
-                int lastEnd = n == 0 ? -1 : r[n - 1];
-                int start;
-                int end;
-                if (reach[id] < 0) {
-                    if (i < lastEnd) {
-                        continue; // this line is known already
-                    }
-                    start = text.lastIndexOf('\n', i) + 1;
-                    int nl = text.indexOf('\n', i);
-                    end = nl < 0 ? len : nl;
-                } else if (reach[id] == 0) {
-                    if (n > 0) {
-                        continue;
-                    }
-                    start = 0;
-                    end = len;
-                } else {
-                    // a match holding this occurrence (ending at i) starts after i - L and ends by i + L
-                    start = Math.max(0, i + 1 - reach[id]);
-                    end = (int) Math.min(len, (long) i + reach[id]);
-                    if (n > 0 && start <= lastEnd) {
-                        r[n - 1] = end; // overlaps the previous window: one region
-                        continue;
-                    }
-                }
+            for (int literal : outputs[state / classes]) {
+                int id = literal / LENGTHS;
+                Regions r = regions[id];
                 if (r == null) {
-                    r = regions[id] = new int[4];
-                } else if (n == r.length) {
-                    r = regions[id] = Arrays.copyOf(r, n * 2);
+                    r = regions[id] = new Regions(reach[id]);
                 }
-                r[n] = start;
-                r[n + 1] = end;
-                counts[id] = n + 2;
+                r.add(text, i, literal % LENGTHS);
             }
         }
-        if (regions == null) {
-            return new int[sets][];
+        int[][] out = new int[sets][];
+        for (int id = 0; regions != null && id < sets; id++) {
+            out[id] = regions[id] == null ? null : regions[id].toArray();
         }
-        for (int id = 0; id < sets; id++) {
-            if (regions[id] != null && regions[id].length != counts[id]) {
-                regions[id] = Arrays.copyOf(regions[id], counts[id]);
-            }
-        }
-        return regions;
+        return out;
     }
 }

@@ -15,8 +15,15 @@ import java.util.Set;
  * in here and runs on every text.
  */
 final class LiteralPrefilter {
-    /** Where one regexp's literals are: its text's automaton and its id in that automaton. */
-    record Slot(int source, int id) {
+    /**
+     * Where one regexp's literals are: its text's automaton and its id in that automaton; or, for a case-sensitive
+     * regexp with a single literal, that literal (source -1), which String.indexOf finds in each text.
+     */
+    record Slot(int source, int id, String literal, int reach) {
+        /** The regions of {@code text} the regexp of a literal slot runs on, or null when the literal is absent. */
+        int[] regions(String text) {
+            return Regions.ofLiteral(text, literal, reach);
+        }
     }
 
     private final Map<String, Slot> slots = new HashMap<>();
@@ -26,7 +33,13 @@ final class LiteralPrefilter {
         Map<String, List<RegexpAtom.Match>> bySource = new LinkedHashMap<>();
         Set<String> seen = new java.util.HashSet<>();
         for (RegexpAtom.Match m : regexps) {
-            if (m.required() != null && seen.add(m.text())) {
+            if (m.required() == null || !seen.add(m.text())) {
+                continue;
+            }
+            if (m.regex().exactLiteral() != null) {
+                slots.put(m.text(), new Slot(-1, 0, m.regex().exactLiteral(), m.regex().reach()));
+            } else if (m.required().stream().allMatch(l -> l.length() > 1)) {
+                // (a one-character literal, "@" or " ", is in nearly every text: not worth a hit each)
                 bySource.computeIfAbsent(sourceKey(m), k -> new ArrayList<>()).add(m);
             }
         }
@@ -38,7 +51,7 @@ final class LiteralPrefilter {
                 continue; // (a literal NUL): those regexps run on every text
             }
             for (int id = 0; id < kept.size(); id++) {
-                slots.put(kept.get(id).text(), new Slot(built.size(), id));
+                slots.put(kept.get(id).text(), new Slot(built.size(), id, null, kept.get(id).regex().reach()));
             }
             built.add(new LiteralAutomaton(kept.stream().map(RegexpAtom.Match::required).toList(),
                     kept.stream().mapToInt(m -> m.regex().reach()).toArray()));

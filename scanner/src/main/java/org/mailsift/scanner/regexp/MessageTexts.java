@@ -20,6 +20,7 @@ final class MessageTexts {
     private final int maxSize;
     private final Map<RegexpType, List<String>> byType = new EnumMap<>(RegexpType.class);
     private final Map<String, List<String>> headers = new java.util.HashMap<>();
+    private Map<String, List<ParsedMessage.Header>> headerFields;
     private final SelectorInput selectorInput;
     private final Map<String, Selector> selectors;
     private final Map<String, List<String>> selectorValues = new java.util.HashMap<>();
@@ -59,13 +60,24 @@ final class MessageTexts {
             return known;
         }
         List<String> out = new ArrayList<>();
-        for (ParsedMessage.Header h : message.headers()) {
-            if (caseSensitive ? h.name().equals(name) : h.name().equalsIgnoreCase(name)) {
+        for (ParsedMessage.Header h : byName().getOrDefault(name, List.of())) {
+            if (!caseSensitive || h.name().equals(name)) {
                 out.add(cut(type == RegexpType.RAW_HEADER ? h.rawValue() : h.value()));
             }
         }
         headers.put(key, out);
         return out;
+    }
+
+    /** The header fields by name (case-insensitive), in order: one pass over the header for all header regexps. */
+    private Map<String, List<ParsedMessage.Header>> byName() {
+        if (headerFields == null) {
+            headerFields = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (ParsedMessage.Header h : message.headers()) {
+                headerFields.computeIfAbsent(h.name(), n -> new ArrayList<>(2)).add(h);
+            }
+        }
+        return headerFields;
     }
 
     List<String> texts(RegexpType type) {
@@ -97,29 +109,40 @@ final class MessageTexts {
         return out;
     }
 
-    /** SpamAssassin's body: a line break and the blanks around it become one space. */
+    /**
+     * SpamAssassin's body: a line break and the blanks around it become one space. The lines between are copied
+     * whole, found with indexOf (the text is most of a message: a copy per character cost more than the regexps).
+     */
     static String joinLines(String text) {
-        if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+        int lf = text.indexOf('\n');
+        int cr = text.indexOf('\r');
+        if (lf < 0 && cr < 0) {
             return text;
         }
-        StringBuilder sb = new StringBuilder(text.length());
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                while (sb.length() > 0 && Character.isWhitespace(sb.charAt(sb.length() - 1))) {
-                    sb.setLength(sb.length() - 1);
-                }
-                while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-                    i++;
-                }
-                sb.append(' ');
-            } else {
-                sb.append(c);
-                i++;
+        int len = text.length();
+        StringBuilder sb = new StringBuilder(len);
+        int from = 0;
+        while (true) {
+            int brk = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+            if (brk < 0) {
+                return sb.append(text, from, len).toString();
+            }
+            int end = brk;
+            while (end > from && Character.isWhitespace(text.charAt(end - 1))) {
+                end--; // a line's trailing blanks (the lines after the first start with a non-blank)
+            }
+            sb.append(text, from, end).append(' ');
+            from = brk;
+            while (from < len && Character.isWhitespace(text.charAt(from))) {
+                from++; // the break, blank lines and the next line's leading blanks
+            }
+            if (lf >= 0 && lf < from) {
+                lf = text.indexOf('\n', from);
+            }
+            if (cr >= 0 && cr < from) {
+                cr = text.indexOf('\r', from);
             }
         }
-        return sb.toString();
     }
 
     /** The e-mail addresses in a text: around each '@', the characters addresses are made of. */

@@ -156,8 +156,8 @@ final class RegexpAtomParser implements AtomParser<RegexpAtom> {
             throw new IllegalArgumentException("selector regexp " + atom + " has no selector name (name=/re/{selector})");
         }
         com.google.re2j.Pattern compiled = PerlRegex.compile(pattern, reFlags.toString());
-        return new RegexpAtom.Match(atom, type, type.isNamed() ? header : null, new GuardedRegex(compiled), multiple, strong,
-                RequiredLiterals.of(compiled.pattern()));
+        GuardedRegex regex = new GuardedRegex(compiled);
+        return new RegexpAtom.Match(atom, type, type.isNamed() ? header : null, regex, multiple, strong, regex.literals());
     }
 
     private static RegexpAtom function(String atom, int paren) {

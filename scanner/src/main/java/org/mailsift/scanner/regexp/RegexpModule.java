@@ -27,14 +27,20 @@ public final class RegexpModule implements Rule {
     private final Map<String, Expression<RegexpAtom>> named = new HashMap<>();
     private final List<SymbolDefinition> definitions = new ArrayList<>();
     private final LiteralPrefilter prefilter;
+    /** Every regexp searched over every text with no shortcut: the reference the shortcuts are tested against. */
+    private final boolean plain;
 
     public RegexpModule(RegexpSettings settings) {
         this(settings, true);
     }
 
-    /** @param literalPrefilter false runs every regexp on every text (the reference the prefilter is tested against) */
+    /**
+     * @param literalPrefilter false runs every regexp on every text with a plain search (the reference the prefilter
+     *                         and the other shortcuts are tested against)
+     */
     RegexpModule(RegexpSettings settings, boolean literalPrefilter) {
         this.settings = settings;
+        this.plain = !literalPrefilter;
         named.putAll(settings.atoms());
         for (RegexpRule r : settings.rules()) {
             definitions.add(new SymbolDefinition(r.symbol(), r.group(), r.score(), r.description()));
@@ -55,7 +61,7 @@ public final class RegexpModule implements Rule {
                 }
             }
         }
-        this.prefilter = new LiteralPrefilter(literalPrefilter ? regexps : List.of());
+        this.prefilter = new LiteralPrefilter(plain ? List.of() : regexps);
     }
 
     public RegexpSettings settings() {
@@ -111,9 +117,9 @@ public final class RegexpModule implements Rule {
         private double matches(RegexpAtom.Match m) {
             List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
                     : m.type() == RegexpType.SELECTOR ? texts.selector(m.header()) : texts.texts(m.type());
-            LiteralPrefilter.Slot slot = prefilter.slot(m);
+            LiteralPrefilter.Slot slot = plain ? null : prefilter.slot(m);
             int[][][] lines = null; // per text, per regexp id: the regions to run on
-            if (slot != null) {
+            if (slot != null && slot.literal() == null) {
                 lines = literalLines[slot.source()];
                 if (lines == null) {
                     lines = literalLines[slot.source()] = prefilter.scan(slot.source(), inputs);
@@ -121,13 +127,14 @@ public final class RegexpModule implements Rule {
             }
             int count = 0;
             for (int i = 0; i < inputs.size(); i++) {
-                int[] regions = lines == null ? null : lines[i][slot.id()];
-                if (lines != null && regions == null) {
+                String text = inputs.get(i);
+                int[] regions = slot == null ? null : lines == null ? slot.regions(text) : lines[i][slot.id()];
+                if (slot != null && regions == null) {
                     continue; // none of the literals every match needs: the regexp cannot match here
                 }
                 int max = m.multiple() ? MAX_COUNTED - count : 1;
-                count += regions == null ? m.regex().count(inputs.get(i), max)
-                        : m.regex().countIn(inputs.get(i), regions, max);
+                count += plain ? m.regex().countEverywhere(text, max)
+                        : regions == null ? m.regex().count(text, max) : m.regex().countIn(text, regions, max);
                 if (count > 0 && !m.multiple() || count >= MAX_COUNTED) {
                     return count;
                 }

@@ -33,27 +33,72 @@ final class RequiredLiterals {
 
     /** Case-folded literals one of which any match contains, or null when the walk found none worth checking. */
     static Set<String> of(String pattern) {
+        return of(pattern, true);
+    }
+
+    /** @param fold false: the literals as written (for a case-sensitive pattern, which matches them exactly) */
+    static Set<String> of(String pattern, boolean fold) {
         try {
             RequiredLiterals r = new RequiredLiterals(pattern);
             Info info = r.alternation();
-            if (r.i != pattern.length()) {
-                return null;
-            }
-            Set<String> best = info.best();
-            if (best == null || best.isEmpty() || best.stream().anyMatch(String::isEmpty)) {
-                return null;
-            }
-            Set<String> folded = new LinkedHashSet<>();
-            for (String s : best) {
-                if (!s.chars().allMatch(c -> c < 128)) {
-                    return null; // non-ASCII case folding is not worth the risk
-                }
-                folded.add(fold(s));
-            }
-            return folded;
+            return r.i != pattern.length() ? null : finish(info.best(), fold);
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Case-folded literals one of which every match <em>starts with</em> ({@code <font[^>]+size=} starts with
+     * "&lt;font", {@code \b(verify|confirm) your} with "verify your" or "confirm your"), or null: then a match can
+     * only start where one of them occurs, and the regexp need only be tried at those places.
+     */
+    static Set<String> prefixes(String pattern, boolean fold) {
+        try {
+            RequiredLiterals r = new RequiredLiterals(pattern);
+            Set<String> prefixes = r.prefixAlternation();
+            return r.i != pattern.length() ? null : finish(prefixes, fold);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Set<String> prefixAlternation() {
+        Set<String> acc = prefixConcat();
+        while (i < p.length() && p.charAt(i) == '|') {
+            i++;
+            acc = union(acc, prefixConcat());
+        }
+        return acc;
+    }
+
+    /** The exact strings the leading items of a sequence match, up to the first item that is not one of a few strings. */
+    private Set<String> prefixConcat() {
+        Set<String> acc = Info.EMPTY.exact();
+        boolean open = true;
+        while (i < p.length() && p.charAt(i) != '|' && p.charAt(i) != ')') {
+            Info item = quantified(atom());
+            Set<String> longer = open ? product(acc, item.exact()) : null;
+            if (longer == null) {
+                open = false; // what precedes is still a prefix of every match
+            } else {
+                acc = longer;
+            }
+        }
+        return acc;
+    }
+
+    private static Set<String> finish(Set<String> best, boolean fold) {
+        if (best == null || best.isEmpty() || best.stream().anyMatch(String::isEmpty)) {
+            return null;
+        }
+        Set<String> folded = new LinkedHashSet<>();
+        for (String s : best) {
+            if (!s.chars().allMatch(c -> c < 128)) {
+                return null; // non-ASCII case folding is not worth the risk
+            }
+            folded.add(fold ? fold(s) : s);
+        }
+        return folded;
     }
 
     /**

@@ -38,8 +38,8 @@ class GuardedRegexTest {
                 new String[] {"click\\s+here", "i"}, new String[] {"now.*below", ""}, new String[] {"\\bclick \\w{4}\\b", "i"},
                 new String[] {"(?:click|here) ?(?:click|here)", "i"}, new String[] {"e\\sc", ""})) {
             com.google.re2j.Pattern re2 = PerlRegex.compile(c[0], c[1]);
-            java.util.Set<String> lits = RequiredLiterals.of(re2.pattern());
             GuardedRegex g = new GuardedRegex(re2);
+            java.util.Set<String> lits = g.literals();
             int all = g.count(text, 100);
             int[] regions = lits == null ? null : new LiteralAutomaton(List.of(lits), new int[] {g.reach()}).scan(text)[0];
             int lines = lits == null ? all : regions == null ? 0 : g.countIn(text, regions, 100);

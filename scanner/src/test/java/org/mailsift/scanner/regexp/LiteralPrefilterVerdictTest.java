@@ -44,6 +44,27 @@ class LiteralPrefilterVerdictTest {
             }
             """;
 
+    /**
+     * Regexps taking each matching shortcut (see MatchingShortcutsTest), counted with A where counts can differ: tried
+     * at line starts or the text's start, at a starting literal's occurrences (overlapping ones too), a case-sensitive
+     * literal found with indexOf, a required run of capitals.
+     */
+    private static final String SHORTCUTS = """
+            rules {
+              BENCH_S_LINE_START { re = "/^\\\\s*(hi|hello|dear)\\\\b/im{mime}"; score = 1; }
+              BENCH_S_QUOTED_LINES { re = "/^>/mA{mime}"; score = 1; }
+              BENCH_S_TEXT_START { re = "/^(re|fwd?):/i{sa_body}"; score = 1; }
+              BENCH_S_HEADER_LINE { re = "/^Content-Type: text\\\\/html/m{all_header}"; score = 1; }
+              BENCH_S_HTTP_COUNT { re = "/http/A{raw_mime}"; score = 1; }
+              BENCH_S_LINKS { re = "/<a\\\\s+href=/iA{raw_mime}"; score = 1; }
+              BENCH_S_OVERLAPPING { re = "/ee/A{mime}"; score = 1; }
+              BENCH_S_CAPITALS { re = "/[A-Z]{8,}/A{mime}"; score = 1; }
+              BENCH_S_SHOUTED_SUBJECT { re = "Subject=/[A-Z !]{10,}/"; score = 1; }
+              BENCH_S_PHONE { re = "/\\\\d{3}-\\\\d{4}/A{mime}"; score = 1; }
+              BENCH_S_WORDS_LINE { re = "/^[a-z]+ [a-z]+$/mA{mime}"; score = 1; }
+            }
+            """;
+
     @TempDir
     Path dir;
 
@@ -56,6 +77,12 @@ class LiteralPrefilterVerdictTest {
     void wordAndSelectorRegexpsKeepTheirVerdictsPrefiltered() throws IOException {
         Files.writeString(dir.resolve("regexp.conf"), WORDS_AND_SELECTORS);
         assertSameVerdicts(RegexpSettings.from(ConfigDirectory.open(dir)), 7);
+    }
+
+    @Test
+    void everyMatchingShortcutKeepsTheCounts() throws IOException {
+        Files.writeString(dir.resolve("regexp.conf"), SHORTCUTS);
+        assertSameVerdicts(RegexpSettings.from(ConfigDirectory.open(dir)), 11);
     }
 
     private static void assertSameVerdicts(RegexpSettings settings, int rules) throws IOException {
