@@ -36,11 +36,10 @@ public final class CompositesRule implements FinalRule {
     private final Map<String, Composite> byName = new LinkedHashMap<>();
     private final List<SymbolDefinition> definitions;
     /**
-     * Per composite, the plain symbols its expression cannot be true without (operands of a top-level {@code &}, or
-     * the whole expression): when one is absent the composite is false whatever the other atoms say, so it is not
-     * evaluated. Most composites name a rare symbol, so most scans skip most of them.
+     * Per composite, a test its expression cannot be true without (see {@link Presence}): most composites need a rare
+     * symbol, so most scans skip most of them without evaluating their atoms.
      */
-    private final Map<String, String[]> required = new HashMap<>();
+    private final Map<String, Presence> presence = new HashMap<>();
     /** The symbols of each group, for g: atoms, computed once per symbol table (one per engine). */
     private volatile GroupIndex groups;
 
@@ -55,7 +54,7 @@ public final class CompositesRule implements FinalRule {
             defs.add(new SymbolDefinition(c.name(), c.group(), c.score(), c.description()));
         }
         for (Composite c : composites) {
-            required.put(c.name(), requiredSymbols(c.expression().root()));
+            presence.put(c.name(), Presence.of(c.expression().root(), byName.keySet()));
         }
         this.definitions = List.copyOf(defs);
     }
@@ -70,31 +69,73 @@ public final class CompositesRule implements FinalRule {
     }
 
     /**
-     * The symbol atoms (not composites, not negated, not groups) whose absence makes {@code root} zero: the root
-     * itself or the direct operands of a top-level {@code &} chain. An absent symbol's value is 0 (symbolValue), and a
-     * chain of {@code &} is 0 when one operand is; skipping such a composite only skips evaluating atoms whose
-     * values do not matter, and composites named in it are evaluated in their own turn.
+     * Whether an expression can be non-zero given which symbols are present: an absent plain symbol's atom is 0
+     * (symbolValue), a chain of {@code &} is 0 when one operand is, of {@code |} when every operand is. Anything else
+     * (negations, groups, composites, arithmetic) is taken as possibly non-zero, so a composite is only skipped when
+     * its evaluation would certainly be false; the atoms it then does not evaluate would not matter, and composites
+     * named in it are evaluated in their own turn.
      */
-    private String[] requiredSymbols(Node<CompositeAtom> root) {
-        List<Node<CompositeAtom>> operands = root instanceof Node.Operation<CompositeAtom> o
-                && o.operator() == Operator.AND ? o.operands() : List.of(root);
-        List<String> out = new ArrayList<>();
-        for (Node<CompositeAtom> n : operands) {
-            if (n instanceof Node.Atom<CompositeAtom> a && !a.negated() && a.atom().kind() == CompositeAtom.Kind.SYMBOL
-                    && !byName.containsKey(a.atom().name())) {
-                out.add(a.atom().name());
-            }
-        }
-        return out.toArray(String[]::new);
-    }
+    private sealed interface Presence {
+        Presence MAYBE = new Maybe();
 
-    private boolean cannotMatch(Composite c, SymbolHits hits) {
-        for (String s : required.get(c.name())) {
-            if (!hits.has(s)) {
+        boolean possible(SymbolHits hits);
+
+        static Presence of(Node<CompositeAtom> node, java.util.Set<String> composites) {
+            if (node instanceof Node.Atom<CompositeAtom> a && !a.negated() && a.atom().kind() == CompositeAtom.Kind.SYMBOL
+                    && !composites.contains(a.atom().name())) {
+                return new Symbol(a.atom().name());
+            }
+            if (node instanceof Node.Operation<CompositeAtom> o
+                    && (o.operator() == Operator.AND || o.operator() == Operator.OR)) {
+                List<Presence> known = new ArrayList<>();
+                for (Node<CompositeAtom> operand : o.operands()) {
+                    Presence p = of(operand, composites);
+                    if (p == MAYBE) {
+                        if (o.operator() == Operator.OR) {
+                            return MAYBE; // one operand that may be non-zero makes the chain possible
+                        }
+                    } else {
+                        known.add(p);
+                    }
+                }
+                if (known.isEmpty()) {
+                    return MAYBE;
+                }
+                return new Chain(o.operator() == Operator.AND, known.toArray(Presence[]::new));
+            }
+            return MAYBE;
+        }
+
+        record Maybe() implements Presence {
+            @Override
+            public boolean possible(SymbolHits hits) {
                 return true;
             }
         }
-        return false;
+
+        record Symbol(String name) implements Presence {
+            @Override
+            public boolean possible(SymbolHits hits) {
+                return hits.has(name);
+            }
+        }
+
+        /** @param all {@code &}: every operand must be possible; {@code |}: one */
+        record Chain(boolean all, Presence[] operands) implements Presence {
+            @Override
+            public boolean possible(SymbolHits hits) {
+                for (Presence p : operands) {
+                    if (p.possible(hits) != all) {
+                        return !all;
+                    }
+                }
+                return all;
+            }
+        }
+    }
+
+    private boolean cannotMatch(Composite c, SymbolHits hits) {
+        return !presence.get(c.name()).possible(hits);
     }
 
     @Override

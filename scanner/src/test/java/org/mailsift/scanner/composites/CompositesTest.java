@@ -96,6 +96,19 @@ class CompositesTest {
     }
 
     @Test
+    void compositesWhoseRequiredSymbolsAreAbsentAreSkippedWithoutChangingWhatOthersSee() throws IOException {
+        // NEEDS_C cannot match (C absent, either side of its |); ON_TOP names it and a present symbol; OUTER negates
+        // a composite that is skipped, so it matches and keeps A (its -A); AB matches and removes B
+        String conf = "NEEDS_C { expression = \"(A | B) & (C | D)\"; score = 1; }\n"
+                + "ON_TOP { expression = \"NEEDS_C | AB\"; score = 1; policy = \"leave\"; }\n"
+                + "OUTER { expression = \"!NEEDS_C & -A\"; score = 4; policy = \"leave\"; }\n"
+                + "AB { expression = \"A & B\"; score = 2; }\n"
+                + "ANY_C { expression = \"C | (A & Z)\"; score = 8; policy = \"leave\"; }\n";
+        assertThat(scan(conf, fires("A", 5, "B", 3)))
+                .containsOnly(Map.entry("ON_TOP", 1.0), Map.entry("OUTER", 4.0), Map.entry("AB", 2.0), Map.entry("A", 5.0));
+    }
+
+    @Test
     void removeWeightKeepsTheSymbolsWithScoreZero() throws IOException {
         assertThat(scan("BOTH { expression = \"A & B\"; score = 2; policy = \"remove_weight\"; }", fires("A", 5, "B", 3)))
                 .containsOnly(Map.entry("BOTH", 2.0), Map.entry("A", 0.0), Map.entry("B", 0.0));
