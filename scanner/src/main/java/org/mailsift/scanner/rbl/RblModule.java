@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,8 @@ public final class RblModule implements AsyncRule, AutoCloseable {
     static final String URL_OBFUSCATED = "URL_OBFUSCATED_TEXT";
     private static final int MAX_RESOLVED_IPS = 4;
     private static final int MAX_DKIM_SIGNATURES = 8;
+    /** A URL host read once and found to be no address literal. */
+    private static final Address NO_ADDRESS = new Address(null, "", "", false);
 
     private final RblSettings settings;
     private final BlockedLists blocked;
@@ -184,39 +187,41 @@ public final class RblModule implements AsyncRule, AutoCloseable {
         if (l.excludeUsers() && f.env.isAuthenticated()) {
             return List.of();
         }
-        if ((l.excludeLocal() || l.excludePrivateIps()) && f.clientIp != null
-                && (l.excludeLocal() && f.local || l.excludePrivateIps() && IpAddresses.isLocal(f.clientIp))) {
+        if ((l.excludeLocal() || l.excludePrivateIps()) && f.client() != null
+                && (l.excludeLocal() && f.local || l.excludePrivateIps() && f.client().local())) {
             return List.of(); // as Rspamd: a list that excludes local senders skips them altogether
         }
         Map<String, Request> out = new LinkedHashMap<>();
         for (RblList.Check check : l.checks()) {
             switch (check) {
-                case FROM -> ip(l, f.clientIp, check, out);
+                case FROM -> ip(l, f.client(), check, out);
                 case RECEIVED -> {
-                    List<InetAddress> hops = f.receivedIps();
+                    List<Address> hops = f.receivedAddresses();
                     for (int i = 0; i < hops.size(); i++) {
-                        if (inReceivedRange(l, i + 1, hops.size()) && !(l.excludePrivateIps() && IpAddresses.isLocal(hops.get(i)))) {
+                        if (inReceivedRange(l, i + 1, hops.size()) && !(l.excludePrivateIps() && hops.get(i).local())) {
                             ip(l, hops.get(i), check, out);
                         }
                     }
                 }
-                case HELO -> name(l, f.env.helo(), check, out);
-                case RDNS -> name(l, f.env.clientHostname(), check, out);
+                case HELO -> name(l, f.heloName(), check, out);
+                case RDNS -> name(l, f.rdnsName(), check, out);
                 case URLS, CONTENT_URLS, IMAGES -> {
                     int n = 0;
-                    for (MessageUrls.UrlHost h : f.urls().hosts()) {
+                    List<MessageUrls.UrlHost> hosts = f.urls().hosts();
+                    for (int i = 0; i < hosts.size(); i++) {
+                        MessageUrls.UrlHost h = hosts.get(i);
                         if (n >= l.requestsLimit()) {
                             break;
                         }
                         boolean added;
                         if (h.ip()) {
-                            InetAddress a = IpAddresses.parse(h.host());
-                            added = !l.noIp() && a != null && !IpAddresses.isLocal(a) && ip(l, a, check, out);
+                            Address a = l.noIp() ? null : f.urlAddress(i);
+                            added = a != null && !a.local() && ip(l, a, check, out);
                         } else {
                             added = checkedName(l, l.urlFullHostname() ? h.host() : h.registrable(), check, out);
                             // one label below the registrable domain too: lists such as SURBL and URIBL list
                             // subdomains of shared hosts (their test points test.surbl.org, test.uribl.com)
-                            String sub = l.urlFullHostname() ? null : oneLabelBelow(h.host(), h.registrable());
+                            String sub = l.urlFullHostname() ? null : f.labelBelow(i);
                             if (added && sub != null) {
                                 checkedName(l, sub, check, out);
                             }
@@ -226,14 +231,14 @@ public final class RblModule implements AsyncRule, AutoCloseable {
                 }
                 case EMAILS -> {
                     int n = 0;
-                    for (String e : f.urls().emails()) {
+                    for (Email e : f.emails()) {
                         if (n++ >= l.requestsLimit()) {
                             break;
                         }
                         email(l, e, check, out);
                     }
                 }
-                case REPLYTO -> f.replyTo().ifPresent(e -> email(l, e, check, out));
+                case REPLYTO -> email(l, f.replyTo(), check, out);
                 case DKIM -> dkim(l, f, out);
                 case SELECTOR -> {
                     for (RblList.SelectorCheck sc : l.selectors()) {
@@ -269,27 +274,23 @@ public final class RblModule implements AsyncRule, AutoCloseable {
         return max == null || (max > 0 ? pos <= max : max >= -1 || total - Math.abs(max) < pos);
     }
 
-    private static boolean ip(RblList l, InetAddress a, RblList.Check check, Map<String, Request> out) {
-        if (a == null || (a instanceof Inet4Address ? !l.ipv4() : !l.ipv6())) {
+    private static boolean ip(RblList l, Address a, RblList.Check check, Map<String, Request> out) {
+        if (a == null || (a.ip() instanceof Inet4Address ? !l.ipv4() : !l.ipv6())) {
             return false;
         }
-        if (l.whitelist().containsIp(a)) {
+        if (l.whitelist().containsIp(a.ip())) {
             return false;
         }
-        add(out, l, a.getHostAddress(), IpAddresses.reversed(a), check);
+        add(out, l, a.text(), a.reversed(), check);
         return true;
     }
 
-    private static boolean name(RblList l, String name, RblList.Check check, Map<String, Request> out) {
-        if (name == null || name.isBlank() || IpAddresses.parse(name) != null) {
+    /** @param ascii a HELO or reverse name as {@link Facts#checkableName} gives it (null: nothing to check) */
+    private static boolean name(RblList l, String ascii, RblList.Check check, Map<String, Request> out) {
+        if (ascii == null || l.whitelist().containsDomain(ascii)) {
             return false;
         }
-        Optional<String> ascii = PublicSuffix.toAscii(name);
-        if (ascii.isEmpty() || ascii.get().indexOf('.') < 0 || !PublicSuffix.hasPublicSuffix(ascii.get())
-                || l.whitelist().containsDomain(ascii.get())) {
-            return false;
-        }
-        add(out, l, ascii.get(), ascii.get(), check);
+        add(out, l, ascii, ascii, check);
         return true;
     }
 
@@ -302,23 +303,18 @@ public final class RblModule implements AsyncRule, AutoCloseable {
         return true;
     }
 
-    private static void email(RblList l, String address, RblList.Check check, Map<String, Request> out) {
-        int at = address.lastIndexOf('@');
-        if (at <= 0 || at == address.length() - 1) {
+    /** @param e an address as {@link Email#of} reads it (null: none, or not an address) */
+    private static void email(RblList l, Email e, RblList.Check check, Map<String, Request> out) {
+        if (e == null || e.user().isEmpty()) {
             return;
         }
-        String[] unaliased = EmailAliases.remove(address.substring(0, at).toLowerCase(Locale.ROOT),
-                address.substring(at + 1).toLowerCase(Locale.ROOT));
-        String user = unaliased[0];
-        String domain = unaliased[1];
-        if (user.isEmpty()) {
-            return;
-        }
+        String user = e.user();
+        String domain = e.domain();
         if (l.emailsDomainonly()) {
             if (l.urlFullHostname()) {
                 checkedName(l, domain, check, out);
-            } else {
-                PublicSuffix.registrableDomain(domain).ifPresent(d -> checkedName(l, d, check, out));
+            } else if (e.registrable() != null) {
+                checkedName(l, e.registrable(), check, out);
             }
             return;
         }
@@ -566,30 +562,161 @@ public final class RblModule implements AsyncRule, AutoCloseable {
 
     // ---------------------------------------------------------------- what the message offers
 
-    /** The message's checkable elements, read lazily (URL extraction only when a list wants URLs). */
+    /**
+     * An address as the lists ask for it, made once per message however many lists check it: its text (in options),
+     * its reversed form (the query label) and whether it is local.
+     */
+    record Address(InetAddress ip, String text, String reversed, boolean local) {
+        static Address of(InetAddress ip) {
+            return ip == null ? null : new Address(ip, ip.getHostAddress(), IpAddresses.reversed(ip), IpAddresses.isLocal(ip));
+        }
+    }
+
+    /**
+     * An e-mail address as the lists ask for it, read once per message: user and domain in lower case without
+     * aliases ({@link EmailAliases}), and the domain's registrable domain (null when it has none).
+     */
+    record Email(String user, String domain, String registrable) {
+        /** null when {@code address} has no user or no domain */
+        static Email of(String address) {
+            int at = address.lastIndexOf('@');
+            if (at <= 0 || at == address.length() - 1) {
+                return null;
+            }
+            String[] unaliased = EmailAliases.remove(address.substring(0, at).toLowerCase(Locale.ROOT),
+                    address.substring(at + 1).toLowerCase(Locale.ROOT));
+            return new Email(unaliased[0], unaliased[1], PublicSuffix.registrableDomain(unaliased[1]).orElse(null));
+        }
+    }
+
+    /**
+     * The message's checkable elements, read lazily (URL extraction only when a list wants URLs) and once: the
+     * stock configuration has nine lists asking for the client's address and seven for each e-mail domain.
+     */
     private static final class Facts {
         final Envelope env;
-        final InetAddress clientIp;
         final boolean local;
         private final ScanContext ctx;
         private final UrlExtractor extractor;
+        private boolean clientRead;
+        private Address client;
         private MessageUrls urls;
+        private String[] labelsBelow;
+        private Address[] urlAddresses;
+        private List<Email> emails;
+        private boolean replyToRead;
+        private Email replyTo;
         private List<InetAddress> received;
+        private List<Address> receivedAddresses;
+        private String heloName;
+        private String rdnsName;
+        private boolean fromRead;
+        private String fromDomain;
+        private Set<String> dkimSigners;
         private SelectorInput selectorInput;
 
         Facts(ScanContext ctx, UrlExtractor extractor) {
             this.ctx = ctx;
             this.extractor = extractor;
             this.env = ctx.envelope();
-            this.clientIp = IpAddresses.parse(env.clientIp());
             this.local = ctx.isLocal();
+        }
+
+        /** The client's address, or null when the MTA gave none (or no literal). */
+        Address client() {
+            if (!clientRead) {
+                client = Address.of(IpAddresses.parse(env.clientIp()));
+                clientRead = true;
+            }
+            return client;
         }
 
         MessageUrls urls() {
             if (urls == null) {
                 urls = extractor.extract(ctx.message());
+                labelsBelow = new String[urls.hosts().size()];
+                urlAddresses = new Address[urls.hosts().size()];
             }
             return urls;
+        }
+
+        /** {@link #oneLabelBelow} of the i-th URL host (a host name, not an IP), null when there is none. */
+        String labelBelow(int i) {
+            String sub = labelsBelow[i];
+            if (sub == null) {
+                MessageUrls.UrlHost h = urls.hosts().get(i);
+                String below = oneLabelBelow(h.host(), h.registrable());
+                sub = below == null ? "" : below;
+                labelsBelow[i] = sub;
+            }
+            return sub.isEmpty() ? null : sub;
+        }
+
+        /** The address of the i-th URL host (an IP host), null when it is no literal. */
+        Address urlAddress(int i) {
+            Address a = urlAddresses[i];
+            if (a == null) {
+                a = Address.of(IpAddresses.parse(urls.hosts().get(i).host()));
+                urlAddresses[i] = a != null ? a : NO_ADDRESS;
+            }
+            return a == NO_ADDRESS ? null : a;
+        }
+
+        /** The message's e-mail addresses, one per {@link MessageUrls#emails()} entry (null where not an address). */
+        List<Email> emails() {
+            if (emails == null) {
+                List<String> found = urls().emails();
+                emails = new ArrayList<>(found.size());
+                for (String e : found) {
+                    emails.add(Email.of(e));
+                }
+            }
+            return emails;
+        }
+
+        Email replyTo() {
+            if (!replyToRead) {
+                replyTo = ctx.message().firstHeader("Reply-To").flatMap(Facts::address).map(Email::of).orElse(null);
+                replyToRead = true;
+            }
+            return replyTo;
+        }
+
+        List<Address> receivedAddresses() {
+            if (receivedAddresses == null) {
+                List<InetAddress> ips = receivedIps();
+                receivedAddresses = new ArrayList<>(ips.size());
+                for (InetAddress ip : ips) {
+                    receivedAddresses.add(Address.of(ip));
+                }
+            }
+            return receivedAddresses;
+        }
+
+        String heloName() {
+            if (heloName == null) {
+                heloName = Objects.requireNonNullElse(checkableName(env.helo()), "");
+            }
+            return heloName.isEmpty() ? null : heloName;
+        }
+
+        String rdnsName() {
+            if (rdnsName == null) {
+                rdnsName = Objects.requireNonNullElse(checkableName(env.clientHostname()), "");
+            }
+            return rdnsName.isEmpty() ? null : rdnsName;
+        }
+
+        /** A HELO or reverse name in ASCII when it is a host name with a public suffix (not an address), else null. */
+        private static String checkableName(String name) {
+            if (name == null || name.isBlank() || IpAddresses.parse(name) != null) {
+                return null;
+            }
+            Optional<String> ascii = PublicSuffix.toAscii(name);
+            if (ascii.isEmpty() || ascii.get().indexOf('.') < 0 || !PublicSuffix.hasPublicSuffix(ascii.get())) {
+                return null;
+            }
+            return ascii.get();
         }
 
         MessageUrls urlsIfRead() {
@@ -613,19 +740,26 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             return received;
         }
 
-        Optional<String> replyTo() {
-            return ctx.message().firstHeader("Reply-To").flatMap(Facts::address);
-        }
-
         /** The domain of the From: header's address, lower case, or null. */
         String fromDomain() {
-            return ctx.message().firstHeader("From").flatMap(Facts::address)
-                    .map(a -> a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT))
-                    .filter(d -> !d.isEmpty()).orElse(null);
+            if (!fromRead) {
+                fromDomain = ctx.message().firstHeader("From").flatMap(Facts::address)
+                        .map(a -> a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT))
+                        .filter(d -> !d.isEmpty()).orElse(null);
+                fromRead = true;
+            }
+            return fromDomain;
         }
 
         /** The d= domains of the message's DKIM-Signature headers (lower case, distinct, the first few). */
         Set<String> dkimSigners() {
+            if (dkimSigners == null) {
+                dkimSigners = readDkimSigners();
+            }
+            return dkimSigners;
+        }
+
+        private Set<String> readDkimSigners() {
             Set<String> out = new LinkedHashSet<>();
             for (String h : ctx.message().headerValues("DKIM-Signature")) {
                 for (String tag : h.split(";")) {
