@@ -104,7 +104,7 @@ public final class NettyDnsResolver implements DnsResolver {
     public CompletableFuture<DnsAnswer> query(String rawName, DnsRecordType type, Instant deadline) {
         String name = DnsResolver.normalize(rawName);
         // the cache first: only valid names are ever cached, so a hit needs no syntax check
-        CompletableFuture<DnsAnswer> cached = cache.get(name, type, System.nanoTime());
+        AnswerCache.Entry cached = cache.get(name, type, System.nanoTime());
         if (cached != null) {
             return cached;
         }
@@ -133,6 +133,30 @@ public final class NettyDnsResolver implements DnsResolver {
             return shared;
         }
         return shared.copy().completeOnTimeout(DnsAnswer.of(name, type, DnsStatus.TIMEOUT), remaining, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code label.zone}, found in the cache by its label (DNS lists ask one label in many zones); a name in another
+     * form than the cache's (upper case, a final dot, spaces) is asked as the plain name, exactly as before.
+     */
+    @Override
+    public CompletableFuture<DnsAnswer> query(String label, String zone, DnsRecordType type, Instant deadline) {
+        if (!DnsResolver.normalize(label).equals(label) || !DnsResolver.normalize(zone).equals(zone)) {
+            return query(label + "." + zone, type, deadline);
+        }
+        long now = System.nanoTime();
+        AnswerCache.Entry cached = cache.get(label, zone, type, now);
+        if (cached != null) {
+            return cached;
+        }
+        String name = label + "." + zone;
+        AnswerCache.Entry byName = cache.get(name, type, now);
+        if (byName != null) {
+            cache.putLabelled(label, zone, type, byName, now);
+            return byName;
+        }
+        // an answer that comes later is cached by name, and found by label from the next lookup on
+        return query(name, type, deadline);
     }
 
     private void lookup(AnswerCache.Key key, CompletableFuture<DnsAnswer> result) {

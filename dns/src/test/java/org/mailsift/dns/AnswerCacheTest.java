@@ -45,6 +45,23 @@ class AnswerCacheTest {
     }
 
     @Test
+    void anAnswerFoundByLabelExpiresWithTheNamesEntry() {
+        AnswerCache cache = new AnswerCache(100);
+        DnsAnswer a = answer("example.com.multi.example", DnsRecordType.A, 60);
+        cache.put("example.com.multi.example", DnsRecordType.A, a, 0);
+        assertThat(cache.get("example.com", "multi.example", DnsRecordType.A, 0)).isNull();
+
+        cache.putLabelled("example.com", "multi.example", DnsRecordType.A,
+                cache.get("example.com.multi.example", DnsRecordType.A, 30 * SECOND), 30 * SECOND);
+        String zone = new StringBuilder("multi.").append("example").toString();
+        assertThat(cache.get("example.com", zone, DnsRecordType.A, 59 * SECOND).join()).isSameAs(a);
+        assertThat(cache.get("example.com", "other.example", DnsRecordType.A, 59 * SECOND)).isNull();
+        assertThat(cache.get("example.com", zone, DnsRecordType.AAAA, 59 * SECOND)).isNull();
+        assertThat(cache.get("example.com", zone, DnsRecordType.A, 60 * SECOND)).isNull();
+        assertThat(cache.size()).isEqualTo(2);
+    }
+
+    @Test
     void answersWithoutTtlAreNotKeptAndAFullCacheDropsExpiredThenOldEntries() {
         AnswerCache cache = new AnswerCache(8);
         cache.put("no-ttl.example", DnsRecordType.A, answer("no-ttl.example", DnsRecordType.A, 0), 0);

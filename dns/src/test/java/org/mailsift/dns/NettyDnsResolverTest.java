@@ -77,6 +77,28 @@ class NettyDnsResolverTest {
     }
 
     @Test
+    void aLabelAskedInZonesGetsTheAnswersOfTheNamesAndEachNameIsSentOnce() {
+        dns.a("2.0.0.127.zen.example", "127.0.0.2").a("2.0.0.127.bl.example", "127.0.0.4");
+        Instant deadline = Instant.now().plusSeconds(5);
+        for (int round = 0; round < 3; round++) {
+            // the label and zones built anew each time, as each message builds them
+            String label = new StringBuilder("2.0.0.").append("127").toString();
+            assertThat(resolver.query(label, "zen.example", DnsRecordType.A, deadline).join().records()).containsExactly("127.0.0.2");
+            assertThat(resolver.query(label, "bl.example", DnsRecordType.A, deadline).join().records()).containsExactly("127.0.0.4");
+            assertThat(resolver.query(label, "none.example", DnsRecordType.A, deadline).join().status()).isEqualTo(DnsStatus.NXDOMAIN);
+            assertThat(resolver.query(label, "zen.example", DnsRecordType.TXT, deadline).join().status()).isEqualTo(DnsStatus.NODATA);
+        }
+        // the plain names share those answers, and a name in another form is the same name
+        assertThat(ask("2.0.0.127.zen.example", DnsRecordType.A).records()).containsExactly("127.0.0.2");
+        assertThat(resolver.query("2.0.0.127", "BL.Example.", DnsRecordType.A, deadline).join().records()).containsExactly("127.0.0.4");
+        assertThat(dns.queries()).isEqualTo(4);
+        // an invalid name is refused as the plain name is, never sent
+        assertThat(resolver.query("", "zen.example", DnsRecordType.A, deadline).join().status()).isEqualTo(DnsStatus.ERROR);
+        assertThat(resolver.query("a".repeat(64), "zen.example", DnsRecordType.A, deadline).join().status()).isEqualTo(DnsStatus.ERROR);
+        assertThat(dns.queries()).isEqualTo(4);
+    }
+
+    @Test
     void serverFailuresAreTemporaryAndKeptBriefly() {
         dns.behaviour("broken.example", TestDnsServer.Behaviour.SERVFAIL)
                 .behaviour("refused.example", TestDnsServer.Behaviour.REFUSED);

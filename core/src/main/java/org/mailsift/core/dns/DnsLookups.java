@@ -36,6 +36,11 @@ public final class DnsLookups {
         return resolver.query(name, type, deadline);
     }
 
+    /** {@code label + "." + zone} (see {@link DnsResolver#query(String, String, DnsRecordType, Instant)}). */
+    public CompletableFuture<DnsAnswer> query(String label, String zone, DnsRecordType type) {
+        return resolver.query(label, zone, type, deadline);
+    }
+
     public boolean isEnabled() {
         return resolver.isEnabled();
     }

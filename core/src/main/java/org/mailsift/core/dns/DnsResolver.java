@@ -18,6 +18,15 @@ public interface DnsResolver extends AutoCloseable {
      */
     CompletableFuture<DnsAnswer> query(String name, DnsRecordType type, Instant deadline);
 
+    /**
+     * Looks up {@code label + "." + zone}: the same answer, by the same deadline, as {@link #query(String,
+     * DnsRecordType, Instant)} for that name. DNS lists ask one label (an address, a domain) in many zones; a
+     * resolver may keep those answers together, so a message's lists find them without building each name.
+     */
+    default CompletableFuture<DnsAnswer> query(String label, String zone, DnsRecordType type, Instant deadline) {
+        return query(label + "." + zone, type, deadline);
+    }
+
     /** Whether lookups can be sent at all (false for {@link #none()}); checks stay silent without one. */
     default boolean isEnabled() {
         return true;

@@ -96,11 +96,12 @@ public final class RblModule implements AsyncRule, AutoCloseable {
      * One name to look up in one list, and what it stands for. {@code dkimSigners}: the d= domains a DKIM check's
      * request was made for; it counts only for those whose signature the DKIM check found valid. Both are lists
      * kept free of repeats, in the order met: one or two entries, where a hash set per request cost more than the
-     * (cached) lookup itself.
+     * (cached) lookup itself. {@code label}: what is asked in the list's zone (the element's reversed address,
+     * name or digest).
      */
-    private record Request(RblList list, String element, String query, List<RblList.Check> checks, List<String> dkimSigners) {
-        Request(RblList list, String element, String query, List<RblList.Check> checks) {
-            this(list, element, query, checks, new ArrayList<>(0));
+    private record Request(RblList list, String element, String label, List<RblList.Check> checks, List<String> dkimSigners) {
+        Request(RblList list, String element, String label, List<RblList.Check> checks) {
+            this(list, element, label, checks, new ArrayList<>(0));
         }
     }
 
@@ -125,7 +126,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
         boolean allDone = true;
         for (Request r : requests) {
             CompletableFuture<?> f = r.list.resolveIp() && IpAddresses.parse(r.element) == null ? viaAddresses(dns, r)
-                    : dns.query(r.query, DnsRecordType.A);
+                    : dns.query(r.label, r.list.zone(), DnsRecordType.A);
             pending.add(f);
             allDone &= f.isDone();
         }
@@ -167,15 +168,15 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             for (DnsAnswer answer : List.of(x, y)) {
                 answer.records().stream().limit(MAX_RESOLVED_IPS).map(IpAddresses::parse).forEach(ip -> {
                     if (ip != null && (ip instanceof Inet4Address ? r.list.ipv4() : r.list.ipv6())) {
-                        String query = label(r.list, IpAddresses.reversed(ip)) + "." + r.list.zone();
-                        byIp.putIfAbsent(query, new Request(r.list, ip.getHostAddress() + ":" + r.element, query, r.checks, r.dkimSigners));
+                        String label = label(r.list, IpAddresses.reversed(ip));
+                        byIp.putIfAbsent(label, new Request(r.list, ip.getHostAddress() + ":" + r.element, label, r.checks, r.dkimSigners));
                     }
                 });
             }
             return byIp.values();
         }).thenCompose(ips -> {
             List<CompletableFuture<Outcome>> asked = ips.stream()
-                    .map(q -> dns.query(q.query, DnsRecordType.A).thenApply(ans -> new Outcome(q, ans))).toList();
+                    .map(q -> dns.query(q.label, q.list.zone(), DnsRecordType.A).thenApply(ans -> new Outcome(q, ans))).toList();
             return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
                     .thenApply(v -> asked.stream().map(CompletableFuture::join).toList());
         });
@@ -361,23 +362,28 @@ public final class RblModule implements AsyncRule, AutoCloseable {
                 continue;
             }
             add(out, l, name, name, RblList.Check.DKIM);
-            Request r = out.get(label(l, name) + "." + l.zone());
+            Request r = out.get(label(l, name));
             if (r != null && !r.dkimSigners.contains(signer)) {
                 r.dkimSigners.add(signer);
             }
         }
     }
 
-    private static void add(Map<String, Request> out, RblList l, String element, String label, RblList.Check check) {
-        String query = label(l, label) + "." + l.zone();
-        if (query.length() > 253 || !validName(query)) {
+    /**
+     * @param out one list's requests by label (the zone is the list's): the query name {@code label.zone} is never
+     *            built here, the resolver finds cached answers by label
+     */
+    private static void add(Map<String, Request> out, RblList l, String element, String name, RblList.Check check) {
+        String label = label(l, name);
+        // validName(label + "." + zone), whose labels are the label's and the zone's
+        if (label.length() + 1 + l.zone().length() > 253 || !validName(label) || !validName(l.zone())) {
             return; // Rspamd refuses to send such a request too
         }
-        Request r = out.get(query);
+        Request r = out.get(label);
         if (r == null) {
             List<RblList.Check> checks = new ArrayList<>(2);
             checks.add(check);
-            out.put(query, new Request(l, element, query, checks));
+            out.put(label, new Request(l, element, label, checks));
         } else if (!r.checks.contains(check)) {
             r.checks.add(check);
         }
@@ -472,7 +478,7 @@ public final class RblModule implements AsyncRule, AutoCloseable {
             List<RblList.Check> others = new ArrayList<>(r.checks);
             others.remove(RblList.Check.DKIM);
             if (!others.isEmpty()) {
-                out.add(new Outcome(new Request(r.list, r.element, r.query, others), o.answer));
+                out.add(new Outcome(new Request(r.list, r.element, r.label, others), o.answer));
             }
         }
         return out;
