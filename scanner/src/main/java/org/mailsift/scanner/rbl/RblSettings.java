@@ -241,7 +241,9 @@ public record RblSettings(boolean enabled, List<RblList> lists, int maxUrlDomain
         Integer minPos = l.has("received_min_pos") ? (int) l.getLong("received_min_pos", 0) : null;
         Integer maxPos = l.has("received_max_pos") ? (int) l.getLong("received_max_pos", 0) : null;
         return new RblList(name, l.getString("symbol", name.toUpperCase(Locale.ROOT)), zone.strip().toLowerCase(Locale.ROOT),
-                Set.copyOf(checks), l.getBoolean("ipv4", d.getOrDefault("ipv4", true)),
+                // in the order of RblList.Check, not Set.copyOf's (which changes from one JVM start to the next):
+                // the order of a request's checks is the order of its symbol's options
+                java.util.Collections.unmodifiableSet(EnumSet.copyOf(checks)), l.getBoolean("ipv4", d.getOrDefault("ipv4", true)),
                 l.getBoolean("ipv6", d.getOrDefault("ipv6", true)),
                 l.getBoolean("exclude_users", d.getOrDefault("exclude_users", false)),
                 l.getBoolean("exclude_local", d.getOrDefault("exclude_local", true)),

@@ -47,6 +47,15 @@ class RblListOptionsTest {
     }
 
     @Test
+    void aListsChecksAreInOneOrderWhateverTheConfigurationsSoItsOptionsAreToo() {
+        RblSettings settings = RblSettings.from(new org.mailsift.core.config.UclParser(java.util.Map.of()).parse(
+                "rbls { mine { rbl = \"mine.example\"; checks = [\"urls\", \"dkim\", \"helo\", \"emails\", \"from\"]; } }",
+                "rbl.conf", null), w -> { }, dir);
+        assertThat(settings.lists().get(0).checks()).containsExactly(RblList.Check.FROM, RblList.Check.HELO,
+                RblList.Check.URLS, RblList.Check.EMAILS, RblList.Check.DKIM);
+    }
+
+    @Test
     void msblEmailListIsAskedTheSha1OfTheAddressWithoutItsAliases() throws Exception {
         try (DnsListFixture f = new DnsListFixture("")) {
             f.dns.a(sha1("jdoe@gmail.com") + ".ebl.msbl.org", "127.0.0.2");
