@@ -37,8 +37,8 @@ final class LinkOnlyText {
             return List.of();
         }
         String text = part.text();
-        int links = linkChars(text);
-        if (links == 0) {
+        int links = linkChars(text, THRESHOLD);
+        if (links <= 0) {
             return List.of();
         }
         double rel = (double) links / text.length();
@@ -57,10 +57,21 @@ final class LinkOnlyText {
 
     /** Characters of the words that are links. */
     static int linkChars(String text) {
+        return linkChars(text, 0);
+    }
+
+    /**
+     * Characters of the words that are links, or -1 as soon as the characters left to read, were they all links,
+     * could no longer make more than {@code share} of the text: a text that is not mostly links (nearly every
+     * message) is read only until a fifth of it is something else.
+     */
+    static int linkChars(String text, double share) {
         int total = 0;
+        int other = 0; // white space and words that are not links, so far
         int i = 0;
         int n = text.length();
         while (i < n) {
+            int spaceStart = i;
             while (i < n && isWhitespace(text.charAt(i))) {
                 i++;
             }
@@ -70,6 +81,12 @@ final class LinkOnlyText {
             }
             if (i > start && isLink(text, start, i)) {
                 total += i - start;
+                other += start - spaceStart;
+            } else {
+                other += i - spaceStart;
+            }
+            if (share > 0 && (double) (n - other) / n <= share) {
+                return -1; // links <= n - other, so links / n <= share whatever follows
             }
         }
         return total;

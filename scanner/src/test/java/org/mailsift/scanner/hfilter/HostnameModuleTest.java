@@ -190,7 +190,15 @@ class HostnameModuleTest {
                 sb.append(pieces[random.nextInt(pieces.length)]);
             }
             String text = sb.toString();
-            assertThat(LinkOnlyText.linkChars(text)).as(text).isEqualTo(plainLinkChars(text));
+            int plain = plainLinkChars(text);
+            assertThat(LinkOnlyText.linkChars(text)).as(text).isEqualTo(plain);
+            // with a share to reach: the same count when it is reached, else -1 (never a wrong verdict)
+            for (double share : new double[] {0.5, 0.8}) {
+                int bounded = LinkOnlyText.linkChars(text, share);
+                boolean over = !text.isEmpty() && (double) plain / text.length() > share;
+                assertThat(bounded).as(text + " " + share).isEqualTo(over ? plain : bounded == -1 ? -1 : plain);
+                assertThat(bounded > 0 && (double) bounded / text.length() > share).as(text).isEqualTo(over);
+            }
         }
     }
 
