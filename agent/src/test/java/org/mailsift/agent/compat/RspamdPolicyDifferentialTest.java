@@ -231,6 +231,16 @@ class RspamdPolicyDifferentialTest {
                 scan("mm_file_map", plain("Offer", ""), "From", "someone@badlist.test"),
                 scan("mm_combined_both", plain("Offer", ""), "IP", "203.0.113.5", "From", "x@combo.test"),
                 scan("mm_combined_one", plain("Offer", ""), "IP", "203.0.113.5"),
+                scan("mm_rcvd_relay_in_parentheses", plain("Offer", "Received: from [192.168.0.4] (chello.example.test [62.178.142.216])"
+                        + " by mail.uptime.test (8.12.5) with ESMTP id g7M; Thu, 22 Aug 2002 16:18:07 +0200\r\n")),
+                scan("mm_rcvd_localhost", plain("Offer", "Received: from localhost (localhost [127.0.0.1]) by phobos.test"
+                        + " (Postfix) with ESMTP id D03E5; Thu, 22 Aug 2002 07:36:16 -0400\r\n")),
+                scan("mm_rcvd_address_literal", plain("Offer", "Received: from [66.218.67.196] by n20.grp.test with NNFMP;"
+                        + " 22 Aug 2002 11:46:30 -0000\r\n")),
+                scan("mm_rcvd_qmail", plain("Offer", "Received: (qmail 11764 invoked from network); 22 Aug 2002 11:46:29 -0000\r\n"
+                        + "Received: from unknown (66.218.66.217) by m3.grp.test with QMQP; 22 Aug 2002 11:46:29 -0000\r\n")),
+                scan("mm_rcvd_helo_and_relay", plain("Offer", "Received: from HELO.Example.TEST (relay.example.test [10.1.2.3])"
+                        + " by mx.test (Postfix) with ESMTP id 1A; Thu, 22 Aug 2002 07:36:16 -0400\r\n")),
                 // regexp
                 scan("re_header_subject", plain("Cheap VIAGRA here", "")),
                 scan("re_header_word_boundary", plain("Viagraland tours", "")),

@@ -32,55 +32,73 @@ record ReceivedHeader(String fromHostname, String realHostname, String realIp, S
         };
     }
 
+    /**
+     * Reads the header as Rspamd 3.4 does (checked by RspamdPolicyDifferentialTest): only a header that starts with
+     * {@code from} has a sending side; its first token is the HELO ({@code [address]} literals lose their brackets);
+     * the parenthesized comment after it gives the reverse name and the address the receiving MTA saw (bracketed or
+     * bare), which is real_ip when present, else the HELO's own address.
+     */
     static ReceivedHeader parse(String value) {
         String v = value.length() > MAX ? value.substring(0, MAX) : value;
-        String lower = v.toLowerCase(Locale.ROOT);
+        String lower = v.toLowerCase(Locale.ROOT).strip();
         int semi = lower.lastIndexOf(';');
         if (semi >= 0) {
             lower = lower.substring(0, semi);
         }
         int by = word(lower, "by");
         String fromPart = null;
-        int from = word(lower, "from");
-        if (from >= 0) {
-            int end = by > from ? by : lower.length();
-            fromPart = lower.substring(from + 4, end).strip();
+        if (lower.startsWith("from") && lower.length() > 4 && Character.isWhitespace(lower.charAt(4))) {
+            int end = by > 0 ? by : lower.length();
+            fromPart = lower.substring(4, end).strip();
         }
         String byHost = by >= 0 ? firstToken(lower.substring(by + 2)) : null;
         String fromHost = null;
         String realHost = null;
         String realIp = null;
         if (fromPart != null && !fromPart.isEmpty()) {
-            fromHost = fromPart.startsWith("(") ? null : firstToken(fromPart);
-            int open = fromPart.indexOf('[');
-            int close = open < 0 ? -1 : fromPart.indexOf(']', open);
-            if (close > open) {
-                String ip = fromPart.substring(open + 1, close).strip();
-                if (ip.startsWith("ipv6:")) {
-                    ip = ip.substring(5);
+            String heloIp = null;
+            if (!fromPart.startsWith("(")) {
+                fromHost = firstToken(fromPart);
+                String bare = fromHost != null && fromHost.startsWith("[") && fromHost.endsWith("]")
+                        ? address(fromHost.substring(1, fromHost.length() - 1)) : null;
+                if (bare != null) {
+                    fromHost = bare;
                 }
-                if (InetAddresses.isInetAddress(ip)) {
-                    realIp = ip;
-                }
+                heloIp = fromHost != null && InetAddresses.isInetAddress(fromHost) ? fromHost : null;
             }
             int paren = fromPart.indexOf('(');
             if (paren >= 0) {
-                String inner = fromPart.substring(paren + 1);
-                String t = firstToken(inner);
-                if (t != null && !t.startsWith("[") && t.indexOf('.') > 0 && !t.contains("=")) {
+                int close = fromPart.indexOf(')', paren);
+                String comment = fromPart.substring(paren + 1, close < 0 ? fromPart.length() : close);
+                int open = comment.indexOf('[');
+                int shut = open < 0 ? -1 : comment.indexOf(']', open);
+                if (shut > open) {
+                    realIp = address(comment.substring(open + 1, shut));
+                }
+                String t = firstToken(comment);
+                if (realIp == null && t != null) {
+                    realIp = address(t);
+                }
+                if (t != null && !t.startsWith("[") && t.indexOf('.') > 0 && !t.contains("=")
+                        && !InetAddresses.isInetAddress(t)) {
                     realHost = t;
                 }
             }
-            if (realIp == null && fromHost != null) {
-                String bare = fromHost.startsWith("[") && fromHost.endsWith("]")
-                        ? fromHost.substring(1, fromHost.length() - 1) : fromHost;
-                if (InetAddresses.isInetAddress(bare)) {
-                    realIp = bare;
-                }
+            if (realIp == null) {
+                realIp = heloIp;
             }
         }
         return new ReceivedHeader(fromHost, realHost, realIp, byHost,
                 realIp == null ? null : InetAddresses.forString(realIp));
+    }
+
+    /** The address in an address literal's text ({@code IPv6:} prefix allowed), or null when it is none. */
+    private static String address(String text) {
+        String ip = text.strip();
+        if (ip.startsWith("ipv6:")) {
+            ip = ip.substring(5);
+        }
+        return InetAddresses.isInetAddress(ip) ? ip : null;
     }
 
     /** Index of {@code w} as a whole word (at the start or after white space), or -1. */
