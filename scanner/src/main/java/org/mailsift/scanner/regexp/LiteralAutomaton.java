@@ -17,7 +17,7 @@ import java.util.Set;
  * folds them (the Kelvin sign is 'k', the long s 's'), so the hits are exactly the literal occurrences in the folded
  * text.
  */
-final class LiteralAutomaton {
+final class LiteralAutomaton implements LiteralScan {
     /** For each char, the ASCII character it folds to, or 0 when it folds to none (most non-ASCII characters). */
     private static final byte[] FOLD = new byte[Character.MAX_VALUE + 1];
 
@@ -26,6 +26,11 @@ final class LiteralAutomaton {
             int f = c < 128 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : c == '\u017f' ? 's' : Character.toLowerCase((char) c);
             FOLD[c] = (byte) (f < 128 ? f : 0);
         }
+    }
+
+    /** The ASCII character {@code c} folds to, or 0 (RequiredLiterals.fold's folding, one character). */
+    static char fold(char c) {
+        return (char) FOLD[c];
     }
 
     private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[8192]);
@@ -150,7 +155,8 @@ final class LiteralAutomaton {
      * occurrences merged where they overlap, or the whole text) or, for reach AT_OCCURRENCES, the occurrences
      * themselves ascending by start (one per start; they may overlap); null for a set with none.
      */
-    int[][] scan(String text) {
+    @Override
+    public int[][] scan(String text) {
         int len = text.length();
         char[] chars = BUFFER.get();
         if (chars.length < len) {
@@ -159,6 +165,7 @@ final class LiteralAutomaton {
         }
         text.getChars(0, len, chars, 0); // a bulk copy: then no per-character String access
         Regions[] regions = null;
+        Regions.Lines lines = null;
         int state = 0;
         for (int i = 0; i < len; i++) {
             char c = chars[i];
@@ -170,6 +177,7 @@ final class LiteralAutomaton {
             state = ~v;
             if (regions == null) {
                 regions = new Regions[sets];
+                lines = new Regions.Lines(text);
             }
             for (int literal : outputs[state / classes]) {
                 int id = literal / LENGTHS;
@@ -177,7 +185,7 @@ final class LiteralAutomaton {
                 if (r == null) {
                     r = regions[id] = new Regions(reach[id]);
                 }
-                r.add(text, i, literal % LENGTHS);
+                r.add(text, i, literal % LENGTHS, lines);
             }
         }
         int[][] out = new int[sets][];

@@ -27,7 +27,7 @@ final class LiteralPrefilter {
     }
 
     private final Map<String, Slot> slots = new HashMap<>();
-    private final LiteralAutomaton[] automata;
+    private final LiteralScan[] automata;
 
     LiteralPrefilter(Iterable<RegexpAtom.Match> regexps) {
         Map<String, List<RegexpAtom.Match>> bySource = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ final class LiteralPrefilter {
                 bySource.computeIfAbsent(sourceKey(m), k -> new ArrayList<>()).add(m);
             }
         }
-        List<LiteralAutomaton> built = new ArrayList<>();
+        List<LiteralScan> built = new ArrayList<>();
         for (List<RegexpAtom.Match> group : bySource.values()) {
             List<RegexpAtom.Match> kept = group.stream()
                     .filter(m -> m.required().stream().allMatch(l -> l.chars().allMatch(c -> c > 0 && c < 128))).toList();
@@ -53,10 +53,12 @@ final class LiteralPrefilter {
             for (int id = 0; id < kept.size(); id++) {
                 slots.put(kept.get(id).text(), new Slot(built.size(), id, null, kept.get(id).regex().reach()));
             }
-            built.add(new LiteralAutomaton(kept.stream().map(RegexpAtom.Match::required).toList(),
-                    kept.stream().mapToInt(m -> m.regex().reach()).toArray()));
+            List<Set<String>> literals = kept.stream().map(RegexpAtom.Match::required).toList();
+            int[] reach = kept.stream().mapToInt(m -> m.regex().reach()).toArray();
+            LiteralScan byAnchor = AnchorCharScan.of(literals, reach);
+            built.add(byAnchor != null ? byAnchor : new LiteralAutomaton(literals, reach));
         }
-        this.automata = built.toArray(LiteralAutomaton[]::new);
+        this.automata = built.toArray(LiteralScan[]::new);
     }
 
     /** The texts a regexp runs over: its type, for header types the header name (and its case with S), for selectors the selector. */

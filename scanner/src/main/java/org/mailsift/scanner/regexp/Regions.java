@@ -19,8 +19,35 @@ final class Regions {
         this.reach = reach;
     }
 
+    /**
+     * The line around a position, found once for all the regions of one text (a text that is one long line, as
+     * SpamAssassin's body, would otherwise be searched end to end for each regexp with a hit).
+     */
+    static final class Lines {
+        private final String text;
+        private int start = -1;
+        private int end = -1;
+
+        Lines(String text) {
+            this.text = text;
+        }
+
+        private void moveTo(int i) {
+            if (i < start || i >= end) {
+                start = text.lastIndexOf('\n', i) + 1;
+                int nl = text.indexOf('\n', i);
+                end = nl < 0 ? text.length() : nl;
+            }
+        }
+    }
+
     /** An occurrence of a literal of {@code length} chars whose last char is {@code text[i]}. */
     void add(String text, int i, int length) {
+        add(text, i, length, null);
+    }
+
+    /** As {@link #add(String, int, int)}, reading the occurrence's line from {@code lines} when not null. */
+    void add(String text, int i, int length, Lines lines) {
         int lastEnd = n == 0 ? -1 : r[n - 1];
         int start;
         int end;
@@ -37,9 +64,12 @@ final class Regions {
             if (i < lastEnd) {
                 return; // this line is known already
             }
-            start = text.lastIndexOf('\n', i) + 1;
-            int nl = text.indexOf('\n', i);
-            end = nl < 0 ? text.length() : nl;
+            if (lines == null) {
+                lines = new Lines(text);
+            }
+            lines.moveTo(i);
+            start = lines.start;
+            end = lines.end;
         } else if (reach == 0) {
             if (n > 0) {
                 return;

@@ -69,6 +69,35 @@ class LiteralAutomatonTest {
         }
     }
 
+    @Test
+    void theAnchorCharacterScanFindsWhatTheAutomatonFinds() {
+        Random random = new Random(29);
+        String alphabet = "aAbB<:\n k\u212a\u017fs";
+        int[][] reaches = {{-1, 3, 0, GuardedRegex.AT_OCCURRENCES}, {GuardedRegex.AT_OCCURRENCES, -1, 2, 0}};
+        for (int round = 0; round < 3000; round++) {
+            List<Set<String>> sets = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                Set<String> set = new java.util.HashSet<>();
+                for (int l = 0; l < 1 + random.nextInt(3); l++) {
+                    String literal = RequiredLiterals.fold(random(random, "abks<", 1 + random.nextInt(3)));
+                    int at = random.nextInt(literal.length() + 1);
+                    set.add(literal.substring(0, at) + ":" + literal.substring(at));
+                }
+                sets.add(set);
+            }
+            int[] reach = reaches[round % 2];
+            AnchorCharScan byAnchor = AnchorCharScan.of(sets, reach);
+            assertThat(byAnchor).isNotNull();
+            String text = random(random, alphabet, random.nextInt(60));
+            int[][] expected = new LiteralAutomaton(sets, reach).scan(text);
+            int[][] got = byAnchor.scan(text);
+            for (int s = 0; s < sets.size(); s++) {
+                assertThat(got[s]).as("%s in [%s]", sets.get(s), text).isEqualTo(expected[s]);
+            }
+        }
+        assertThat(AnchorCharScan.of(List.of(Set.of("<a", "b")), new int[] {0})).isNull();
+    }
+
     private static String random(Random random, String alphabet, int length) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < length; i++) {
