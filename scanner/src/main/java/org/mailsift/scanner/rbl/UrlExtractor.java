@@ -2,7 +2,7 @@ package org.mailsift.scanner.rbl;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,8 @@ public final class UrlExtractor {
     }
 
     public MessageUrls extract(ParsedMessage message) {
-        Map<String, int[]> counts = new LinkedHashMap<>();
-        Map<String, Link> first = new LinkedHashMap<>();
+        Map<String, Domain> byKey = new HashMap<>();
+        List<Domain> domains = new ArrayList<>(); // in the order first met
         LinkedHashSet<String> emails = new LinkedHashSet<>();
         int seen = 0;
         int malformed = 0;
@@ -50,23 +50,36 @@ public final class UrlExtractor {
                 continue;
             }
             String key = l.has(Link.NUMERIC) ? l.host() : l.registrable();
-            counts.computeIfAbsent(key, k -> new int[1])[0]++;
-            first.putIfAbsent(key, l);
+            Domain d = byKey.get(key);
+            if (d == null) {
+                d = new Domain(l);
+                byKey.put(key, d);
+                domains.add(d);
+            }
+            d.count++;
         }
         int obfuscated = message.links().obfuscations();
-        List<String> keys = new ArrayList<>(counts.keySet());
         // most linked first (stable: ties keep document order), so padding a message with junk links does not push
         // the domain it is really about past the limit
-        keys.sort(Comparator.comparingInt((String k) -> -counts.get(k)[0]));
-        List<MessageUrls.UrlHost> out = new ArrayList<>();
-        for (String k : keys) {
+        domains.sort(Comparator.comparingInt((Domain d) -> -d.count));
+        List<MessageUrls.UrlHost> out = new ArrayList<>(Math.min(maxHosts, domains.size()));
+        for (Domain d : domains) {
             if (out.size() >= maxHosts) {
                 break;
             }
-            Link h = first.get(k);
-            boolean ip = h.has(Link.NUMERIC);
-            out.add(new MessageUrls.UrlHost(h.host(), ip ? null : h.registrable(), ip, counts.get(k)[0]));
+            boolean ip = d.first.has(Link.NUMERIC);
+            out.add(new MessageUrls.UrlHost(d.first.host(), ip ? null : d.first.registrable(), ip, d.count));
         }
-        return new MessageUrls(out, new ArrayList<>(emails), seen, malformed, obfuscated, counts.size());
+        return new MessageUrls(out, new ArrayList<>(emails), seen, malformed, obfuscated, domains.size());
+    }
+
+    /** A registrable domain (or IP) of the message: its first link and how many links it has. */
+    private static final class Domain {
+        final Link first;
+        int count;
+
+        Domain(Link first) {
+            this.first = first;
+        }
     }
 }
