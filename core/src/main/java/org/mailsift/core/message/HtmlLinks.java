@@ -117,8 +117,13 @@ final class HtmlLinks {
         if (length < 3 || length > 10) {
             return null;
         }
+        // an ASCII first letter picks the names to compare (every attribute of every tag passes here); any other
+        // character is compared as regionMatches always did
+        char first = html.charAt(from);
+        char lower = first < 128 ? (char) (first | 0x20) : 0;
         for (String a : LINK_ATTRIBUTES) {
-            if (a.length() == length && html.regionMatches(true, from, a, 0, length)) {
+            if (a.length() == length && (lower == 0 || a.charAt(0) == lower)
+                    && html.regionMatches(true, from, a, 0, length)) {
                 return a;
             }
         }
