@@ -14,6 +14,7 @@ import com.google.common.net.InetAddresses;
 import org.mailsift.core.message.ParsedMessage;
 import org.mailsift.scanner.rules.MailAddress;
 import org.mailsift.scanner.rules.ScanContext;
+import org.mailsift.scanner.selectors.ReceivedHeader;
 import org.mailsift.scanner.selectors.SelectorInput;
 
 /**
@@ -129,15 +130,10 @@ final class MessageMemo {
         return List.copyOf(out);
     }
 
-    /** The Received headers, newest first, each parsed once. */
-    List<ReceivedHeader> received() {
+    /** The Received headers, newest first, parsed once for the message's rules and selectors. */
+    List<ReceivedHeader> received(ScanContext ctx) {
         if (received == null) {
-            List<String> raw = message.headerValues("Received");
-            List<ReceivedHeader> out = new ArrayList<>(raw.size());
-            for (String r : raw) {
-                out.add(ReceivedHeader.parse(r));
-            }
-            received = out;
+            received = ReceivedHeader.of(selectorInput(ctx));
         }
         return received;
     }

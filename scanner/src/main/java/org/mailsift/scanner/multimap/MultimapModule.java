@@ -29,6 +29,7 @@ import org.mailsift.scanner.policy.RedisTarget;
 import org.mailsift.scanner.rules.Prefilter;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.selectors.ReceivedHeader;
 import org.mailsift.scanner.selectors.Selector;
 
 /**

@@ -14,6 +14,7 @@ import org.mailsift.scanner.maps.MapWatcher;
 import org.mailsift.scanner.rules.Rule;
 import org.mailsift.scanner.rules.ScanContext;
 import org.mailsift.scanner.rules.SymbolDefinition;
+import org.mailsift.scanner.selectors.ReceivedHeader;
 import org.mailsift.scanner.selectors.Selector;
 import org.mailsift.scanner.selectors.SelectorInput;
 
@@ -276,7 +277,7 @@ class MultimapRule implements Rule, AutoCloseable {
 
     /** Received headers newest first; {@code filter} names the field (real_ip by default), {@code tld:} its domain. */
     private void received(ScanContext ctx, MapData data, MessageMemo memo) {
-        List<ReceivedHeader> values = memo.received();
+        List<ReceivedHeader> values = memo.received(ctx);
         int total = values.size();
         if (total == 0) {
             return;

@@ -300,10 +300,10 @@ final class Extractors {
     }
 
     private static Typed received(SelectorInput in, String field) {
-        List<ReceivedHeader> all = in.memo("selector.received", () -> {
-            List<ReceivedHeader> out = new ArrayList<>();
-            for (String v : in.message().headerValues("Received")) {
-                out.add(ReceivedHeader.parse(v));
+        List<Map<String, Object>> all = in.memo("selector.received", () -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (ReceivedHeader r : ReceivedHeader.of(in)) {
+                out.add(r.table());
             }
             return out;
         });
@@ -311,11 +311,11 @@ final class Extractors {
             return null;
         }
         List<Object> out = new ArrayList<>();
-        for (ReceivedHeader r : all) {
+        for (Map<String, Object> table : all) {
             if (field == null) {
-                out.add(r.table());
-            } else if (r.table().get(field) != null) {
-                out.add(r.table().get(field));
+                out.add(table);
+            } else if (table.get(field) != null) {
+                out.add(table.get(field));
             }
         }
         if (out.isEmpty()) {

@@ -1,8 +1,10 @@
 package org.mailsift.scanner.selectors;
 
+import java.net.InetAddress;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,46 +12,64 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.google.common.net.InetAddresses;
+
 /**
- * One Received header as Rspamd's received table: {@code from_hostname} (the HELO), {@code real_hostname} and
- * {@code real_ip} / {@code from_ip} (the relay's reverse name and address), {@code by_hostname}, {@code proto},
- * {@code for}, {@code timestamp} (epoch seconds). Fields the header does not have are absent.
+ * One Received header as Rspamd reads it -- the one reader of Received headers for multimap's {@code received}
+ * rules and the {@code received} selector, parsed once per message ({@link #of}): {@code from_hostname} (the HELO),
+ * {@code real_hostname} and {@code real_ip} / {@code from_ip} (the relay's reverse name and address, also parsed:
+ * {@code realAddress}), {@code by_hostname}; the selector's table adds {@code proto}, {@code for},
+ * {@code timestamp} (epoch seconds) and {@code raw}. Host names are in lower case; missing parts are null / absent.
  */
-record ReceivedHeader(Map<String, Object> table) {
+public record ReceivedHeader(String fromHostname, String realHostname, String realIp, String byHostname,
+                             InetAddress realAddress, String raw) {
     static final List<String> FIELDS = List.of("from_hostname", "from_ip", "real_hostname", "real_ip", "by_hostname",
             "proto", "for", "timestamp", "raw");
-    private static final Pattern FROM = Pattern.compile("(?i)^\\s*from\\s+([^\\s(;\\[]+)?\\s*(?:\\[([0-9a-fA-F:.]+)])?");
-    private static final Pattern RELAY = Pattern.compile("\\(([^\\s()\\[]*)\\s*\\[(?:IPv6:)?([0-9a-fA-F:.]+)]");
-    private static final Pattern BY = Pattern.compile("(?i)\\bby\\s+([^\\s;()]+)");
+    private static final int MAX = 2048;
     private static final Pattern WITH = Pattern.compile("(?i)\\bwith\\s+([A-Za-z0-9]+)");
     private static final Pattern FOR = Pattern.compile("(?i)\\bfor\\s+<?([^\\s<>;]+@[^\\s<>;]+)>?");
 
-    static ReceivedHeader parse(String value) {
-        String v = value.length() > 4096 ? value.substring(0, 4096) : value;
+    /** The message's Received headers, newest first, parsed once per input (every rule and selector shares them). */
+    public static List<ReceivedHeader> of(SelectorInput in) {
+        return in.memo(ReceivedHeader.class, () -> {
+            List<String> values = in.message().headerValues("Received");
+            List<ReceivedHeader> out = new ArrayList<>(values.size());
+            for (String v : values) {
+                out.add(parse(v));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /** A host or address field by Rspamd's name, or null. */
+    public String field(String name) {
+        return switch (name) {
+            case "from_hostname" -> fromHostname;
+            case "real_hostname" -> realHostname;
+            case "real_ip", "from_ip" -> realIp;
+            case "by_hostname" -> byHostname;
+            default -> null;
+        };
+    }
+
+    /** Whether {@link #field} knows {@code name}. */
+    public static boolean knownField(String name) {
+        return switch (name) {
+            case "from_hostname", "real_hostname", "real_ip", "from_ip", "by_hostname" -> true;
+            default -> false;
+        };
+    }
+
+    /** Rspamd's received table, as the {@code received} selector gives it. */
+    Map<String, Object> table() {
         Map<String, Object> t = new LinkedHashMap<>();
-        int by = indexOfWord(v, "by");
-        String fromPart = by > 0 ? v.substring(0, by) : v;
-        Matcher m = FROM.matcher(fromPart);
-        if (m.find()) {
-            put(t, "from_hostname", m.group(1));
-            if (m.group(2) != null) {
-                put(t, "from_ip", m.group(2));
-                put(t, "real_ip", m.group(2));
-            }
-        }
-        m = RELAY.matcher(fromPart);
-        if (m.find()) {
-            if (!m.group(1).isEmpty() && !m.group(1).equalsIgnoreCase("unknown")) {
-                put(t, "real_hostname", m.group(1).toLowerCase(Locale.ROOT));
-            }
-            put(t, "real_ip", m.group(2));
-            put(t, "from_ip", m.group(2));
-        }
-        m = BY.matcher(v);
-        if (m.find()) {
-            put(t, "by_hostname", m.group(1).toLowerCase(Locale.ROOT));
-        }
-        m = WITH.matcher(v);
+        put(t, "from_hostname", fromHostname);
+        put(t, "from_ip", realIp);
+        put(t, "real_hostname", realHostname);
+        put(t, "real_ip", realIp);
+        put(t, "by_hostname", byHostname);
+        String v = raw.length() > 4096 ? raw.substring(0, 4096) : raw;
+        Matcher m = WITH.matcher(v);
         if (m.find()) {
             put(t, "proto", m.group(1).toLowerCase(Locale.ROOT));
         }
@@ -67,18 +87,107 @@ record ReceivedHeader(Map<String, Object> table) {
                 // no usable date: the field stays absent
             }
         }
-        t.put("raw", value);
-        return new ReceivedHeader(t);
-    }
-
-    private static int indexOfWord(String v, String word) {
-        Matcher m = Pattern.compile("(?i)\\s" + word + "\\s").matcher(v);
-        return m.find() ? m.start() : -1;
+        t.put("raw", raw);
+        return t;
     }
 
     private static void put(Map<String, Object> t, String key, String value) {
         if (value != null && !value.isEmpty()) {
             t.put(key, value);
         }
+    }
+
+    /**
+     * Reads the header as Rspamd 3.4 does (checked by RspamdPolicyDifferentialTest): only a header that starts with
+     * {@code from} has a sending side; its first token is the HELO ({@code [address]} literals lose their brackets);
+     * the parenthesized comment after it gives the reverse name and the address the receiving MTA saw (bracketed or
+     * bare), which is real_ip when present, else the HELO's own address.
+     */
+    public static ReceivedHeader parse(String value) {
+        String v = value.length() > MAX ? value.substring(0, MAX) : value;
+        String lower = v.toLowerCase(Locale.ROOT).strip();
+        int semi = lower.lastIndexOf(';');
+        if (semi >= 0) {
+            lower = lower.substring(0, semi);
+        }
+        int by = word(lower, "by");
+        String fromPart = null;
+        if (lower.startsWith("from") && lower.length() > 4 && Character.isWhitespace(lower.charAt(4))) {
+            int end = by > 0 ? by : lower.length();
+            fromPart = lower.substring(4, end).strip();
+        }
+        String byHost = by >= 0 ? firstToken(lower.substring(by + 2)) : null;
+        String fromHost = null;
+        String realHost = null;
+        String realIp = null;
+        if (fromPart != null && !fromPart.isEmpty()) {
+            String heloIp = null;
+            if (!fromPart.startsWith("(")) {
+                fromHost = firstToken(fromPart);
+                String bare = fromHost != null && fromHost.startsWith("[") && fromHost.endsWith("]")
+                        ? address(fromHost.substring(1, fromHost.length() - 1)) : null;
+                if (bare != null) {
+                    fromHost = bare;
+                }
+                heloIp = fromHost != null && InetAddresses.isInetAddress(fromHost) ? fromHost : null;
+            }
+            int paren = fromPart.indexOf('(');
+            if (paren >= 0) {
+                int close = fromPart.indexOf(')', paren);
+                String comment = fromPart.substring(paren + 1, close < 0 ? fromPart.length() : close);
+                int open = comment.indexOf('[');
+                int shut = open < 0 ? -1 : comment.indexOf(']', open);
+                if (shut > open) {
+                    realIp = address(comment.substring(open + 1, shut));
+                }
+                String t = firstToken(comment);
+                if (realIp == null && t != null) {
+                    realIp = address(t);
+                }
+                if (t != null && !t.startsWith("[") && t.indexOf('.') > 0 && !t.contains("=")
+                        && !InetAddresses.isInetAddress(t)) {
+                    realHost = t;
+                }
+            }
+            if (realIp == null) {
+                realIp = heloIp;
+            }
+        }
+        return new ReceivedHeader(fromHost, realHost, realIp, byHost,
+                realIp == null ? null : InetAddresses.forString(realIp), value);
+    }
+
+    /** The address in an address literal's text ({@code IPv6:} prefix allowed), or null when it is none. */
+    private static String address(String text) {
+        String ip = text.strip();
+        if (ip.startsWith("ipv6:")) {
+            ip = ip.substring(5);
+        }
+        return InetAddresses.isInetAddress(ip) ? ip : null;
+    }
+
+    /** Index of {@code w} as a whole word (at the start or after white space), or -1. */
+    private static int word(String s, String w) {
+        int i = 0;
+        while ((i = s.indexOf(w, i)) >= 0) {
+            boolean startOk = i == 0 || Character.isWhitespace(s.charAt(i - 1));
+            int e = i + w.length();
+            boolean endOk = e < s.length() && Character.isWhitespace(s.charAt(e));
+            if (startOk && endOk) {
+                return i;
+            }
+            i = e;
+        }
+        return -1;
+    }
+
+    private static String firstToken(String s) {
+        String t = s.strip();
+        int end = 0;
+        while (end < t.length() && !Character.isWhitespace(t.charAt(end)) && t.charAt(end) != '(' && t.charAt(end) != ')'
+                && t.charAt(end) != ';') {
+            end++;
+        }
+        return end == 0 ? null : t.substring(0, end);
     }
 }
