@@ -30,6 +30,8 @@ final class GuardedRegex {
     enum Start { ANYWHERE, TEXT, LINES }
 
     private final Start start;
+    /** Every branch ends with {@code $} (not multi-line: the end of the text), so every match ends there. */
+    private final boolean endAnchored;
 
     /** {@link #reach} of a regexp tried only at the occurrences of its literals, which start every match. */
     static final int AT_OCCURRENCES = Integer.MIN_VALUE;
@@ -41,6 +43,7 @@ final class GuardedRegex {
         this.maxLength = fast == null ? -1 : MatchLength.of(re2.pattern());
         this.run = RequiredRun.of(re2);
         this.start = fast == null ? Start.ANYWHERE : startOf(re2.pattern(), (re2.flags() & com.google.re2j.Pattern.MULTILINE) != 0);
+        this.endAnchored = fast != null && (re2.flags() & com.google.re2j.Pattern.MULTILINE) == 0 && endsAnchored(re2.pattern());
         java.util.Set<String> required = RequiredLiterals.of(re2.pattern());
         java.util.Set<String> prefixes = fast == null ? null : RequiredLiterals.prefixes(re2.pattern(), true);
         // starting literals, unless they are much less selective than the best ones a match needs somewhere
@@ -109,6 +112,11 @@ final class GuardedRegex {
         if (regions.length == 2 && regions[0] == 0 && regions[1] == text.length()) {
             return count(text, max);
         }
+        return findIn(text, regions, max);
+    }
+
+    /** find() in each region, with transparent, non-anchoring bounds (see {@link #countIn}). */
+    private int findIn(String text, int[] regions, int max) {
         int n = 0;
         Budgeted input = new Budgeted(text, (long) text.length() * STEPS_PER_CHAR + MIN_STEPS);
         try {
@@ -121,7 +129,7 @@ final class GuardedRegex {
             }
             return n;
         } catch (OverBudget | StackOverflowError e) {
-            return count(text, max); // RE2/J over the whole text
+            return countRe2(text, max); // RE2/J over the whole text
         }
     }
 
@@ -185,10 +193,24 @@ final class GuardedRegex {
      * every branch starts with {@code ^} is tried at the start of the text, or of each line (multi-line), alone.
      */
     int count(String text, int max) {
-        if (run != null && !run.occursIn(text)) {
+        boolean windows = run != null && maxLength > 0 && start == Start.ANYWHERE && !endAnchored;
+        if (run != null && !windows && !run.occursIn(text)) {
             return 0;
         }
-        return start == Start.ANYWHERE ? countEverywhere(text, max) : countAtStarts(text, max);
+        if (start != Start.ANYWHERE) {
+            return countAtStarts(text, max);
+        }
+        if (endAnchored && maxLength >= 0) {
+            // every match ends at the end of the text and is at most maxLength long: it lies in the last maxLength chars
+            return text.length() <= maxLength ? countEverywhere(text, max)
+                    : findIn(text, new int[] {text.length() - maxLength, text.length()}, max);
+        }
+        if (windows) {
+            // a match holds a required run and is at most maxLength long: it lies within maxLength of a run
+            int[] regions = run.windows(text, maxLength);
+            return regions == null ? 0 : findIn(text, regions, max);
+        }
+        return countEverywhere(text, max);
     }
 
     /**
@@ -223,21 +245,22 @@ final class GuardedRegex {
         return nl < 0 ? -1 : nl + 1;
     }
 
-    /** Whether every top-level branch of {@code src} starts with {@code ^} (or {@code \A}): where matches can start. */
-    static Start startOf(String src, boolean multiline) {
-        boolean branchStart = true;
-        boolean any = false;
+    /** Whether every top-level branch of {@code src} ends with an unescaped {@code $}. */
+    static boolean endsAnchored(String src) {
+        for (int end : branchEnds(src)) {
+            if (!endsWithDollar(src, end)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where each top-level branch of {@code src} ends: each top-level '|', then the pattern's length. */
+    private static java.util.List<Integer> branchEnds(String src) {
+        java.util.List<Integer> ends = new java.util.ArrayList<>();
         int depth = 0;
         for (int i = 0; i < src.length(); i++) {
             char c = src.charAt(i);
-            if (branchStart) {
-                if (c == '^') {
-                    any |= multiline;
-                } else if (!src.startsWith("\\A", i)) {
-                    return Start.ANYWHERE;
-                }
-                branchStart = false;
-            }
             if (c == '\\') {
                 i++;
             } else if (c == '[') {
@@ -247,10 +270,38 @@ final class GuardedRegex {
             } else if (c == ')') {
                 depth--;
             } else if (c == '|' && depth == 0) {
-                branchStart = true;
+                ends.add(i);
             }
         }
-        return branchStart ? Start.ANYWHERE : any ? Start.LINES : Start.TEXT;
+        ends.add(src.length());
+        return ends;
+    }
+
+    /** Whether the pattern text before {@code end} is an unescaped '$' (an even number of backslashes before it). */
+    private static boolean endsWithDollar(String src, int end) {
+        if (end == 0 || src.charAt(end - 1) != '$') {
+            return false;
+        }
+        int slashes = 0;
+        for (int k = end - 2; k >= 0 && src.charAt(k) == '\\'; k--) {
+            slashes++;
+        }
+        return slashes % 2 == 0;
+    }
+
+    /** Whether every top-level branch of {@code src} starts with {@code ^} (or {@code \A}): where matches can start. */
+    static Start startOf(String src, boolean multiline) {
+        boolean lines = false;
+        int branchStart = 0;
+        for (int end : branchEnds(src)) {
+            if (src.startsWith("^", branchStart) && end > branchStart) {
+                lines |= multiline;
+            } else if (!src.startsWith("\\A", branchStart) || end < branchStart + 2) {
+                return Start.ANYWHERE;
+            }
+            branchStart = end + 1;
+        }
+        return lines ? Start.LINES : Start.TEXT;
     }
 
     /** {@link #count} without the run check: the plain search, for the tests that compare the shortcuts with it. */

@@ -163,26 +163,60 @@ final class RequiredRun {
      * {@code length - 1} characters before it.
      */
     boolean occursIn(CharSequence text) {
+        return nextRun(text, length - 1) >= 0;
+    }
+
+    /**
+     * The first maximal run of at least {@link #length} characters of the class holding the probe {@code i} or a
+     * later one, as start &lt;&lt; 32 | end, or -1.
+     */
+    private long nextRun(CharSequence text, int i) {
         int n = text.length();
-        int i = length - 1;
         while (i < n) {
             if (!contains(text.charAt(i))) {
                 i += length;
                 continue;
             }
             int start = i;
-            while (start > 0 && i - start + 1 < length && contains(text.charAt(start - 1))) {
+            while (start > 0 && contains(text.charAt(start - 1))) {
                 start--;
             }
             int end = i + 1;
-            while (end < n && end - start < length && contains(text.charAt(end))) {
+            while (end < n && contains(text.charAt(end))) {
                 end++;
             }
             if (end - start >= length) {
-                return true;
+                return (long) start << 32 | end;
             }
             i = end + length; // text[end] is outside the class (or the end): the next run starts after it
         }
-        return false;
+        return -1;
+    }
+
+    /**
+     * The windows of {@code text} within {@code reach} chars of a run of at least {@link #length} characters of the
+     * class (around each maximal run, merged where they overlap), as ascending {start, end} pairs; null when there is
+     * none. A match at most {@code reach} long that holds such a run lies in one of them.
+     */
+    int[] windows(CharSequence text, int reach) {
+        int n = text.length();
+        int[] out = null;
+        int count = 0;
+        for (long run = nextRun(text, length - 1); run >= 0; run = nextRun(text, (int) run + length)) {
+            int from = Math.max(0, (int) (run >>> 32) - reach);
+            int to = (int) Math.min(n, (long) (int) run + reach);
+            if (count > 0 && from <= out[count - 1]) {
+                out[count - 1] = to;
+            } else {
+                if (out == null) {
+                    out = new int[4];
+                } else if (count == out.length) {
+                    out = java.util.Arrays.copyOf(out, count * 2);
+                }
+                out[count++] = from;
+                out[count++] = to;
+            }
+        }
+        return out == null ? null : java.util.Arrays.copyOf(out, count);
     }
 }

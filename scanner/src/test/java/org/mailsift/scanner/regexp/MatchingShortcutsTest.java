@@ -23,12 +23,15 @@ class MatchingShortcutsTest {
             new String[] {"^\\s*ab (c|ba)\\b", "im"}, new String[] {"^ab", "m"}, new String[] {"^a|^b", "m"},
             new String[] {"^(a|b)c", ""}, new String[] {"^A+", "i"}, new String[] {"ab\\s*c", "im"},
             new String[] {"aa", ""}, new String[] {"a[b ]a", ""}, new String[] {"ba?b", ""}, new String[] {"\\bab", ""},
-            new String[] {"^Ab:\\s*c", "im"}, new String[] {"(?i)ab", ""}, new String[] {"a.b", ""});
+            new String[] {"^Ab:\\s*c", "im"}, new String[] {"(?i)ab", ""}, new String[] {"a.b", ""},
+            new String[] {"$$", ""}, new String[] {"(a|b)c?$", "i"}, new String[] {"ab\\$", ""},
+            new String[] {"x[a-c]{3}|b$", ""}, new String[] {"[ab1 ]{5}", ""}, new String[] {"<[a-c]{4,6}>", "i"},
+            new String[] {"(3|x)[abc ]{4}\\b", "i"});
 
     @Test
     void everyShortcutCountsTheMatchesThePlainSearchCounts() {
         Random random = new Random(17);
-        String alphabet = "aAbBcC1 3x9<>=\n\t-\u212a";
+        String alphabet = "aAbBcC1 3x9<>=\n\t-\u212a$";
         for (String[] p : PATTERNS) {
             GuardedRegex g = new GuardedRegex(PerlRegex.compile(p[0], p[1]));
             for (int round = 0; round < 3000; round++) {
@@ -73,6 +76,10 @@ class MatchingShortcutsTest {
         assertThat(GuardedRegex.startOf("^a|^b", true)).isEqualTo(GuardedRegex.Start.LINES);
         assertThat(GuardedRegex.startOf("^a|b", true)).isEqualTo(GuardedRegex.Start.ANYWHERE);
         assertThat(GuardedRegex.startOf("^(a|b)", false)).isEqualTo(GuardedRegex.Start.TEXT);
+        assertThat(GuardedRegex.endsAnchored("$$$")).isTrue();
+        assertThat(GuardedRegex.endsAnchored("(a|b)c?$|d$")).isTrue();
+        assertThat(GuardedRegex.endsAnchored("a\\$")).isFalse();
+        assertThat(GuardedRegex.endsAnchored("a$|b")).isFalse();
     }
 
     @Test
