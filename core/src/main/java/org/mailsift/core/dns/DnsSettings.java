@@ -31,7 +31,7 @@ import org.mailsift.core.config.UclObject;
  * @param timeout     how long one lookup may take in total
  * @param retransmits how many times an unanswered query is sent again within {@code timeout}
  * @param budget      the per-message limit over all of its lookups (never more than the milter's timeout)
- * @param cacheSize   answers kept in the TTL cache
+ * @param cacheSize   answers kept in the TTL cache (a DNS list's answer counts twice: found by name and by label)
  * @param maxErrors   consecutive timeouts after which a nameserver is considered down
  * @param reviveTime  how long a nameserver found down is left alone before it is tried again
  */
