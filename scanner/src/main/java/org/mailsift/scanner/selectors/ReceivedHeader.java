@@ -105,11 +105,9 @@ public record ReceivedHeader(String fromHostname, String realHostname, String re
      */
     public static ReceivedHeader parse(String value) {
         String v = value.length() > MAX ? value.substring(0, MAX) : value;
-        String lower = v.toLowerCase(Locale.ROOT).strip();
-        int semi = lower.lastIndexOf(';');
-        if (semi >= 0) {
-            lower = lower.substring(0, semi);
-        }
+        int semi = v.lastIndexOf(';');
+        String lower = semi >= 0 ? v.substring(0, semi).toLowerCase(Locale.ROOT).stripLeading()
+                : v.toLowerCase(Locale.ROOT).strip();
         int by = word(lower, "by");
         String fromPart = null;
         if (lower.startsWith("from") && lower.length() > 4 && Character.isWhitespace(lower.charAt(4))) {
@@ -129,7 +127,7 @@ public record ReceivedHeader(String fromHostname, String realHostname, String re
                 if (bare != null) {
                     fromHost = bare;
                 }
-                heloIp = fromHost != null && InetAddresses.isInetAddress(fromHost) ? fromHost : null;
+                heloIp = fromHost != null && isAddress(fromHost) ? fromHost : null;
             }
             int paren = fromPart.indexOf('(');
             if (paren >= 0) {
@@ -145,7 +143,7 @@ public record ReceivedHeader(String fromHostname, String realHostname, String re
                     realIp = address(t);
                 }
                 if (t != null && !t.startsWith("[") && t.indexOf('.') > 0 && !t.contains("=")
-                        && !InetAddresses.isInetAddress(t)) {
+                        && !isAddress(t)) {
                     realHost = t;
                 }
             }
@@ -163,7 +161,12 @@ public record ReceivedHeader(String fromHostname, String realHostname, String re
         if (ip.startsWith("ipv6:")) {
             ip = ip.substring(5);
         }
-        return InetAddresses.isInetAddress(ip) ? ip : null;
+        return isAddress(ip) ? ip : null;
+    }
+
+    /** An IP address: Guava's check, after the cheap test that host names fail (IPv4 starts with a digit, IPv6 has ':'). */
+    private static boolean isAddress(String s) {
+        return !s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.indexOf(':') >= 0) && InetAddresses.isInetAddress(s);
     }
 
     /** Index of {@code w} as a whole word (at the start or after white space), or -1. */
