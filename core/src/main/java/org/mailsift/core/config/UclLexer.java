@@ -6,6 +6,9 @@ package org.mailsift.core.config;
  * keys, unquoted atoms, double- and single-quoted strings and heredocs (returned raw, before variable expansion).
  */
 final class UclLexer {
+    /** What an escaped dollar ({@code \$}) reads as until variable expansion makes it a '$'. */
+    static final char ESCAPED_DOLLAR = '\uFDD0';
+
     private final String text;
     private final String file;
     private int pos;
@@ -83,7 +86,9 @@ final class UclLexer {
             case 'r' -> sb.append('\r');
             case 'b' -> sb.append('\b');
             case 'f' -> sb.append('\f');
-            case '$' -> sb.append("\\$"); // kept for the parser's variable expansion: a literal dollar
+            // a literal dollar, which the parser's variable expansion must not read as the start of a variable; a
+            // noncharacter marks it, so an escaped backslash followed by '$' ("\\\\$", a regexp's \$) stays "\\$"
+            case '$' -> sb.append(ESCAPED_DOLLAR);
             case '\n' -> { } // line continuation
             case 'u' -> sb.append(readUnicodeEscape(escPos));
             // any other escape: libucl (ucl_unescape_json_string) drops the backslash and keeps the character, so
@@ -304,7 +309,7 @@ final class UclLexer {
     String readKey() {
         char c = peek();
         if (c == '"') {
-            return readDoubleQuoted();
+            return readDoubleQuoted().replace(ESCAPED_DOLLAR, '$');
         }
         if (c == '\'') {
             return readSingleQuoted();

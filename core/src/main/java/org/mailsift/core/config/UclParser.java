@@ -536,15 +536,15 @@ public final class UclParser {
      */
     private String expand(String s) {
         if (s.indexOf('$') < 0) {
-            return s;
+            return s.replace(UclLexer.ESCAPED_DOLLAR, '$');
         }
         StringBuilder sb = new StringBuilder();
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) == '$') {
+            if (c == UclLexer.ESCAPED_DOLLAR) {
                 sb.append('$'); // an escaped dollar is literal
-                i += 2;
+                i++;
                 continue;
             }
             if (c == '$' && i + 1 < s.length() && s.charAt(i + 1) == '$') {

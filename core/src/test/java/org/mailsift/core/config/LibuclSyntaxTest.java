@@ -152,6 +152,24 @@ class LibuclSyntaxTest {
         assertThat(o.getString("e", null)).isEqualTo("$UNKNOWN/y");
     }
 
+    /** As rspamadm configdump of Rspamd 3.4 shows: an escaped backslash before '$' is a backslash, '\$' alone a dollar. */
+    @Test
+    void anEscapedBackslashBeforeADollarStaysABackslashAsInARegexp() throws IOException {
+        Path f = write("regexp.conf", """
+                money = "Subject=/\\\\$\\\\d{2,}/i";
+                signs = "/\\\\$\\\\$\\\\$/";
+                price = "\\$5";
+                dir = "\\\\${DBDIR}";
+                "key\\$" = 1;
+                """);
+        UclObject o = parseFile(f);
+        assertThat(o.getString("money", null)).isEqualTo("Subject=/\\$\\d{2,}/i");
+        assertThat(o.getString("signs", null)).isEqualTo("/\\$\\$\\$/");
+        assertThat(o.getString("price", null)).isEqualTo("$5");
+        assertThat(o.getString("dir", null)).isEqualTo("\\/var/lib/mailsift");
+        assertThat(o.keys()).contains("key$");
+    }
+
     // ------------------------------------------------------------------------------------------ .include
 
     @Test
