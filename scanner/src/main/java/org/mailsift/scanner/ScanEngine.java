@@ -53,6 +53,8 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
             .comparingDouble((SymbolResult s) -> -Math.abs(s.score())).thenComparing(SymbolResult::name);
 
     private final List<Rule> rules;
+    /** Each rule with what the engine asks of it per scan, computed once per configuration. */
+    private final List<Entry> entries;
     private final EngineSettings settings;
     private final SymbolTable symbols;
     private final MessageParser parser;
@@ -90,6 +92,7 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
         this.resolver = resolver;
         this.dnsBudget = dnsBudget;
         this.rules = List.copyOf(rules);
+        this.entries = this.rules.stream().map(Entry::of).toList();
         this.settings = settings;
         this.symbols = new SymbolTable(this.rules, settings.groups());
         this.parser = new MessageParser(limits);
@@ -144,27 +147,28 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
             });
         }
         // prefilters (ratelimit, multimap prefilter = true) before everything: their pre-result starts no other rule
-        for (Rule rule : rules) {
-            if (rule instanceof Prefilter && ctx.forcedAction() == null && runs(applied, rule)) {
-                runRule(rule, ctx, rule::check, message, env);
+        for (Entry e : entries) {
+            if (e.kind() == Kind.PREFILTER && ctx.forcedAction() == null && runs(applied, e)) {
+                runRule(e.name(), ctx, e.rule()::check, message, env);
             }
         }
         // network checks first, so their lookups run (all in parallel) while the other rules compute
-        List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending = new ArrayList<>();
-        for (Rule rule : rules) {
-            if (rule instanceof AsyncRule async && runs(applied, rule) && ctx.forcedAction() == null) {
-                runRule(rule, ctx, c -> pending.add(Map.entry(rule, async.start(c).toCompletableFuture())), message, env);
+        List<Map.Entry<Entry, CompletableFuture<Consumer<ScanContext>>>> pending = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.kind() == Kind.ASYNC && runs(applied, e) && ctx.forcedAction() == null) {
+                AsyncRule async = (AsyncRule) e.rule();
+                runRule(e.name(), ctx, c -> pending.add(Map.entry(e, async.start(c).toCompletableFuture())), message,
+                        env);
             }
         }
-        for (Rule rule : rules) {
+        for (Entry e : entries) {
             if (ctx.forcedAction() != null) {
                 break; // a pre-result (GTUBE) ends the scan, as Rspamd's passthrough does
             }
-            if (rule instanceof AsyncRule || rule instanceof FinalRule || rule instanceof Prefilter
-                    || !runs(applied, rule)) {
+            if (e.kind() != Kind.PLAIN || !runs(applied, e)) {
                 continue;
             }
-            runRule(rule, ctx, rule::check, message, env);
+            runRule(e.name(), ctx, e.rule()::check, message, env);
         }
         finishAsync(ctx, pending, message, env);
         applied.insertedSymbols().forEach((symbol, runtimeScore) -> ctx.insert(symbol, runtimeScore, List.of()));
@@ -220,14 +224,14 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
      * Waits for the async rules (at most until the DNS deadline plus a little slack: their lookups are bounded by
      * it already, so only a broken rule is cut here) and applies their results.
      */
-    private void finishAsync(EngineScanContext ctx, List<Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>>> pending,
+    private void finishAsync(EngineScanContext ctx, List<Map.Entry<Entry, CompletableFuture<Consumer<ScanContext>>>> pending,
                              ParsedMessage message, Envelope env) {
         long waitUntil = System.nanoTime() + ctx.dns().remaining().toNanos() + ASYNC_SLACK.toNanos();
         // a pre-result of a rule (GTUBE) ends the scan as Rspamd's passthrough does: no network results after it,
         // finished or not; an action forced by a network result itself (DMARC policy) keeps the others
         boolean preResult = ctx.forcedAction() != null;
-        for (Map.Entry<Rule, CompletableFuture<Consumer<ScanContext>>> p : pending) {
-            String rule = ruleName(p.getKey());
+        for (Map.Entry<Entry, CompletableFuture<Consumer<ScanContext>>> p : pending) {
+            String rule = p.getKey().name();
             if (preResult) {
                 p.getValue().cancel(false);
                 continue;
@@ -251,9 +255,10 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
     }
 
     private void runFinalRules(EngineScanContext ctx, ParsedMessage message, Envelope env) {
-        for (Rule rule : rules) {
-            if (rule instanceof FinalRule last && ctx.forcedAction() == null) {
-                runRule(rule, ctx, c -> last.finish(ctx, symbols), message, env);
+        for (Entry e : entries) {
+            if (e.kind() == Kind.FINAL && ctx.forcedAction() == null) {
+                FinalRule last = (FinalRule) e.rule();
+                runRule(e.name(), ctx, c -> last.finish(ctx, symbols), message, env);
             }
         }
     }
@@ -262,9 +267,8 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
      * Runs one rule's step on the scan thread: a pre-result it forces is attributed to it (X-Rspamd-Pre-Result's
      * module=), a failure is logged with its name and the rule skipped.
      */
-    private static void runRule(Rule rule, EngineScanContext ctx, Consumer<ScanContext> step, ParsedMessage message,
+    private static void runRule(String name, EngineScanContext ctx, Consumer<ScanContext> step, ParsedMessage message,
                                 Envelope env) {
-        String name = ruleName(rule);
         try {
             step.accept(ctx);
         } catch (RuntimeException | StackOverflowError e) {
@@ -307,13 +311,28 @@ public final class ScanEngine implements MessageScanner, AutoCloseable {
     }
 
     /** Whether the message's settings let a rule run: when any of its symbols is enabled. */
-    private boolean runs(MessageSettings applied, Rule rule) {
-        return applied.isNone() || applied.runs(rule.symbols().stream().map(SymbolDefinition::name).toList(),
-                name -> symbols.get(name).group());
+    private boolean runs(MessageSettings applied, Entry rule) {
+        return applied.isNone() || applied.runs(rule.symbolNames(), name -> symbols.get(name).group());
     }
 
     private static double round(double d) {
         return Math.round(d * 1e6) / 1e6;
+    }
+
+    /** Which of the engine's passes runs a rule (a prefilter before the others, async rules started first...). */
+    private enum Kind { PREFILTER, ASYNC, FINAL, PLAIN }
+
+    /**
+     * A rule with its name (in logs and X-Rspamd-Pre-Result's module=), its symbols' names (for the settings) and its
+     * pass: what the engine asked of each rule on every scan, now once per configuration.
+     */
+    private record Entry(Rule rule, String name, List<String> symbolNames, Kind kind) {
+        static Entry of(Rule rule) {
+            Kind kind = rule instanceof Prefilter ? Kind.PREFILTER
+                    : rule instanceof AsyncRule ? Kind.ASYNC
+                    : rule instanceof FinalRule ? Kind.FINAL : Kind.PLAIN;
+            return new Entry(rule, ruleName(rule), rule.symbols().stream().map(SymbolDefinition::name).toList(), kind);
+        }
     }
 
     private static String ruleName(Rule rule) {
