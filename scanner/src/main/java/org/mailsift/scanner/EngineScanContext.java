@@ -149,6 +149,11 @@ final class EngineScanContext implements ScanContext, SymbolHits {
     }
 
     @Override
+    public java.util.Collection<String> names() {
+        return java.util.Collections.unmodifiableSet(hits.keySet());
+    }
+
+    @Override
     public double runtimeScore(String symbol) {
         Hit h = hits.get(symbol);
         return h == null ? 0 : h.runtimeScore();

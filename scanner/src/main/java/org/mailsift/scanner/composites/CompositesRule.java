@@ -40,6 +40,14 @@ public final class CompositesRule implements FinalRule {
      * symbol, so most scans skip most of them without evaluating their atoms.
      */
     private final Map<String, Presence> presence = new HashMap<>();
+    /**
+     * The index of the composites by the symbols that can make them possible: a composite whose presence test is
+     * true has one of its trigger symbols present (an {@code |} chain: any operand's; an {@code &} chain: one
+     * operand's), so a scan marks the candidates from the few symbols it has instead of testing every composite.
+     */
+    private final Map<String, int[]> byTrigger;
+    /** The composites with no trigger (negations, groups, arithmetic...): candidates on every scan. */
+    private final int[] alwaysCandidates;
     /** The symbols of each group, for g: atoms, computed once per symbol table (one per engine). */
     private volatile GroupIndex groups;
 
@@ -57,6 +65,21 @@ public final class CompositesRule implements FinalRule {
             presence.put(c.name(), Presence.of(c.expression().root(), byName.keySet()));
         }
         this.definitions = List.copyOf(defs);
+        Map<String, List<Integer>> triggers = new HashMap<>();
+        List<Integer> always = new ArrayList<>();
+        for (int i = 0; i < composites.size(); i++) {
+            Set<String> t = presence.get(composites.get(i).name()).triggers();
+            if (t == null) {
+                always.add(i);
+            } else {
+                for (String symbol : t) {
+                    triggers.computeIfAbsent(symbol, k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        this.byTrigger = new HashMap<>();
+        triggers.forEach((symbol, list) -> byTrigger.put(symbol, list.stream().mapToInt(Integer::intValue).toArray()));
+        this.alwaysCandidates = always.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public List<Composite> composites() {
@@ -79,6 +102,12 @@ public final class CompositesRule implements FinalRule {
         Presence MAYBE = new Maybe();
 
         boolean possible(SymbolHits hits);
+
+        /**
+         * Symbols one of which is present whenever {@link #possible} is true, or null when there are none (always
+         * possible).
+         */
+        Set<String> triggers();
 
         static Presence of(Node<CompositeAtom> node, java.util.Set<String> composites) {
             if (node instanceof Node.Atom<CompositeAtom> a && !a.negated() && a.atom().kind() == CompositeAtom.Kind.SYMBOL
@@ -111,12 +140,22 @@ public final class CompositesRule implements FinalRule {
             public boolean possible(SymbolHits hits) {
                 return true;
             }
+
+            @Override
+            public Set<String> triggers() {
+                return null;
+            }
         }
 
         record Symbol(String name) implements Presence {
             @Override
             public boolean possible(SymbolHits hits) {
                 return hits.has(name);
+            }
+
+            @Override
+            public Set<String> triggers() {
+                return Set.of(name);
             }
         }
 
@@ -130,6 +169,25 @@ public final class CompositesRule implements FinalRule {
                     }
                 }
                 return all;
+            }
+
+            /** {@code &}: the smallest of its operands' sets (each is necessary); {@code |}: all of them. */
+            @Override
+            public Set<String> triggers() {
+                Set<String> out = null;
+                for (Presence p : operands) {
+                    Set<String> t = p.triggers();
+                    if (t == null) {
+                        if (!all) {
+                            return null;
+                        }
+                    } else if (out == null || all && t.size() < out.size()) {
+                        out = all ? t : new HashSet<>(t);
+                    } else if (!all) {
+                        out.addAll(t);
+                    }
+                }
+                return out;
             }
         }
     }
@@ -152,8 +210,24 @@ public final class CompositesRule implements FinalRule {
             index = new GroupIndex(symbols, byGroup);
             groups = index;
         }
+        boolean[] candidate = new boolean[composites.size()];
+        for (int i : alwaysCandidates) {
+            candidate[i] = true;
+        }
+        for (String symbol : hits.names()) {
+            int[] t = byTrigger.get(symbol);
+            if (t != null) {
+                for (int i : t) {
+                    candidate[i] = true;
+                }
+            }
+        }
         Run run = null;
-        for (Composite c : composites) {
+        for (int i = 0; i < candidate.length; i++) {
+            if (!candidate[i]) {
+                continue; // cannotMatch: skipped or evaluated false alike (a composite naming it evaluates it then)
+            }
+            Composite c = composites.get(i);
             if (run == null) {
                 if (hits.has(c.name()) || cannotMatch(c, hits)) {
                     continue;

@@ -9,6 +9,9 @@ import java.util.Collection;
 public interface SymbolHits {
     boolean has(String symbol);
 
+    /** The inserted symbols' names (a view: it follows later inserts). */
+    Collection<String> names();
+
     /** The runtime score of an inserted symbol, 0 when it is absent. */
     double runtimeScore(String symbol);
 

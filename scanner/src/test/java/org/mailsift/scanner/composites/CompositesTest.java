@@ -96,6 +96,21 @@ class CompositesTest {
     }
 
     @Test
+    void aCompositeIsFoundThroughWhicheverOfItsSymbolsIsPresent() throws IOException {
+        // each is indexed under the symbols one of which it needs: the last operand of an | chain, the smaller side of
+        // an &, a symbol beside a negation or a group; composites evaluated in their configured order all the same
+        String conf = "LAST_OR { expression = \"X | Y | C\"; score = 1; policy = \"leave\"; }\n"
+                + "SMALL_AND { expression = \"(X | Y | B) & C\"; score = 2; policy = \"leave\"; }\n"
+                + "NEGATED { expression = \"C & !X\"; score = 3; policy = \"leave\"; }\n"
+                + "GROUPED { expression = \"g:grp & B\"; score = 4; policy = \"leave\"; }\n"
+                + "ABSENT { expression = \"(X | C) & Y\"; score = 5; policy = \"leave\"; }\n"
+                + "ARITH { expression = \"X + B + C >= 2\"; score = 6; policy = \"leave\"; }\n";
+        assertThat(scan(conf, fires("B", 1, "C", 1))).containsOnly(Map.entry("B", 1.0), Map.entry("C", 1.0),
+                Map.entry("LAST_OR", 1.0), Map.entry("SMALL_AND", 2.0), Map.entry("NEGATED", 3.0),
+                Map.entry("GROUPED", 4.0), Map.entry("ARITH", 6.0));
+    }
+
+    @Test
     void compositesWhoseRequiredSymbolsAreAbsentAreSkippedWithoutChangingWhatOthersSee() throws IOException {
         // NEEDS_C cannot match (C absent, either side of its |); ON_TOP names it and a present symbol; OUTER negates
         // a composite that is skipped, so it matches and keeps A (its -A); AB matches and removes B
