@@ -43,6 +43,12 @@ final class TextLinks {
             if (p < 0) {
                 return;
             }
+            if (text.charAt(p) != '@' && (p + 1 == n || isSeparator(text.charAt(p + 1)))) {
+                // a sentence end or "Subject:": the word ends here and, trimmed of its trailing '.' or ':', holds no
+                // '.', '@' or ':' (p is the first after i), so it cannot be a link -- nor is it walked back over
+                i = p + 1;
+                continue;
+            }
             int start = p;
             while (start > i && !isSeparator(text.charAt(start - 1))) {
                 start--;
@@ -54,10 +60,10 @@ final class TextLinks {
             i = end;
             // the word without its trailing sentence punctuation and leading dots or stars (trim), copied only
             // when long enough to be a link
-            while (end > start && ".,;:!?*".indexOf(text.charAt(end - 1)) >= 0) {
+            while (end > start && trailing(text.charAt(end - 1))) {
                 end--;
             }
-            while (start < end && ".*".indexOf(text.charAt(start)) >= 0) {
+            while (start < end && leading(text.charAt(start))) {
                 start++;
             }
             if (end - start >= 4 && end - start <= 2048) {
@@ -88,7 +94,10 @@ final class TextLinks {
             out.url(text.substring(s, end));
             return;
         }
-        if (end - start >= 7 && text.regionMatches(true, start, "mailto:", 0, 7)) {
+        // the 'm' and ':' compared first: regionMatches(true, ...) folds every character, and only 'm' / 'M' fold
+        // to an 'm' ('i' has other letters folding to it), only ':' to ':'
+        if (end - start >= 7 && text.charAt(start + 6) == ':' && (text.charAt(start) | 0x20) == 'm'
+                && text.regionMatches(true, start, "mailto:", 0, 7)) {
             out.url(text.substring(start, end));
             return;
         }
@@ -153,14 +162,27 @@ final class TextLinks {
 
     private static String trim(String w) {
         int e = w.length();
-        while (e > 0 && ".,;:!?*".indexOf(w.charAt(e - 1)) >= 0) {
+        while (e > 0 && trailing(w.charAt(e - 1))) {
             e--;
         }
         int s = 0;
-        while (s < e && ".*".indexOf(w.charAt(s)) >= 0) {
+        while (s < e && leading(w.charAt(s))) {
             s++;
         }
         return w.substring(s, e);
+    }
+
+    /** Sentence punctuation trimmed off a word's end: one of ".,;:!?*" (a switch: every word ending passes here). */
+    private static boolean trailing(char c) {
+        return switch (c) {
+            case '.', ',', ';', ':', '!', '?', '*' -> true;
+            default -> false;
+        };
+    }
+
+    /** Trimmed off a word's start: '.' or '*'. */
+    private static boolean leading(char c) {
+        return c == '.' || c == '*';
     }
 
     private static boolean isSeparator(char c) {
