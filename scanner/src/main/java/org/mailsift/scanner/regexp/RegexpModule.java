@@ -27,6 +27,12 @@ public final class RegexpModule implements Rule {
     private final Map<String, Expression<RegexpAtom>> named = new HashMap<>();
     private final List<SymbolDefinition> definitions = new ArrayList<>();
     private final LiteralPrefilter prefilter;
+    /**
+     * Each distinct atom (by its text) and each distinct source of texts (LiteralPrefilter.sourceKey) numbered once,
+     * so a scan keeps their values and texts in arrays rather than maps keyed by strings built per message.
+     */
+    private final Map<String, Integer> atomIds = new HashMap<>();
+    private final Map<String, Integer> sourceIds = new HashMap<>();
     /** Every regexp searched over every text with no shortcut: the reference the shortcuts are tested against. */
     private final boolean plain;
 
@@ -62,7 +68,20 @@ public final class RegexpModule implements Rule {
             }
         }
         this.prefilter = new LiteralPrefilter(plain ? List.of() : regexps);
+        Map<String, Integer> sourceKeys = new HashMap<>();
+        for (RegexpAtom.Match m : regexps) {
+            sourceIds.putIfAbsent(m.text(), sourceKeys.computeIfAbsent(LiteralPrefilter.sourceKey(m), k -> sourceKeys.size()));
+        }
+        for (Expression<RegexpAtom> e : named.values()) {
+            e.atoms().forEach(o -> atomIds.putIfAbsent(o.atom().text(), atomIds.size()));
+        }
+        for (RegexpRule r : settings.rules()) {
+            r.expression().atoms().forEach(o -> atomIds.putIfAbsent(o.atom().text(), atomIds.size()));
+        }
+        this.sources = sourceKeys.size();
     }
+
+    private final int sources;
 
     public RegexpSettings settings() {
         return settings;
@@ -87,7 +106,12 @@ public final class RegexpModule implements Rule {
     /** One message's evaluation: every regexp and name is computed once. */
     private final class Scan {
         private final MessageTexts texts;
-        private final Map<String, Double> atomValues = new HashMap<>();
+        /** Per atom id: its value, once computed (known). */
+        private final double[] atomValues = new double[atomIds.size()];
+        private final boolean[] known = new boolean[atomIds.size()];
+        /** Per source id: the texts its regexps run over, once read. */
+        @SuppressWarnings("unchecked")
+        private final List<String>[] inputs = new List[sources];
         /** Per prefilter source, once scanned: per text, per regexp id, the regions it can match in. */
         private final int[][][][] literalLines = new int[prefilter.sources()][][][];
 
@@ -100,23 +124,32 @@ public final class RegexpModule implements Rule {
         }
 
         private double value(RegexpAtom atom) {
-            String key = atom.text(); // a regexp has a '/', a function a '(', a name neither: texts never collide
-            Double known = atomValues.get(key);
-            if (known != null) {
-                return known;
+            int id = atomIds.get(atom.text()); // a regexp has a '/', a function a '(', a name neither: texts never collide
+            if (known[id]) {
+                return atomValues[id];
             }
             double v = switch (atom) {
                 case RegexpAtom.Match m -> matches(m);
                 case RegexpAtom.Function f -> RegexpFunctions.call(f, texts.message()) ? 1 : 0;
                 case RegexpAtom.Reference r -> evaluate(named.get(r.text()), false);
             };
-            atomValues.put(key, v);
+            atomValues[id] = v;
+            known[id] = true;
             return v;
         }
 
+        private List<String> inputs(RegexpAtom.Match m) {
+            int source = sourceIds.get(m.text());
+            List<String> in = inputs[source];
+            if (in == null) {
+                in = inputs[source] = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
+                        : m.type() == RegexpType.SELECTOR ? texts.selector(m.header()) : texts.texts(m.type());
+            }
+            return in;
+        }
+
         private double matches(RegexpAtom.Match m) {
-            List<String> inputs = m.type().isHeader() ? texts.header(m.type(), m.header(), m.strong())
-                    : m.type() == RegexpType.SELECTOR ? texts.selector(m.header()) : texts.texts(m.type());
+            List<String> inputs = inputs(m);
             LiteralPrefilter.Slot slot = plain ? null : prefilter.slot(m);
             int[][][] lines = null; // per text, per regexp id: the regions to run on
             if (slot != null && slot.literal() == null) {
