@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.google.re2j.Pattern;
+import org.mailsift.scanner.regexp.RequiredRun;
 
 /**
  * A compiled map regexp with a literal pre-check: when every match must contain some plain text (a run of literal
@@ -16,7 +17,7 @@ import com.google.re2j.Pattern;
  * @param literals        texts every match contains (lower case when {@code caseInsensitive}), longest first
  * @param caseInsensitive whether the literals are compared with the value in lower case
  */
-record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pattern folded) {
+record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pattern folded, RequiredRun run) {
     private static final int MIN_LITERAL = 3;
 
     static Regex of(Pattern pattern) {
@@ -28,7 +29,11 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
             body = body.substring(4);
         }
         List<String> found = new ArrayList<>();
-        for (String lit : requiredLiterals(body)) {
+        List<String> literals = requiredLiterals(body, MIN_LITERAL);
+        if (literals.isEmpty()) {
+            literals = requiredLiterals(body, 1); // a shorter one ('$' of \$\d{3,}) still spares most values RE2/J
+        }
+        for (String lit : literals) {
             found.add(ci ? lit.toLowerCase(Locale.ROOT) : lit);
         }
         found.sort(Comparator.comparingInt(String::length).reversed());
@@ -36,7 +41,9 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
         if (ci && foldable(body)) {
             folded = Pattern.compile(lowerLetters(body), flags & ~Pattern.CASE_INSENSITIVE);
         }
-        return new Regex(pattern, List.copyOf(found), ci, folded);
+        // without literals, the run of one class's characters every match needs ([A-Z]{12,}: 12 capitals in a row)
+        RequiredRun run = found.isEmpty() ? RequiredRun.of(pattern) : null;
+        return new Regex(pattern, List.copyOf(found), ci, folded, run);
     }
 
     /**
@@ -81,15 +88,15 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
 
     /** Whether the pattern matches somewhere in {@code value}; {@code lower} is value in lower case, made on demand. */
     boolean find(String value, Lower lower) {
-        if (!literals.isEmpty()) {
-            String hay = caseInsensitive ? lower.of(value) : value;
-            for (String lit : literals) {
-                if (!hay.contains(lit)) {
-                    return false;
-                }
+        for (String lit : literals) {
+            if (caseInsensitive ? !FoldedSearch.contains(value, lit, lower) : !value.contains(lit)) {
+                return false;
             }
         }
-        return folded != null ? folded.matcher(lower.of(value)).find() : pattern.matcher(value).find();
+        if (run != null && !run.occursIn(value)) {
+            return false;
+        }
+        return useFolded(value) ? folded.matcher(lower.of(value)).find() : pattern.matcher(value).find();
     }
 
     /** The first match (or {@code group} of it) in {@code value}, or null; the literal pre-check first. */
@@ -103,12 +110,82 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                 }
             }
         }
-        if (folded != null) {
+        if (useFolded(value)) {
             com.google.re2j.Matcher m = folded.matcher(lower.of(value));
             return m.find() && m.start(group) >= 0 ? value.substring(m.start(group), m.end(group)) : null;
         }
         com.google.re2j.Matcher m = pattern.matcher(value);
         return m.find() ? m.group(group) : null;
+    }
+
+    /**
+     * Whether the value in lower case ({@link Lower#fold}, character by character) contains {@code lit}, found without
+     * lower-casing a long value: each character that folds to the literal's first one (both cases of an ASCII letter;
+     * U+017F, U+0130 and U+212A fold to s, i and k) is looked for with indexOf and the literal compared there, folded.
+     * A value is lower-cased (once, shared) only for a literal starting with another character.
+     */
+    static final class FoldedSearch {
+        /** For each ASCII character, the characters that fold to it. */
+        private static final char[][] SOURCES = sources();
+
+        private FoldedSearch() {
+        }
+
+        private static char[][] sources() {
+            StringBuilder[] found = new StringBuilder[128];
+            for (int c = 0; c <= Character.MAX_VALUE; c++) {
+                char f = Lower.fold((char) c);
+                if (f < 128) {
+                    (found[f] == null ? found[f] = new StringBuilder() : found[f]).append((char) c);
+                }
+            }
+            char[][] out = new char[128][];
+            for (int i = 0; i < 128; i++) {
+                out[i] = found[i] == null ? new char[0] : found[i].toString().toCharArray();
+            }
+            return out;
+        }
+
+        static boolean contains(String value, String lit, Lower lower) {
+            if (lit.isEmpty()) {
+                return true;
+            }
+            char first = lit.charAt(0);
+            if (first >= 128 || value.length() < FOLD_FREE_MIN) {
+                return lower.of(value).contains(lit);
+            }
+            int last = value.length() - lit.length();
+            for (char source : SOURCES[first]) {
+                for (int i = value.indexOf(source); i >= 0 && i <= last; i = value.indexOf(source, i + 1)) {
+                    if (foldedAt(value, i, lit)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static boolean foldedAt(String value, int at, String lit) {
+            for (int k = 1; k < lit.length(); k++) {
+                if (Lower.fold(value.charAt(at + k)) != lit.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Shorter values are lower-cased (one copy shared by the map's patterns) rather than searched per literal. */
+        private static final int FOLD_FREE_MIN = 256;
+    }
+
+    /**
+     * Whether the folded pattern may run on the lowered value: not when the value holds one of the three characters
+     * that fold to an ASCII letter (U+017F, U+0130, U+212A), which would turn a non-word character (\\b, \\W) into a
+     * word one; RE2/J's own case folding then runs on the value as it is.
+     */
+    private boolean useFolded(String value) {
+        return folded != null && value.indexOf('\u017f') < 0 && value.indexOf('\u0130') < 0
+                && value.indexOf('\u212a') < 0;
     }
 
     /** The lower-case form of the value being matched, computed once for all the patterns of a map. */
@@ -123,6 +200,11 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                 lower = MessageMemo.current().lowered(value, Lower::fold);
             }
             return lower;
+        }
+
+        /** One character as {@link #fold(String)} lower-cases it. */
+        static char fold(char c) {
+            return c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : c == '\u017f' ? 's' : Character.toLowerCase(c);
         }
 
         private static String fold(String value) {
@@ -141,7 +223,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
             char[] out = value.toCharArray();
             for (; i < n; i++) {
                 char c = out[i];
-                out[i] = c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : c == '\u017f' ? 's' : Character.toLowerCase(c);
+                out[i] = fold(out[i]);
             }
             return new String(out);
         }
@@ -149,7 +231,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
 
     /** The longest of {@link #requiredLiterals}, or null (tests). */
     static String requiredLiteral(String p) {
-        List<String> all = requiredLiterals(p);
+        List<String> all = requiredLiterals(p, MIN_LITERAL);
         return all.stream().max(Comparator.comparingInt(String::length)).orElse(null);
     }
 
@@ -158,7 +240,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
      * none when the pattern is one the scan cannot read safely (alternation at the top, inline flags inside, numeric
      * or property escapes).
      */
-    static List<String> requiredLiterals(String p) {
+    static List<String> requiredLiterals(String p, int minLength) {
         if (p.contains("(?")) {
             return List.of();
         }
@@ -177,7 +259,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                     if ("xpPQEcNou0123456789".indexOf(e) >= 0) {
                         return List.of();
                     }
-                    end(runs, run);
+                    end(runs, run, minLength);
                 } else if (depth == 0) {
                     run.append(e);
                 }
@@ -186,7 +268,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
             }
             switch (c) {
                 case '[' -> {
-                    end(runs, run);
+                    end(runs, run, minLength);
                     int close = classEnd(p, i);
                     if (close < 0) {
                         return List.of();
@@ -195,7 +277,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                     continue;
                 }
                 case '(' -> {
-                    end(runs, run);
+                    end(runs, run, minLength);
                     depth++;
                 }
                 case '|' -> {
@@ -204,7 +286,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                     }
                 }
                 case ')' -> {
-                    end(runs, run);
+                    end(runs, run, minLength);
                     depth--;
                 }
                 case '?', '*', '{' -> {
@@ -212,7 +294,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                     if (!run.isEmpty()) {
                         run.setLength(run.length() - 1);
                     }
-                    end(runs, run);
+                    end(runs, run, minLength);
                     if (c == '{') {
                         int close = p.indexOf('}', i);
                         if (close < 0 || !p.substring(i + 1, close).matches("\\d+(,\\d*)?")) {
@@ -222,24 +304,24 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
                         continue;
                     }
                 }
-                case '+', '.', '^', '$' -> end(runs, run);
+                case '+', '.', '^', '$' -> end(runs, run, minLength);
                 default -> {
                     if (depth == 0) {
                         run.append(c);
                     } else {
-                        end(runs, run);
+                        end(runs, run, minLength);
                     }
                 }
             }
             i++;
         }
-        end(runs, run);
+        end(runs, run, minLength);
         return runs;
     }
 
     /** Ends the current run, keeping it when it is long enough. */
-    private static void end(List<String> runs, StringBuilder run) {
-        if (run.length() >= MIN_LITERAL) {
+    private static void end(List<String> runs, StringBuilder run, int minLength) {
+        if (run.length() >= minLength) {
             runs.add(run.toString());
         }
         run.setLength(0);

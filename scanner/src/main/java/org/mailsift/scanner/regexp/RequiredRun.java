@@ -14,7 +14,7 @@ package org.mailsift.scanner.regexp;
  * RE2's), for the first 256 characters; every character above counts as matching (a run is a necessary condition:
  * counting more characters in can only let more texts through).
  */
-final class RequiredRun {
+public final class RequiredRun {
     /** Runs shorter than this are not worth a pass. */
     private static final int MIN_LENGTH = 4;
 
@@ -39,7 +39,7 @@ final class RequiredRun {
      * The longest run every match of {@code re2} contains, or null when the walk finds none of at least
      * {@link #MIN_LENGTH} characters (or does not understand the pattern).
      */
-    static RequiredRun of(com.google.re2j.Pattern re2) {
+    public static RequiredRun of(com.google.re2j.Pattern re2) {
         try {
             return walk(re2);
         } catch (RuntimeException e) {
@@ -162,7 +162,7 @@ final class RequiredRun {
      * character: a run that long covers one of the probes, and a probe outside the class rules out the
      * {@code length - 1} characters before it.
      */
-    boolean occursIn(CharSequence text) {
+    public boolean occursIn(CharSequence text) {
         return nextRun(text, length - 1) >= 0;
     }
 

@@ -55,4 +55,37 @@ class RegexTest {
         }
         assertThat(Regex.of(RspamdRegex.compile("/[a-z]+/i")).folded()).isNull();
     }
+
+    @Test
+    void theChecksBeforeRe2jNeverRefuseAValueItMatches() {
+        // short literals ('$'), runs of a class ([A-Z]{12,}), literals searched folded in long values without
+        // lower-casing them (U+017F, U+0130 and the Kelvin sign fold to s, i, k): against RE2/J alone
+        String[] patterns = {"/\\$\\d{3,}/", "/[A-Z]{12,}/", "/unsubscribe\\s+here/i", "/this\\s+is\\s+not\\s+spam/i",
+            "/wire\\s+transfer/i", "/viagra/i", "/ADV:/", "/kiss\\W+k/i", "/\\bfree\\s+(money|gift|trial)\\b/i",
+            "/(?i)urgent.{0,20}(reply|response)/", "/x[0-9]{4,}y/i", "/%\\s+off/i"};
+        String alphabet = "aAbBeEfFhHiIkKnNoOpPrRsStTuUwWxXyY $%:0123456789 \n\u017f\u0130\u212a\u00e9\u00c9";
+        String[] words = {"unsubscribe", "HERE", "this is not SPAM", "Wire Transfer", "viagra", "ADV:", "free gift",
+            "urgent: please reply", "$1000", "ABCDEFGHIJKLMNOP", "\u017fpam", "\u212aiss - k", "x12345Y", "50% off"};
+        java.util.List<Regex> compiled = java.util.Arrays.stream(patterns).map(p -> Regex.of(RspamdRegex.compile(p)))
+                .toList();
+        java.util.Random random = new java.util.Random(17);
+        for (int round = 0; round < 1500; round++) {
+            StringBuilder v = new StringBuilder();
+            int length = random.nextInt(round % 2 == 0 ? 40 : 900);
+            while (v.length() < length) {
+                if (random.nextInt(8) == 0) {
+                    v.append(words[random.nextInt(words.length)]);
+                } else {
+                    v.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            String value = v.toString();
+            for (Regex r : compiled) {
+                assertThat(r.find(value, new Regex.Lower())).as(r.pattern() + " on " + value)
+                        .isEqualTo(r.pattern().matcher(value).find());
+            }
+        }
+        assertThat(Regex.of(RspamdRegex.compile("/\\$\\d{3,}/")).literals()).containsExactly("$");
+        assertThat(Regex.of(RspamdRegex.compile("/[A-Z]{12,}/")).run()).isNotNull();
+    }
 }
