@@ -51,7 +51,13 @@ public final class CompositesRule implements FinalRule {
     /** The symbols of each group, for g: atoms, computed once per symbol table (one per engine). */
     private volatile GroupIndex groups;
 
-    private record GroupIndex(SymbolTable table, Map<String, List<SymbolDefinition>> byGroup) {
+    /**
+     * @param byGroup    each group's symbols in the table's order
+     * @param position   each symbol's place in its group's list
+     * @param composites per group, the places of its composites (looked at whether present or not)
+     */
+    private record GroupIndex(SymbolTable table, Map<String, List<SymbolDefinition>> byGroup,
+                              Map<String, Integer> position, Map<String, int[]> composites) {
     }
 
     public CompositesRule(CompositesSettings settings) {
@@ -204,10 +210,19 @@ public final class CompositesRule implements FinalRule {
         GroupIndex index = groups;
         if (index == null || index.table() != symbols) {
             Map<String, List<SymbolDefinition>> byGroup = new HashMap<>();
+            Map<String, Integer> position = new HashMap<>();
+            Map<String, List<Integer>> compositePlaces = new HashMap<>();
             for (SymbolDefinition d : symbols.all().values()) {
-                byGroup.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(d);
+                List<SymbolDefinition> members = byGroup.computeIfAbsent(d.group(), g -> new ArrayList<>());
+                position.put(d.name(), members.size());
+                if (byName.containsKey(d.name())) {
+                    compositePlaces.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(members.size());
+                }
+                members.add(d);
             }
-            index = new GroupIndex(symbols, byGroup);
+            Map<String, int[]> composites = new HashMap<>();
+            compositePlaces.forEach((g, l) -> composites.put(g, l.stream().mapToInt(Integer::intValue).toArray()));
+            index = new GroupIndex(symbols, byGroup, position, composites);
             groups = index;
         }
         boolean[] candidate = new boolean[composites.size()];
@@ -232,7 +247,7 @@ public final class CompositesRule implements FinalRule {
                 if (hits.has(c.name()) || cannotMatch(c, hits)) {
                     continue;
                 }
-                run = new Run(hits, symbols, index.byGroup());
+                run = new Run(hits, symbols, index);
             }
             run.evaluate(c);
         }
@@ -252,12 +267,45 @@ public final class CompositesRule implements FinalRule {
         private final Map<String, Boolean> evaluated = new HashMap<>();
         private final Set<String> inProgress = new HashSet<>();
         private final Map<String, List<Removal>> removals = new LinkedHashMap<>();
-        private final Map<String, List<SymbolDefinition>> byGroup;
+        private final GroupIndex groupIndex;
 
-        Run(SymbolHits hits, SymbolTable symbols, Map<String, List<SymbolDefinition>> byGroup) {
+        Run(SymbolHits hits, SymbolTable symbols, GroupIndex groupIndex) {
             this.hits = hits;
             this.symbols = symbols;
-            this.byGroup = byGroup;
+            this.groupIndex = groupIndex;
+        }
+
+        /**
+         * The symbols of a group a group atom looks at: those present and the group's composites (evaluated on
+         * demand), in the group's order -- found from the scan's few symbols rather than by testing each of a large
+         * group's (rbl, policies) for presence. Only composites are inserted while composites run, so the set
+         * stays what testing each member would find.
+         */
+        private List<SymbolDefinition> presentMembers(String group) {
+            List<SymbolDefinition> members = groupIndex.byGroup().getOrDefault(group, List.of());
+            java.util.Collection<String> present = hits.names();
+            if (members.size() <= present.size()) {
+                return members;
+            }
+            int[] composites = groupIndex.composites().getOrDefault(group, new int[0]);
+            int[] places = new int[present.size() + composites.length];
+            int n = 0;
+            for (String name : present) {
+                SymbolDefinition d = symbols.get(name);
+                Integer place = d == null || !d.group().equals(group) ? null : groupIndex.position().get(name);
+                if (place != null && !byName.containsKey(name)) {
+                    places[n++] = place;
+                }
+            }
+            for (int place : composites) {
+                places[n++] = place;
+            }
+            java.util.Arrays.sort(places, 0, n);
+            List<SymbolDefinition> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(members.get(places[i]));
+            }
+            return out;
         }
 
         void evaluate(Composite c) {
@@ -299,7 +347,7 @@ public final class CompositesRule implements FinalRule {
                 return v;
             }
             double max = 0;
-            for (SymbolDefinition d : byGroup.getOrDefault(atom.name(), List.of())) {
+            for (SymbolDefinition d : presentMembers(atom.name())) {
                 if (!hits.has(d.name()) && !byName.containsKey(d.name()) || d.name().equals(c.name())
                         || atom.kind() == CompositeAtom.Kind.GROUP_POSITIVE && !(d.weight() > 0)
                         || atom.kind() == CompositeAtom.Kind.GROUP_NEGATIVE && !(d.weight() < 0)) {

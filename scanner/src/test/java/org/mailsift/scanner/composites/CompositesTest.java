@@ -184,6 +184,32 @@ class CompositesTest {
     }
 
     @Test
+    void aLargeGroupCountsItsPresentSymbolsAndItsComposites() throws IOException {
+        // rbl has many symbols, two of them present; the group's composite IN_RBL is evaluated on demand through it
+        Rule quiet = new Rule() {
+            @Override
+            public List<SymbolDefinition> symbols() {
+                List<SymbolDefinition> defs = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    defs.add(new SymbolDefinition("RBL_QUIET_" + i, "rbl", 9, ""));
+                }
+                return defs;
+            }
+
+            @Override
+            public void check(ScanContext context) {
+            }
+        };
+        String conf = "ANY_RBL { expression = \"g+:rbl & A\"; score = 1; policy = \"leave\"; }\n"
+                + "IN_RBL { expression = \"A & B\"; score = 6; group = \"rbl\"; policy = \"leave\"; }\n"
+                + "NO_NEG { expression = \"A & !g-:rbl\"; score = 2; policy = \"leave\"; }\n";
+        assertThat(scan(conf, quiet, fires("rbl:LISTED", 4, "rbl:ALSO", 3, "A", 1, "B", 1)))
+                .containsOnly(Map.entry("ANY_RBL", 1.0), Map.entry("IN_RBL", 6.0), Map.entry("NO_NEG", 2.0),
+                        Map.entry("LISTED", 4.0), Map.entry("ALSO", 3.0), Map.entry("A", 1.0), Map.entry("B", 1.0));
+        assertThat(scan(conf, quiet, fires("A", 1))).containsOnly(Map.entry("NO_NEG", 2.0), Map.entry("A", 1.0));
+    }
+
+    @Test
     void compositesOfCompositesAreEvaluatedOnDemand() throws IOException {
         // OUTER is listed first but needs INNER; INNER's symbol is then removed by OUTER's remove_all
         String conf = "OUTER { expression = \"INNER & C\"; score = 7; }\nINNER { expression = \"A & B\"; score = 3; }";
