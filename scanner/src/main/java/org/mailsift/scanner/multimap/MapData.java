@@ -162,8 +162,10 @@ abstract sealed class MapData permits MapData.Hash, MapData.Radix, MapData.Regex
                     return true; // the list's parser folds other dots (U+3002...): not worth following
                 }
             }
-            String bare = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
-            return holdsSuffix(h) || holdsSuffix(bare);
+            if (!h.endsWith(".")) {
+                return holdsSuffix(h);
+            }
+            return holdsSuffix(h) || holdsSuffix(h.substring(0, h.length() - 1));
         }
 
         private boolean holdsSuffix(String h) {
