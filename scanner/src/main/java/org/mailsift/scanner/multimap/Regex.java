@@ -89,7 +89,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
     /** Whether the pattern matches somewhere in {@code value}; {@code lower} is value in lower case, made on demand. */
     boolean find(String value, Lower lower) {
         for (String lit : literals) {
-            if (caseInsensitive ? !FoldedSearch.contains(value, lit, lower) : !value.contains(lit)) {
+            if (!(caseInsensitive ? lower.of(value) : value).contains(lit)) {
                 return false;
             }
         }
@@ -119,66 +119,6 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
     }
 
     /**
-     * Whether the value in lower case ({@link Lower#fold}, character by character) contains {@code lit}, found without
-     * lower-casing a long value: each character that folds to the literal's first one (both cases of an ASCII letter;
-     * U+017F, U+0130 and U+212A fold to s, i and k) is looked for with indexOf and the literal compared there, folded.
-     * A value is lower-cased (once, shared) only for a literal starting with another character.
-     */
-    static final class FoldedSearch {
-        /** For each ASCII character, the characters that fold to it. */
-        private static final char[][] SOURCES = sources();
-
-        private FoldedSearch() {
-        }
-
-        private static char[][] sources() {
-            StringBuilder[] found = new StringBuilder[128];
-            for (int c = 0; c <= Character.MAX_VALUE; c++) {
-                char f = Lower.fold((char) c);
-                if (f < 128) {
-                    (found[f] == null ? found[f] = new StringBuilder() : found[f]).append((char) c);
-                }
-            }
-            char[][] out = new char[128][];
-            for (int i = 0; i < 128; i++) {
-                out[i] = found[i] == null ? new char[0] : found[i].toString().toCharArray();
-            }
-            return out;
-        }
-
-        static boolean contains(String value, String lit, Lower lower) {
-            if (lit.isEmpty()) {
-                return true;
-            }
-            char first = lit.charAt(0);
-            if (first >= 128 || value.length() < FOLD_FREE_MIN) {
-                return lower.of(value).contains(lit);
-            }
-            int last = value.length() - lit.length();
-            for (char source : SOURCES[first]) {
-                for (int i = value.indexOf(source); i >= 0 && i <= last; i = value.indexOf(source, i + 1)) {
-                    if (foldedAt(value, i, lit)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        private static boolean foldedAt(String value, int at, String lit) {
-            for (int k = 1; k < lit.length(); k++) {
-                if (Lower.fold(value.charAt(at + k)) != lit.charAt(k)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Shorter values are lower-cased (one copy shared by the map's patterns) rather than searched per literal. */
-        private static final int FOLD_FREE_MIN = 256;
-    }
-
-    /**
      * Whether the folded pattern may run on the lowered value: not when the value holds one of the three characters
      * that fold to an ASCII letter (U+017F, U+0130, U+212A), which would turn a non-word character (\\b, \\W) into a
      * word one; RE2/J's own case folding then runs on the value as it is.
@@ -203,7 +143,7 @@ record Regex(Pattern pattern, List<String> literals, boolean caseInsensitive, Pa
         }
 
         /** One character as {@link #fold(String)} lower-cases it. */
-        static char fold(char c) {
+        private static char fold(char c) {
             return c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : c == '\u017f' ? 's' : Character.toLowerCase(c);
         }
 

@@ -58,8 +58,8 @@ class RegexTest {
 
     @Test
     void theChecksBeforeRe2jNeverRefuseAValueItMatches() {
-        // short literals ('$'), runs of a class ([A-Z]{12,}), literals searched folded in long values without
-        // lower-casing them (U+017F, U+0130 and the Kelvin sign fold to s, i, k): against RE2/J alone
+        // short literals ('$'), runs of a class ([A-Z]{12,}), case-insensitive literals and folded patterns on values
+        // holding U+017F, U+0130 or the Kelvin sign (they fold to s, i, k): against RE2/J alone
         String[] patterns = {"/\\$\\d{3,}/", "/[A-Z]{12,}/", "/unsubscribe\\s+here/i", "/this\\s+is\\s+not\\s+spam/i",
             "/wire\\s+transfer/i", "/viagra/i", "/ADV:/", "/kiss\\W+k/i", "/\\bfree\\s+(money|gift|trial)\\b/i",
             "/(?i)urgent.{0,20}(reply|response)/", "/x[0-9]{4,}y/i", "/%\\s+off/i"};
